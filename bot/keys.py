@@ -1,0 +1,26 @@
+"""Typed application keys: everything the app factory wires, in one list."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from bot.calendar import WorkCalendar
+    from bot.clock import Clock
+    from bot.dispatcher import Dispatcher
+    from bot.pipeline import Pipeline
+    from bot.settings import Settings
+    from notifiers.relay import Relay
+    from bot.scheduler import Scheduler
+    from bot.platforms.local import SimulatorHub
+
+SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
+CLOCK: web.AppKey["Clock"] = web.AppKey("clock")
+CALENDAR: web.AppKey["WorkCalendar"] = web.AppKey("calendar")
+PIPELINE: web.AppKey["Pipeline"] = web.AppKey("pipeline")  # .accept(InboundMessage) -> bool
+DISPATCHER: web.AppKey["Dispatcher"] = web.AppKey("dispatcher")
+RELAY: web.AppKey["Relay"] = web.AppKey("relay")
+SCHEDULER: web.AppKey["Scheduler"] = web.AppKey("scheduler")
+SIMULATOR: web.AppKey["SimulatorHub"] = web.AppKey("simulator")
+HTTP: web.AppKey[Any] = web.AppKey("http_session")  # aiohttp.ClientSession for outbound calls

@@ -1,0 +1,170 @@
+"""Settings: one TOML file, environment overrides for secrets, validated once at start.
+
+`DESKBOT_<SECTION>__<KEY>` overrides any key (e.g. `DESKBOT_WECOM__SECRET`), and `DATABASE_URL`
+overrides `database.url`. A bad value stops the start with the key's dotted name and what it
+expected, in Chinese, because the people who deploy the bot read Chinese too.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot import texts
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    max_body_bytes: int = Field(1 << 20, ge=1024)
+    public_url: str = "http://127.0.0.1:8080"
+
+
+class DatabaseSettings(Section):
+    url: str = "sqlite://data/deskbot.sqlite3"
+    # Group commit of inbound events: how long the writer waits to gather concurrent events.
+    inbound_batch_ms: float = Field(2.0, ge=0)
+    inbound_batch_max: int = Field(256, ge=1)
+
+
+class CenterSettings(Section):
+    name: str = "售后服务中心"
+    timezone: str = "Asia/Shanghai"
+    # Who receives what nobody else is responsible for: failed sends, dead letters.
+    admins: list[str] = []
+    general_manager: str = ""  # userid of the general manager (key-customer complaints)
+
+
+class CalendarSettings(Section):
+    work_windows: list[str] = ["08:30-12:00", "13:30-17:30"]
+    overrides_file: str = ""  # optional TOML: extra company days off / working days
+    quiet_hours: str = "21:00-08:00"
+
+
+class SimulatorSettings(Section):
+    enabled: bool = True
+
+
+class WeComBotSettings(Section):
+    """The intelligent robot (智能机器人, API mode): how WeCom delivers group @-mentions."""
+
+    enabled: bool = False
+    token: str = ""
+    encoding_aes_key: str = ""
+
+
+class WeComSettings(Section):
+    enabled: bool = False
+    corp_id: str = ""
+    agent_id: int = 0
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base: str = "https://qyapi.weixin.qq.com"
+    timestamp_window_s: int = Field(300, ge=1)
+    bot: WeComBotSettings = WeComBotSettings()
+
+    @field_validator("encoding_aes_key")
+    @classmethod
+    def _aes_key(cls, v: str) -> str:
+        if v and len(v) != 43:
+            raise ValueError("EncodingAESKey 应为 43 个字符")
+        return v
+
+
+class DingTalkSettings(Section):
+    enabled: bool = False
+    app_key: str = ""
+    app_secret: str = ""
+    robot_code: str = ""
+    api_base: str = "https://api.dingtalk.com"
+    oapi_base: str = "https://oapi.dingtalk.com"
+    sign_window_s: int = Field(3600, ge=1)
+
+
+class OutboxSettings(Section):
+    max_attempts: int = Field(8, ge=1)
+    backoff_base_s: float = Field(2.0, gt=0)
+    backoff_max_s: float = Field(600.0, gt=0)
+    lease_s: float = Field(60.0, gt=0)
+    batch: int = Field(50, ge=1)
+    poll_s: float = Field(1.0, gt=0)
+
+
+class SchedulerSettings(Section):
+    tick_s: float = Field(1.0, gt=0)
+    lease_s: float = Field(60.0, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DESKBOT_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    center: CenterSettings = CenterSettings()
+    calendar: CalendarSettings = CalendarSettings()
+    simulator: SimulatorSettings = SimulatorSettings()
+    wecom: WeComSettings = WeComSettings()
+    dingtalk: DingTalkSettings = DingTalkSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.
+    clocks: dict[str, Any] = {}
+    penalties: dict[str, Any] = {}
+    reports: dict[str, Any] = {}
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment wins over the file, so secrets never have to be written into it.
+        return (env_settings, init_settings)
+
+
+class SettingsError(Exception):
+    pass
+
+
+def _describe(err: ValidationError) -> str:
+    lines = []
+    for e in err.errors():
+        key = ".".join(str(p) for p in e["loc"])
+        lines.append(texts.SETTINGS_BAD_KEY.format(key=key, problem=e["msg"]))
+    return "\n".join(lines)
+
+
+def load_settings(path: str | os.PathLike | None = None, **overrides: Any) -> Settings:
+    """Read the TOML file (if any), apply overrides and environment; raise SettingsError."""
+    data: dict[str, Any] = {}
+    if path is not None and Path(path).exists():
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(texts.SETTINGS_BAD_TOML.format(path=path, problem=exc)) from exc
+    for dotted, value in overrides.items():
+        node = data
+        *parents, leaf = dotted.split("__")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    if os.environ.get("DATABASE_URL"):
+        data.setdefault("database", {})["url"] = os.environ["DATABASE_URL"]
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise SettingsError(_describe(exc)) from exc

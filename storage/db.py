@@ -1,0 +1,54 @@
+"""Database wiring: the Tortoise config for a URL, start and stop, and the migration entry point."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
+
+MODELS = ["storage.models"]
+MIGRATIONS = "storage.migrations"
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite:")
+
+
+def tortoise_config(url: str) -> dict[str, Any]:
+    conn: dict[str, Any] = expand_db_url(url)
+    if is_sqlite(url):
+        path = conn["credentials"]["file_path"]
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # WAL with synchronous=NORMAL survives a killed process; only power loss can cost the
+        # last commits, and that trade buys the inbound path its throughput.
+        conn["credentials"].setdefault("synchronous", "NORMAL")
+        conn["credentials"].setdefault("busy_timeout", 5000)
+    return {
+        "connections": {"default": conn},
+        "apps": {"models": {"models": MODELS, "default_connection": "default",
+                            "migrations": MIGRATIONS}},
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def open_db(url: str) -> None:
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+
+
+async def close_db() -> None:
+    await connections.close_all()
+
+
+async def migrate(url: str) -> None:
+    from tortoise.migrations.api import migrate as run_migrations
+
+    await run_migrations(config=tortoise_config(url))
+    await connections.close_all()
+
+
+def dialect(url: str) -> str:
+    return "sqlite" if is_sqlite(url) else urlparse(url).scheme

@@ -1,0 +1,62 @@
+"""Who the center serves and who works in it: staff, the chats the bot talks in, customers."""
+from tortoise import fields
+from tortoise.models import Model
+
+ROLES = ("engineer", "manager", "supervisor", "sales", "admin")
+
+# What a bound chat is for; pushes address chats by purpose, never by platform id.
+CHAT_PURPOSES = ("hotline", "managers", "supervisors", "hq")
+
+
+class Staff(Model):
+    id = fields.IntField(primary_key=True)
+    userid = fields.CharField(64, unique=True)  # WeCom userid; also the simulator's id
+    dingtalk_id = fields.CharField(64, null=True, unique=True)  # DingTalk staffId, when different
+    name = fields.CharField(64, db_index=True)
+    mobile = fields.CharField(32, default="")
+    roles = fields.CharField(128, default="engineer")  # comma-separated, see ROLES
+    team = fields.CharField(64, default="")
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "staff"
+
+    @property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(r for r in self.roles.split(",") if r)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.role_set.intersection(roles))
+
+
+class Chat(Model):
+    id = fields.IntField(primary_key=True)
+    platform = fields.CharField(32)  # bot.platforms.base inbound platform, or "local"
+    chat_key = fields.CharField(128)  # the platform's group id
+    purpose = fields.CharField(32, null=True, db_index=True)  # CHAT_PURPOSES
+    name = fields.CharField(128, default="")
+    # Push channel and address for messages nobody asked for (group robot webhook, appchat, ...).
+    push_channel = fields.CharField(32, default="")
+    push_address = fields.CharField(512, default="")
+    push_secret = fields.CharField(128, default="")  # DingTalk custom robot signing secret
+
+    class Meta:
+        table = "chat"
+        unique_together = (("platform", "chat_key"),)
+
+
+class Customer(Model):
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(128, unique=True)  # the customer unit (单位)
+    contacts = fields.JSONField(default=list)  # [{"name", "phone", "mobile"}]
+    address = fields.CharField(256, default="")
+    region = fields.CharField(64, default="")
+    products = fields.CharField(256, default="")  # "product version; ..."
+    service_code = fields.CharField(64, default="")
+    dongle = fields.CharField(64, default="")  # 加密锁号
+    tier = fields.CharField(32, default="普通")  # 大客户 / 普通 / 紧急服务
+    contract_start = fields.DateField(null=True)
+    contract_end = fields.DateField(null=True)
+
+    class Meta:
+        table = "customer"

@@ -1,0 +1,52 @@
+"""The hotline ticket aggregate: the ticket and its full event history."""
+from tortoise import fields
+from tortoise.models import Model
+
+# Ticket states. "new": nobody has claimed it, the creator is accountable (first-responder rule).
+NEW, CLAIMED, RESOLVED, CLOSED = "new", "claimed", "resolved", "closed"
+STATUSES = (NEW, CLAIMED, RESOLVED, CLOSED)
+
+
+class Ticket(Model):
+    id = fields.IntField(primary_key=True)
+    customer = fields.ForeignKeyField("models.Customer", related_name="tickets")
+    contact = fields.CharField(64, default="")
+    phone = fields.CharField(32, default="")
+    product = fields.CharField(128, default="")
+    priority = fields.CharField(16, default="普通")
+    channel = fields.CharField(16, default="热线")
+    category = fields.CharField(32, default="")
+    service_mode = fields.CharField(16, default="电话")
+    description = fields.TextField()
+    status = fields.CharField(16, default=NEW, db_index=True)
+    creator = fields.ForeignKeyField("models.Staff", related_name="created_tickets")
+    # Accountable person: the creator until someone claims or accepts a transfer. Never null.
+    owner = fields.ForeignKeyField("models.Staff", related_name="owned_tickets")
+    offered_to = fields.ForeignKeyField("models.Staff", related_name="offered_tickets", null=True)
+    duplicate_of = fields.ForeignKeyField("models.Ticket", related_name="duplicates", null=True)
+    solution = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    claimed_at = fields.DatetimeField(null=True)
+    resolved_at = fields.DatetimeField(null=True)
+    source_platform = fields.CharField(32, default="")
+    source_chat = fields.CharField(128, default="")
+
+    class Meta:
+        table = "ticket"
+
+    @property
+    def number(self) -> str:
+        return f"T{self.id}"
+
+
+class TicketEvent(Model):
+    id = fields.IntField(primary_key=True)
+    ticket = fields.ForeignKeyField("models.Ticket", related_name="events")
+    at = fields.DatetimeField()
+    actor = fields.ForeignKeyField("models.Staff", related_name="ticket_events", null=True)
+    kind = fields.CharField(32)  # created, claimed, transferred, accepted, resolved, ...
+    detail = fields.TextField(default="")
+
+    class Meta:
+        table = "ticket_event"
+        ordering = ["id"]

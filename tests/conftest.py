@@ -1,0 +1,86 @@
+"""Shared fixtures: a real database per test (SQLite, and PostgreSQL where reachable), a fake clock,
+settings pointing every platform at loopback, and the service environment.
+
+Every test that takes `db` runs twice: once on a fresh SQLite file, once on the machine's
+PostgreSQL. Where no PostgreSQL answers, those runs skip and say so, unless DESKBOT_REQUIRE_PG is
+set (CI sets it), in which case they fail.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime, timezone
+
+import pytest
+from tortoise import Tortoise, connections
+
+from bot.calendar import WorkCalendar
+from bot.clock import FakeClock
+from bot.services.env import Env
+from bot.settings import load_settings
+from storage.db import tortoise_config
+
+PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
+REQUIRE_PG = os.environ.get("DESKBOT_REQUIRE_PG", "") not in ("", "0")
+
+
+def _pg_reachable() -> bool:
+    from urllib.parse import urlparse
+
+    u = urlparse(PG_URL)
+    try:
+        with socket.create_connection((u.hostname or "127.0.0.1", u.port or 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+PG_UP = _pg_reachable()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite://{tmp_path}/deskbot.sqlite3"
+    if not PG_UP:
+        if REQUIRE_PG:
+            pytest.fail(f"DESKBOT_REQUIRE_PG is set but PostgreSQL at {PG_URL} is unreachable")
+        pytest.skip(f"no PostgreSQL reachable at {PG_URL}")
+    return PG_URL
+
+
+async def reset_schema(url: str) -> None:
+    """Fresh tables for one test: recreate PostgreSQL's public schema; SQLite files are new."""
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    if not url.startswith("sqlite"):
+        conn = connections.get("default")
+        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    await Tortoise.generate_schemas(safe=False)
+
+
+@pytest.fixture
+async def db(db_url):
+    await reset_schema(db_url)
+    yield db_url
+    await connections.close_all()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # Monday 2026-11-23 09:00 in Beijing.
+    return FakeClock(datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc))
+
+
+@pytest.fixture
+def settings(db_url):
+    return load_settings(None, database__url=db_url, simulator__enabled=True)
+
+
+@pytest.fixture
+def calendar(settings) -> WorkCalendar:
+    return WorkCalendar.from_settings(settings)
+
+
+@pytest.fixture
+def env(settings, clock, calendar) -> Env:
+    return Env(settings=settings, clock=clock, calendar=calendar)
