@@ -1,0 +1,128 @@
+"""Turns what a person typed into a command name and arguments.
+
+People type on phones with Chinese input methods, so full-width spaces, slashes, equals signs,
+colons and quotes are all accepted and folded to their ASCII forms before anything else.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from commands import texts
+from bot.errors import UsageError
+
+_FOLD = str.maketrans({"／": "/", "＝": "=", "：": ":", "　": " ", "＃": "#", "＠": "@",
+                       "\u00a0": " "})
+_QUOTES = {'"': '"', "“": "”", "「": "」", "‘": "’", "'": "'"}
+# An option key is a word (Latin or Chinese), never a number: "14:00" is a time, not an option.
+_OPTION = re.compile(r"^([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)([=:])(.*)$", re.S)
+_OBJECT = re.compile(r"^#?([A-Za-z])(\d+)$")
+
+
+@dataclass
+class Token:
+    text: str
+    start: int  # offset in the folded line, so the rest of a line keeps its own spacing
+    quoted: bool = False
+
+
+@dataclass
+class Args:
+    line: str = ""
+    positionals: list[Token] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.positionals)
+
+    def get(self, index: int, default: str | None = None) -> str | None:
+        return self.positionals[index].text if index < len(self.positionals) else default
+
+    def rest(self, start: int) -> str:
+        """Everything from positional `start` to the end of the line, as typed (quotes removed
+        when it is one quoted token)."""
+        if start >= len(self.positionals):
+            return ""
+        tail = self.positionals[start:]
+        if len(tail) == 1:
+            return tail[0].text
+        return " ".join(t.text for t in tail)
+
+    def opt(self, *names: str, default: str | None = None) -> str | None:
+        for name in names:
+            if name.lower() in self.options:
+                return self.options[name.lower()]
+        return default
+
+
+@dataclass
+class Parsed:
+    name: str  # as typed, without the slash
+    args: Args
+    slashed: bool
+
+
+def fold(text: str) -> str:
+    return text.translate(_FOLD).strip()
+
+
+def tokenize(line: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(line)
+    while i < n:
+        if line[i].isspace():
+            i += 1
+            continue
+        start = i
+        buf = []
+        quoted = False
+        while i < n and not line[i].isspace():
+            ch = line[i]
+            if ch in _QUOTES:
+                close = _QUOTES[ch]
+                end = line.find(close, i + 1)
+                if end == -1:
+                    raise UsageError(texts.UNCLOSED_QUOTE)
+                buf.append(line[i + 1:end])
+                quoted = True
+                i = end + 1
+                continue
+            buf.append(ch)
+            i += 1
+        tokens.append(Token("".join(buf), start, quoted))
+    return tokens
+
+
+def parse_line(text: str) -> Parsed | None:
+    """None when the text is empty; otherwise the first word is the command name."""
+    line = fold(text)
+    if not line:
+        return None
+    slashed = line.startswith("/")
+    if slashed:
+        line = line[1:].lstrip()
+    tokens = tokenize(line)
+    if not tokens:
+        return None
+    name, *rest = tokens
+    args = Args(line=line)
+    for tok in rest:
+        m = None if tok.quoted else _OPTION.match(tok.text)
+        if m and m.group(3):
+            args.options[m.group(1).lower()] = m.group(3)
+        else:
+            args.positionals.append(tok)
+    return Parsed(name=name.text, args=args, slashed=slashed)
+
+
+def object_number(token: str | None, letter: str) -> int:
+    """'T12', 't12', '#T12' -> 12 for letter 'T'; a bare number is accepted too."""
+    if token is None:
+        raise UsageError(texts.MISSING_OBJECT.format(letter=letter))
+    token = token.strip()
+    if token.isdigit():
+        return int(token)
+    m = _OBJECT.match(token)
+    if not m or m.group(1).upper() != letter.upper():
+        raise UsageError(texts.BAD_OBJECT.format(token=token, letter=letter.upper()))
+    return int(m.group(2))
