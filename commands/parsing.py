@@ -84,7 +84,8 @@ def tokenize(line: str) -> list[Token]:
                 if end == -1:
                     raise UsageError(texts.UNCLOSED_QUOTE)
                 buf.append(line[i + 1:end])
-                quoted = True
+                # Only a token that opens with a quote is literal; key="a b" stays an option.
+                quoted = quoted or i == start
                 i = end + 1
                 continue
             buf.append(ch)

@@ -84,3 +84,26 @@ def calendar(settings) -> WorkCalendar:
 @pytest.fixture
 def env(settings, clock, calendar) -> Env:
     return Env(settings=settings, clock=clock, calendar=calendar)
+
+
+@pytest.fixture
+async def demo(db):
+    """The demo staff, customers and local chats that `make run` loads."""
+    from bot.cli import DEMO_CHATS, DEMO_DIR
+    from bot.services import imports
+    from storage.models import Chat
+
+    await imports.import_staff(DEMO_DIR / "staff.csv")
+    await imports.import_customers(DEMO_DIR / "customers.csv")
+    for purpose, name in DEMO_CHATS:
+        await Chat.create(platform="local", chat_key=purpose, purpose=purpose, name=name)
+    return db
+
+
+@pytest.fixture
+async def chat(demo, env):
+    """Say things to the bot as a demo person: `await chat.say("zhangwei", "/帮助")`."""
+    from tests.harness import ChatHarness
+
+    async with ChatHarness(env) as harness:
+        yield harness

@@ -1,0 +1,39 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install migrate demo bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/deskbot migrate
+
+demo: migrate
+	$(BIN)/deskbot demo-data
+
+# Starts the bot on SQLite with the local chat simulator at http://127.0.0.1:8080/sim
+run: demo
+	$(BIN)/deskbot serve
+
+# The whole suite, PostgreSQL included where reachable (DESKBOT_REQUIRE_PG=1 makes it mandatory).
+test: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python bench/inbound.py
+	$(BIN)/python bench/outbound.py
+	$(BIN)/python bench/timers.py
+
+clean:
+	rm -rf $(VENV) data

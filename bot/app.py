@@ -1,0 +1,127 @@
+"""The app factory: every resource wired explicitly, started and stopped in cleanup_ctx order."""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot import keys
+from bot.calendar import WorkCalendar
+from bot.clock import Clock, SystemClock
+from bot.dispatcher import Dispatcher
+from bot.pipeline import Pipeline
+from bot.platforms import dingtalk, local, wecom
+from bot.scheduler import Scheduler
+from bot.services.env import Env
+from bot.settings import Settings
+from commands import all_routers
+from notifiers.relay import Relay
+from notifiers.senders.base import Sender
+from storage.db import close_db, open_db
+
+log = logging.getLogger("deskbot.app")
+
+
+@web.middleware
+async def request_id_middleware(request: web.Request, handler):
+    request["request_id"] = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+    response = await handler(request)
+    response.headers["X-Request-Id"] = request["request_id"]
+    return response
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None,
+               senders: dict[str, Sender] | None = None, run_background: bool = True,
+               open_database: bool = True) -> web.Application:
+    """Build the bot. `senders` replaces the platform senders (tests); `run_background=False`
+    leaves the relay loop and the scheduler stopped so tests drive them by hand."""
+    app = web.Application(client_max_size=settings.server.max_body_bytes,
+                          middlewares=[request_id_middleware])
+    clock = clock or SystemClock()
+    calendar = WorkCalendar.from_settings(settings)
+    app[keys.SETTINGS] = settings
+    app[keys.CLOCK] = clock
+    app[keys.CALENDAR] = calendar
+    env = Env(settings=settings, clock=clock, calendar=calendar)
+    app[keys.ENV] = env
+    app[keys.RUN_BACKGROUND] = run_background
+
+    async def database(app: web.Application) -> AsyncIterator[None]:
+        if open_database:
+            await open_db(settings.database.url)
+        yield
+        if open_database:
+            await close_db()
+
+    async def http_session(app: web.Application) -> AsyncIterator[None]:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
+            app[keys.HTTP] = session
+            yield
+
+    async def simulator(app: web.Application) -> AsyncIterator[None]:
+        app[keys.SIMULATOR] = hub = local.SimulatorHub()
+        await hub.load_history()
+        yield
+
+    async def relay(app: web.Application) -> AsyncIterator[None]:
+        all_senders = senders if senders is not None else _platform_senders(app)
+        relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
+                      calendar=calendar)
+        app[keys.RELAY] = relay
+        env.wake_relay = relay.wake
+        if run_background:
+            await relay.start()
+        yield
+        await relay.stop()
+
+    async def pipeline(app: web.Application) -> AsyncIterator[None]:
+        dispatcher = Dispatcher(env, all_routers())
+        app[keys.DISPATCHER] = dispatcher
+        app[keys.PIPELINE] = pipe = Pipeline(env, dispatcher,
+                                             batch_ms=settings.database.inbound_batch_ms,
+                                             batch_max=settings.database.inbound_batch_max)
+        await pipe.start()
+        yield
+        await pipe.stop()
+
+    async def scheduler(app: web.Application) -> AsyncIterator[None]:
+        sched = Scheduler(env)
+        app[keys.SCHEDULER] = sched
+        from bot import jobs
+        jobs.register(sched, env)
+        if run_background:
+            sched.start()
+        yield
+        await sched.stop()
+
+    app.cleanup_ctx.extend([database, http_session, simulator, relay, pipeline, scheduler])
+    app.router.add_get("/healthz", healthz)
+    local.setup_routes(app)
+    wecom.setup_routes(app)
+    dingtalk.setup_routes(app)
+    return app
+
+
+def _platform_senders(app: web.Application) -> dict[str, Sender]:
+    from notifiers.senders import registry
+
+    return registry.build(app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK], app[keys.SIMULATOR])
+
+
+async def healthz(request: web.Request) -> web.Response:
+    from tortoise import connections
+
+    app = request.app
+    db_ok = True
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # noqa: BLE001 - health reports, never raises
+        db_ok = False
+    relay = app.get(keys.RELAY)
+    relay_ok = bool(relay and relay.running)
+    ok = db_ok and (relay_ok or not request.app.get(keys.RUN_BACKGROUND, True))
+    return web.json_response({"ok": ok, "database": db_ok, "relay": relay_ok},
+                             status=200 if ok else 503)

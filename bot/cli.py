@@ -1,0 +1,135 @@
+"""`deskbot` (also `python -m bot`): serve, migrate, import staff and customers, load demo data."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot import texts
+from bot.settings import SettingsError, Settings, load_settings
+
+DEMO_DIR = Path(__file__).parent / "demo"
+DEMO_CHATS = [("hotline", "热线服务群"), ("managers", "服务经理群"), ("supervisors", "质量监督群"),
+              ("hq", "总部服务发展部")]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    path = args.config or os.environ.get("DESKBOT_CONFIG") or "deskbot.toml"
+    return load_settings(path)
+
+
+async def _with_db(settings: Settings, fn):
+    from storage.db import close_db, open_db
+
+    await open_db(settings.database.url)
+    try:
+        return await fn()
+    finally:
+        await close_db()
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from storage.db import migrate
+
+    settings = _settings(args)
+    asyncio.run(migrate(settings.database.url))
+    print(texts.CLI_MIGRATED.format(url=_safe_url(settings.database.url)))
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from urllib.parse import urlparse
+
+    u = urlparse(url)
+    return url.replace(u.password, "***") if u.password else url
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from bot.services import imports
+
+    settings = _settings(args)
+    path = Path(args.file)
+    if not path.exists():
+        print(texts.CLI_NO_FILE.format(path=path), file=sys.stderr)
+        return 2
+    fn = imports.import_staff if args.what == "staff" else imports.import_customers
+    report = asyncio.run(_with_db(settings, lambda: fn(path)))
+    print(report.summary())
+    return 1 if report.errors and not (report.created or report.updated) else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.services import imports
+    from storage.models import Chat
+
+    settings = _settings(args)
+
+    async def load() -> str:
+        staff = await imports.import_staff(DEMO_DIR / "staff.csv")
+        customers = await imports.import_customers(DEMO_DIR / "customers.csv")
+        for purpose, name in DEMO_CHATS:
+            await Chat.update_or_create(platform="local", chat_key=purpose,
+                                        defaults={"purpose": purpose, "name": name})
+        return texts.CLI_DEMO.format(staff=staff.summary(), customers=customers.summary(),
+                                     chats=len(DEMO_CHATS))
+
+    print(asyncio.run(_with_db(settings, load)))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+
+    settings = _settings(args)
+    if settings.database.url.startswith("sqlite"):
+        _refuse_second_sqlite_instance(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    print(texts.CLI_SERVING.format(url=f"http://{settings.server.host}:{settings.server.port}/sim"
+                                   if settings.simulator.enabled else settings.server.public_url))
+    web.run_app(create_app(settings), host=settings.server.host, port=settings.server.port,
+                print=None)
+    return 0
+
+
+def _refuse_second_sqlite_instance(settings: Settings) -> None:
+    """SQLite serves one instance: a second one would double every reminder. Hold a file lock."""
+    import fcntl
+
+    from storage.db import tortoise_config
+
+    path = Path(tortoise_config(settings.database.url)["connections"]["default"]["credentials"]
+                ["file_path"] + ".lock")
+    handle = path.open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise SystemExit(texts.CLI_SECOND_INSTANCE.format(path=path))
+    _LOCKS.append(handle)
+
+
+_LOCKS: list = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="deskbot", description=texts.CLI_DESCRIPTION)
+    parser.add_argument("-c", "--config", help=texts.CLI_CONFIG_HELP)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help=texts.CLI_SERVE_HELP).set_defaults(fn=cmd_serve)
+    sub.add_parser("migrate", help=texts.CLI_MIGRATE_HELP).set_defaults(fn=cmd_migrate)
+    sub.add_parser("demo-data", help=texts.CLI_DEMO_HELP).set_defaults(fn=cmd_demo)
+    for what, help_text in (("staff", texts.CLI_STAFF_HELP), ("customers", texts.CLI_CUSTOMERS_HELP)):
+        p = sub.add_parser(what, help=help_text)
+        p.add_argument("action", choices=["import"])
+        p.add_argument("file")
+        p.set_defaults(fn=cmd_import, what=what)
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args)
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2

@@ -1,0 +1,61 @@
+import pytest
+
+from bot.errors import UsageError
+from commands.parsing import fold, object_number, parse_line
+
+
+def test_fullwidth_slash_space_and_equals_are_folded():
+    p = parse_line("／建单　客户＝华东制造　打印凭证时报错")
+    assert p.name == "建单" and p.slashed
+    assert p.args.options == {"客户": "华东制造"}
+    assert p.args.rest(0) == "打印凭证时报错"
+
+
+def test_colon_options_in_both_widths_but_times_stay_positional():
+    p = parse_line("/预约 D3 14:00 联系人：王会计 phone:139")
+    assert [t.text for t in p.args.positionals] == ["D3", "14:00"]
+    assert p.args.opt("联系人") == "王会计"
+    assert p.args.opt("PHONE") == "139"
+
+
+@pytest.mark.parametrize("quoted", ['"打印 凭证 报错"', "“打印 凭证 报错”", "「打印 凭证 报错」"])
+def test_quotes_keep_spaces(quoted):
+    p = parse_line(f"/建单 客户=华东 {quoted} 电话=1")
+    assert p.args.rest(0) == "打印 凭证 报错"
+    assert p.args.opt("电话") == "1"
+
+
+def test_quoted_option_value():
+    p = parse_line('/投诉归档 C5 纠正="重新培训 工程师" 预防=“每月抽查”')
+    assert p.args.opt("纠正") == "重新培训 工程师"
+    assert p.args.opt("预防") == "每月抽查"
+
+
+def test_unclosed_quote_is_a_usage_error():
+    with pytest.raises(UsageError):
+        parse_line('/建单 客户=华东 "打印')
+
+
+def test_rest_of_line_joins_words():
+    assert parse_line("/解决 T12 重新 安装 控件").args.rest(1) == "重新 安装 控件"
+
+
+def test_empty_and_slash_only():
+    assert parse_line("   ") is None
+    assert parse_line("/") is None
+
+
+@pytest.mark.parametrize("token,expected", [("T12", 12), ("t12", 12), ("#T12", 12), ("12", 12)])
+def test_object_numbers(token, expected):
+    assert object_number(token, "T") == expected
+
+
+@pytest.mark.parametrize("token", ["D12", "T", "TT1", "x"])
+def test_bad_object_numbers(token):
+    with pytest.raises(UsageError) as exc:
+        object_number(token, "T")
+    assert "T12" in str(exc.value)
+
+
+def test_fold_keeps_chinese_punctuation_in_text():
+    assert fold("打印，报错。") == "打印，报错。"
