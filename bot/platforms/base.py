@@ -79,6 +79,7 @@ CH_DINGTALK_SESSION = "dingtalk_session"  # sessionWebhook of an incoming messag
 CH_DINGTALK_GROUP = "dingtalk_group"  # robot OpenAPI group message (address: openConversationId)
 CH_DINGTALK_USER = "dingtalk_user"  # robot OpenAPI one-to-one (address: staffId)
 CH_DINGTALK_WEBHOOK = "dingtalk_webhook"  # custom group robot with signing (address: URL)
+CH_DINGTALK_CARD_UPDATE = "dingtalk_card_update"  # update an interactive card (address: outTrackId)
 
 TEXT = "text"
 MARKDOWN = "markdown"

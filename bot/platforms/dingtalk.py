@@ -1,0 +1,199 @@
+"""DingTalk enterprise robot over HTTP, and button clicks on DingTalk interactive cards.
+
+Both routes are authenticated the way DingTalk signs robot callbacks (钉钉 "接收消息的消息协议"):
+headers `timestamp` (ms) and `sign` = base64(HmacSHA256(appSecret, timestamp + "\\n" +
+appSecret)); a wrong sign, or a timestamp further than `dingtalk.sign_window_s` from now, is
+refused with 403 and nothing is stored. The sign covers only the timestamp, not the body: HTTPS
+is what protects the body, as DingTalk designed it.
+
+POST /dingtalk/callback  a robot message: msgId, senderStaffId, conversationId,
+    conversationType ("1" single, "2" group), text.content, atUsers, sessionWebhook(+ExpiredTime).
+
+POST /dingtalk/card      a card button click. deskbot registers this URL as the card callback of
+    its interactive cards and signs like the robot. Accepted body (the shape DingTalk's card
+    callback carries):
+        {"type": "actionCallback",
+         "outTrackId": "<the card's id, set when deskbot sent it>",
+         "userId": "<staffId of the person who clicked>",
+         "corpId": "...",
+         "spaceType": "IM_GROUP" | "IM_ROBOT" | "IM_SINGLE",   (optional)
+         "spaceId": "<openConversationId when IM_GROUP>",      (optional)
+         "content": "{\\"cardPrivateData\\": {\\"actionIds\\": [\\"claim\\"],
+                                           \\"params\\": {\\"key\\": \\"claim:T12\\"}}}"}
+    `content` may also be the object itself. The action key is params.key, else actionIds[0].
+    A click has no message id, so the dedupe key is person + card + key: a button does its
+    work once however often it is clicked or redelivered.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from bot import keys
+from bot import texts as bot_texts
+from bot.platforms import base, texts
+from bot.settings import SettingsError
+
+log = logging.getLogger("deskbot.dingtalk")
+
+PATH = "/dingtalk/callback"
+CARD_PATH = "/dingtalk/card"
+
+
+class Refused(Exception):
+    pass
+
+
+def sign(app_secret: str, timestamp_ms: str) -> str:
+    digest = hmac.new(app_secret.encode("utf-8"),
+                      f"{timestamp_ms}\n{app_secret}".encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def verify(request: web.Request) -> None:
+    """Raise Refused unless the headers prove DingTalk sent this within the window."""
+    settings = request.app[keys.SETTINGS].dingtalk
+    ts, given = request.headers.get("timestamp", ""), request.headers.get("sign", "")
+    if not ts or not given:
+        raise Refused("missing timestamp or sign header")
+    try:
+        sent_ms = int(ts)
+    except ValueError:
+        raise Refused(f"timestamp is not a number: {ts[:20]!r}") from None
+    now_ms = request.app[keys.CLOCK].now().timestamp() * 1000
+    if abs(now_ms - sent_ms) > settings.sign_window_s * 1000:
+        raise Refused(f"timestamp {sent_ms} is {abs(now_ms - sent_ms) / 1000:.0f}s away from now")
+    if not hmac.compare_digest(sign(settings.app_secret, ts).encode(), given.encode()):
+        raise Refused("bad sign")
+
+
+def _refuse(request: web.Request, why: Refused) -> web.Response:
+    log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, why)
+    return web.Response(status=403, text="forbidden")
+
+
+def _ack() -> web.Response:
+    # An empty JSON object carries no msgtype, so DingTalk posts nothing back: the reply comes
+    # later through sessionWebhook, after the pipeline has processed the message.
+    return web.json_response({})
+
+
+def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
+    """A robot message as the core sees it, or None for what deskbot does not act on."""
+    msg_id, sender = data.get("msgId"), data.get("senderStaffId")
+    if not isinstance(msg_id, str) or not msg_id:
+        return None
+    if not isinstance(sender, str) or not sender:
+        # Someone outside the organisation (no staffId): not a member deskbot can act for.
+        log.info("ignoring DingTalk message %s without senderStaffId", msg_id)
+        return None
+    if data.get("msgtype", "text") != "text":
+        return None
+    content = (data.get("text") or {}).get("content")
+    if not isinstance(content, str):
+        return None
+    group = str(data.get("conversationType")) == "2"
+    conversation = str(data.get("conversationId") or "")
+    bot_id = data.get("chatbotUserId")
+    mentions = []
+    for u in data.get("atUsers") or []:
+        if not isinstance(u, dict) or (bot_id and u.get("dingtalkId") == bot_id):
+            continue
+        staff = u.get("staffId")
+        if isinstance(staff, str) and staff and staff not in mentions:
+            mentions.append(staff)
+    reply = None
+    webhook = data.get("sessionWebhook")
+    if isinstance(webhook, str) and webhook:
+        expires = data.get("sessionWebhookExpiredTime")
+        reply = base.Reply(
+            channel=base.CH_DINGTALK_SESSION, address=webhook,
+            expires_at=float(expires) / 1000 if isinstance(expires, (int, float)) else None,
+            extra={"conversation_id": conversation, "robot_code": str(data.get("robotCode") or ""),
+                   "conversation_type": str(data.get("conversationType") or "")})
+    created = data.get("createAt")
+    return base.InboundMessage(
+        platform=base.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
+        chat_type=base.GROUP if group else base.PRIVATE, chat_id=conversation if group else "",
+        # DingTalk already removes the robot's own @-mention from the content.
+        text=content.strip(), mentions=tuple(mentions), reply=reply,
+        sent_at=float(created) / 1000 if isinstance(created, (int, float)) else 0.0)
+
+
+def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
+    track_id, user = data.get("outTrackId"), data.get("userId")
+    if not (isinstance(track_id, str) and track_id and isinstance(user, str) and user):
+        return None
+    content = data.get("content")
+    if isinstance(content, str):
+        try:
+            content = json.loads(content)
+        except ValueError:
+            return None
+    private = content.get("cardPrivateData") if isinstance(content, dict) else None
+    if not isinstance(private, dict):
+        return None
+    params = private.get("params") if isinstance(private.get("params"), dict) else {}
+    action_ids = private.get("actionIds")
+    first_id = action_ids[0] if isinstance(action_ids, list) and action_ids else ""
+    key = params.get("key") or first_id
+    if not isinstance(key, str) or not key:
+        return None
+    group = data.get("spaceType") == "IM_GROUP" and bool(data.get("spaceId"))
+    space = str(data.get("spaceId") or "")
+    reply = (base.Reply(channel=base.CH_DINGTALK_GROUP, address=space) if group
+             else base.Reply(channel=base.CH_DINGTALK_USER, address=user))
+    return base.InboundMessage(
+        platform=base.DINGTALK, dedupe_key=f"dingtalk:card:{user}:{track_id}:{key}",
+        sender_id=user, chat_type=base.GROUP if group else base.PRIVATE,
+        chat_id=space if group else "", reply=reply,
+        action=base.CardAction(key=key, task_id=track_id))
+
+
+async def _read_json(request: web.Request) -> dict[str, Any] | None:
+    try:
+        data = json.loads(await request.read())
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+async def receive(request: web.Request) -> web.Response:
+    try:
+        verify(request)
+    except Refused as why:
+        return _refuse(request, why)
+    data = await _read_json(request)
+    msg = to_inbound(data) if data is not None else None
+    if msg is not None:
+        await request.app[keys.PIPELINE].accept(msg)
+    return _ack()
+
+
+async def receive_card(request: web.Request) -> web.Response:
+    try:
+        verify(request)
+    except Refused as why:
+        return _refuse(request, why)
+    data = await _read_json(request)
+    msg = card_to_inbound(data) if data is not None else None
+    if msg is not None:
+        await request.app[keys.PIPELINE].accept(msg)
+    return _ack()
+
+
+def setup_routes(app: web.Application) -> None:
+    d = app[keys.SETTINGS].dingtalk
+    if not d.enabled:
+        return
+    if not d.app_secret:
+        raise SettingsError(bot_texts.SETTINGS_BAD_KEY.format(key="dingtalk.app_secret",
+                                                              problem=texts.MISSING_KEY))
+    app.router.add_post(PATH, receive)
+    app.router.add_post(CARD_PATH, receive_card)

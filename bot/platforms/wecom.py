@@ -1,0 +1,36 @@
+"""WeCom's two inbound doors, wired by configuration.
+
+`wecom.enabled` opens the self-built app callback (bot/platforms/wecom_app.py) and
+`wecom.bot.enabled` the intelligent robot callback (bot/platforms/wecom_bot.py); each checks at
+start that its token and key are present, so a half-configured door fails the start, not the
+first message.
+"""
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot import keys
+from bot import texts as bot_texts
+from bot.platforms import texts, wecom_app, wecom_bot
+from bot.settings import SettingsError
+
+
+def _require(values: dict[str, str]) -> None:
+    for key, value in values.items():
+        problem = (texts.MISSING_KEY if not value
+                   else texts.BAD_AES_KEY if key.endswith("encoding_aes_key") and len(value) != 43
+                   else None)
+        if problem:
+            raise SettingsError(bot_texts.SETTINGS_BAD_KEY.format(key=key, problem=problem))
+
+
+def setup_routes(app: web.Application) -> None:
+    w = app[keys.SETTINGS].wecom
+    if w.enabled:
+        _require({"wecom.corp_id": w.corp_id, "wecom.token": w.token,
+                  "wecom.encoding_aes_key": w.encoding_aes_key})
+        wecom_app.setup_routes(app)
+    if w.bot.enabled:
+        _require({"wecom.bot.token": w.bot.token,
+                  "wecom.bot.encoding_aes_key": w.bot.encoding_aes_key})
+        wecom_bot.setup_routes(app)

@@ -1,0 +1,105 @@
+"""WeCom's callback envelope, shared by the self-built app (XML) and the intelligent robot (JSON).
+
+Both doors use the same scheme (企业微信 "回调和回复的加解密方案"): the query carries
+msg_signature = sha1(sorted(token, timestamp, nonce, encrypt)), and `encrypt` is AES-256-CBC of
+random(16) + len(4) + message + receive id, where the receive id is the corp id for an app and the
+empty string for an intelligent robot. wechatpy's WeChatCrypto does the AES and the receive-id
+check; this module adds what wechatpy leaves out: a constant-time signature comparison, done
+before any decryption, and a timestamp window against replays, read from the app's clock.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+
+from aiohttp import web
+from wechatpy.enterprise.crypto import WeChatCrypto
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.exceptions import InvalidSignatureException
+
+from bot.clock import Clock
+
+log = logging.getLogger("deskbot.wecom")
+
+
+class Refused(Exception):
+    """The request is not provably WeCom's, or not fresh: answer 403 and change nothing."""
+
+
+def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
+    parts = sorted([token, timestamp, nonce, encrypt])
+    return hashlib.sha1("".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignedQuery:
+    msg_signature: str
+    timestamp: str
+    nonce: str
+
+
+class Envelope:
+    """Verify and open WeCom callbacks for one token/key/receive id."""
+
+    def __init__(self, token: str, encoding_aes_key: str, receive_id: str, window_s: int) -> None:
+        self.token = token
+        self.receive_id = receive_id
+        self.window_s = window_s
+        self.crypto = WeChatCrypto(token, encoding_aes_key, receive_id)
+
+    def signed_query(self, request: web.Request, clock: Clock) -> SignedQuery:
+        """The three signing parameters, after the timestamp window; raises Refused."""
+        q = request.query
+        sig, ts, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
+        if not (sig and ts and nonce):
+            raise Refused("missing msg_signature, timestamp or nonce")
+        try:
+            sent = int(ts)
+        except ValueError:
+            raise Refused(f"timestamp is not a number: {ts[:20]!r}") from None
+        skew = abs(clock.now().timestamp() - sent)
+        if skew > self.window_s:
+            raise Refused(f"timestamp {sent} is {skew:.0f}s away from now")
+        return SignedQuery(sig, ts, nonce)
+
+    def _check(self, sq: SignedQuery, encrypt: str) -> None:
+        expected = signature(self.token, sq.timestamp, sq.nonce, encrypt)
+        if not hmac.compare_digest(expected, sq.msg_signature):
+            raise Refused("bad msg_signature")
+
+    def open(self, sq: SignedQuery, encrypt: str) -> str:
+        """The plaintext of `encrypt`, once the signature and the receive id are proven."""
+        if not encrypt:
+            raise Refused("empty encrypt")
+        self._check(sq, encrypt)
+        try:
+            return self.crypto.decrypt_message({"Encrypt": encrypt}, sq.msg_signature,
+                                               sq.timestamp, sq.nonce)
+        except InvalidCorpIdException:
+            raise Refused("receive id (corp id) does not match") from None
+        except InvalidSignatureException:
+            raise Refused("bad msg_signature") from None
+        except Exception as exc:  # noqa: BLE001 - garbage ciphertext fails in many ways
+            raise Refused(f"cannot decrypt: {type(exc).__name__}") from None
+
+    def open_echo(self, sq: SignedQuery, echostr: str) -> str:
+        """URL verification: the decrypted echostr that WeCom expects back as the body."""
+        if not echostr:
+            raise Refused("empty echostr")
+        self._check(sq, echostr)
+        try:
+            return self.crypto.check_signature(sq.msg_signature, sq.timestamp, sq.nonce, echostr)
+        except InvalidCorpIdException:
+            raise Refused("receive id (corp id) does not match") from None
+        except InvalidSignatureException:
+            raise Refused("bad msg_signature") from None
+        except Exception as exc:  # noqa: BLE001
+            raise Refused(f"cannot decrypt echostr: {type(exc).__name__}") from None
+
+
+def refuse(request: web.Request, why: Refused | str) -> web.Response:
+    # The reason goes to the log only: a forger learns nothing from the answer.
+    log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, why)
+    return web.Response(status=403, text="forbidden")
