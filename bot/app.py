@@ -61,11 +61,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
             app[keys.HTTP] = session
             yield
 
-    async def simulator(app: web.Application) -> AsyncIterator[None]:
-        app[keys.SIMULATOR] = hub = local.SimulatorHub()
-        await hub.load_history()
-        yield
-
     async def relay(app: web.Application) -> AsyncIterator[None]:
         all_senders = senders if senders is not None else _platform_senders(app)
         relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
@@ -97,7 +92,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         yield
         await sched.stop()
 
-    app.cleanup_ctx.extend([database, http_session, simulator, relay, pipeline, scheduler])
+    app.cleanup_ctx.extend([database, http_session, relay, pipeline, scheduler])
     app.router.add_get("/healthz", healthz)
     local.setup_routes(app)
     wecom.setup_routes(app)

@@ -2,3 +2,87 @@
 
 SETTINGS_BAD_KEY = "配置错误：{key}：{problem}"
 SETTINGS_BAD_TOML = "配置文件 {path} 不是有效的 TOML：{problem}"
+
+# simulator
+SIM_BOT_NAME = "机器人"
+# How a simulator group message @-mentions the bot: such a message reaches it, mention removed.
+SIM_BOT_MENTIONS = ("@deskbot", "@机器人", "＠deskbot", "＠机器人")
+SIM_ERR_BAD_JSON = "请求格式错误：需要一个 JSON 对象"
+SIM_ERR_TOO_LARGE = "请求太大：最多 {limit} 字节"
+SIM_ERR_FIELD = "请求缺少或写错了字段：{field}"
+SIM_ERR_UNKNOWN_USER = "没有这个员工（或已停用）：{userid}"
+SIM_ERR_UNKNOWN_CHAT = "没有这个群：{conv}"
+SIM_ERR_EMPTY = "消息不能为空"
+SIM_ERR_TEXT_TOO_LONG = "消息太长：最多 {limit} 个字"
+SIM_ERR_PIPELINE = "机器人暂时收不了消息，请稍后再试"
+# Labels of the simulator page; the page gets them as {{key}} in sim.html and as JSON for sim.js.
+SIM_PAGE = {
+    "title": "deskbot 模拟器",
+    "subtitle": "在浏览器里试用，不需要企业微信或钉钉账号",
+    "me": "我是",
+    "conversations": "会话",
+    "private_chat": "私聊机器人",
+    "help_hint": "输入 /帮助 查看命令",
+    "group_hint": "群里以 @机器人 或 / 开头的消息才会发给机器人",
+    "placeholder": "输入消息，Enter 发送，Shift+Enter 换行",
+    "send": "发送",
+    "connected": "已连接",
+    "reconnecting": "连接中断，正在重连…",
+    "no_staff": "还没有员工。请先运行 deskbot demo-data 或 deskbot staff import 员工.csv",
+    "no_messages": "还没有消息",
+    "send_failed": "发送失败",
+    "sending": "发送中",
+    "not_forwarded": "未 @机器人，机器人不会收到",
+    "clicked": "点击了「{label}」",
+    "open_file": "打开文件",
+    "unread": "条未读",
+    "roles": {"engineer": "工程师", "manager": "经理", "supervisor": "主管",
+              "sales": "销售", "admin": "管理员"},
+    "purposes": {"hotline": "热线群", "managers": "经理群", "supervisors": "主管群",
+                 "hq": "总部"},
+}
+
+# CLI
+CLI_DESCRIPTION = "deskbot：在企业微信和钉钉里运行售后服务中心的机器人"
+CLI_CONFIG_HELP = "配置文件路径（默认 deskbot.toml，可用环境变量 DESKBOT_CONFIG 指定）"
+CLI_SERVE_HELP = "启动机器人"
+CLI_MIGRATE_HELP = "执行数据库迁移"
+CLI_DEMO_HELP = "载入演示员工、客户和群"
+CLI_STAFF_HELP = "导入员工：deskbot staff import 文件.csv"
+CLI_CUSTOMERS_HELP = "导入客户：deskbot customers import 文件.csv 或 .xlsx"
+CLI_MIGRATED = "数据库已迁移到最新：{url}"
+CLI_NO_FILE = "找不到文件：{path}"
+CLI_DEMO = "演示数据已载入。\n员工：{staff}\n客户：{customers}\n群：{chats} 个"
+CLI_SERVING = "deskbot 已启动：{url}"
+CLI_SECOND_INSTANCE = "另一个 deskbot 实例正在使用这个 SQLite 数据库（{path}）。多实例请改用 PostgreSQL。"
+
+# calendar and durations (bot/calendar.py, bot/durations.py)
+CAL_BAD_TIME = "配置错误：{key}：时间“{value}”应写成 HH:MM（例如 08:30）"
+CAL_BAD_SPAN = "配置错误：{key}：时段“{value}”应写成 HH:MM-HH:MM（例如 08:30-12:00）"
+CAL_NO_WINDOWS = "配置错误：{key}：至少要有一个工作时段"
+CAL_BAD_WINDOW = "配置错误：{key}：工作时段“{value}”的结束时间应晚于开始时间"
+CAL_OVERLAP = "配置错误：{key}：工作时段有重叠"
+CAL_BAD_TZ = "配置错误：center.timezone：未知时区“{value}”（例如 Asia/Shanghai）"
+CAL_BAD_DAYS = "配置错误：{key}：应为日期列表，例如 [\"2026-12-31\", \"2027-02-05..2027-02-12\"]"
+CAL_BAD_DATE = "配置错误：{key}：日期“{value}”应写成 YYYY-MM-DD 或 YYYY-MM-DD..YYYY-MM-DD"
+CAL_NO_FILE = "配置错误：calendar.overrides_file：找不到文件 {path}"
+CAL_BAD_FILE = "配置错误：calendar.overrides_file：{path} 不是有效的 TOML：{problem}"
+CAL_UNKNOWN_KEY = "配置错误：{path}：未知的键“{key}”（只能是 days_off 或 workdays）"
+CAL_BOTH = "配置错误：{path}：{day} 同时出现在 days_off 和 workdays 中"
+CAL_NO_WORKDAY = "工作日历错误：十年内找不到工作日，请检查 calendar 配置"
+CAL_NAIVE = "内部错误：时间 {value} 缺少时区"
+DUR_BAD = "无法识别的时长“{value}”：请写成 15m、3h、90s、2d、1h30m、1wd（工作日）或 4wh（工作小时）"
+DUR_BAD_UNIT = "时长“{value}”中的单位“{unit}”无法识别：可用 s、m、h、d、wd（工作日）、wh（工作小时）"
+DUR_MIXED = "时长“{value}”不能把工作日/工作小时与其他单位混写"
+DUR_WHOLE_DAYS = "时长“{value}”：工作日必须是整数"
+DUR_NOT_WALL = "时长“{value}”按工作时间计算，不是固定时长"
+HUMAN_DAYS_HOURS = "{d} 天 {h} 小时"
+HUMAN_DAYS = "{d} 天"
+HUMAN_HOURS_MINUTES = "{h} 小时 {m} 分钟"
+HUMAN_HOURS = "{h} 小时"
+HUMAN_MINUTES = "{m} 分钟"
+HUMAN_UNDER_MINUTE = "不到 1 分钟"
+
+# service settings (bot/settings.py ServiceSettings)
+SETTINGS_WALL_DURATION = "应为固定时长（例如 24h、30m），不能用工作日或工作小时"
+SETTINGS_BAD_MODES = "服务方式不能为空，且只能是：{modes}（无法识别：{bad}）"
