@@ -103,7 +103,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 def _platform_senders(app: web.Application) -> dict[str, Sender]:
     from notifiers.senders import registry
 
-    return registry.build(app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK], app[keys.SIMULATOR])
+    return registry.build(app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK],
+                          app.get(keys.SIMULATOR))
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -1,0 +1,27 @@
+"""Which sender serves which channel, built from what the settings enable."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from notifiers.relay import Relay
+from notifiers.senders.base import Sender
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+def build(settings: "Settings", session: Any, clock: Any, hub: Any = None) -> dict[str, Sender]:
+    senders: list[Sender] = []
+    if hub is not None:
+        from notifiers.senders.local import LocalSender
+
+        senders.append(LocalSender(hub))
+    if settings.wecom.enabled or settings.wecom.bot.enabled:
+        from notifiers.senders.wecom import WeComSender
+
+        senders.append(WeComSender(settings, session, clock=clock))
+    if settings.dingtalk.enabled:
+        from notifiers.senders.dingtalk import DingTalkSender
+
+        senders.append(DingTalkSender(settings, session, clock=clock))
+    return Relay.registry(*senders)
