@@ -16,6 +16,7 @@ from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
 from bot.scheduler import Scheduler
 from bot.services.env import Env
+from bot.services.policies import validate_policies
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
@@ -42,6 +43,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                           middlewares=[request_id_middleware])
     clock = clock or SystemClock()
     calendar = WorkCalendar.from_settings(settings)
+    validate_policies(settings)  # a bad clock policy stops the start, naming its key
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar

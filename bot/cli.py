@@ -128,8 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("file")
         p.set_defaults(fn=cmd_import, what=what)
     args = parser.parse_args(argv)
+    from bot.calendar import CalendarError
+    from bot.services.policies import PolicyError
+
     try:
         return args.fn(args)
-    except SettingsError as exc:
+    except (SettingsError, CalendarError, PolicyError) as exc:
         print(exc, file=sys.stderr)
         return 2
