@@ -61,8 +61,8 @@ async def test_good_sign_group_message_is_accepted(edge, clock):
         chat_type=base.GROUP, chat_id="cidGROUP1", text="/转派 T3 @李四", mentions=("lisi",),
         reply=base.Reply(channel=base.CH_DINGTALK_SESSION, address=WEBHOOK,
                          expires_at=expires_ms / 1000,
-                         extra={"conversation_id": "cidGROUP1", "robot_code": "dingrobot",
-                                "conversation_type": "2"}),
+                         extra={"robot_code": "dingrobot", "conversation_type": "2",
+                                "open_conversation_id": "cidGROUP1"}),
         sent_at=NOW.timestamp())]
 
 

@@ -115,8 +115,12 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
         reply = base.Reply(
             channel=base.CH_DINGTALK_SESSION, address=webhook,
             expires_at=float(expires) / 1000 if isinstance(expires, (int, float)) else None,
-            extra={"conversation_id": conversation, "robot_code": str(data.get("robotCode") or ""),
-                   "conversation_type": str(data.get("conversationType") or "")})
+            # Where the answer goes once the session webhook has expired: the group, or the
+            # sender in a private chat (the sender falls back to the robot OpenAPI).
+            extra={"robot_code": str(data.get("robotCode") or ""),
+                   "conversation_type": str(data.get("conversationType") or ""),
+                   **({"open_conversation_id": conversation} if group
+                      else {"user_id": sender})})
     created = data.get("createAt")
     return base.InboundMessage(
         platform=base.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,

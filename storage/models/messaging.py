@@ -42,7 +42,8 @@ class OutboxMessage(Model):
 
     class Meta:
         table = "outbox"
-        indexes = (("status", "next_attempt_at"),)
+        # The second index serves the relay's rate windows: sends per destination per minute.
+        indexes = (("status", "next_attempt_at"), ("channel", "address", "sent_at"))
 
 
 class AuditLog(Model):

@@ -1,0 +1,49 @@
+"""What both platform senders need from HTTP: JSON calls whose network failures mean "retry"."""
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import aiohttp
+
+from notifiers.senders.base import SendRetry
+
+TIMEOUT = aiohttp.ClientTimeout(total=15)
+# A network failure or a 5xx is worth another try soon; the relay's backoff grows from here.
+NETWORK_RETRY_S = 5.0
+
+
+def rebase(url: str, official: str, configured: str) -> str:
+    """Point a platform-issued URL (webhook, session, response_url) at the configured host.
+
+    Platforms hand out absolute URLs on their public host; a private deployment or a test fake
+    serves the same paths elsewhere, so the configured base replaces the official one.
+    """
+    official = official.rstrip("/")
+    configured = configured.rstrip("/")
+    if configured != official and url.startswith(official + "/"):
+        return configured + url[len(official):]
+    return url
+
+
+async def call(session: aiohttp.ClientSession, method: str, url: str, *,
+               params: dict[str, Any] | None = None, json_body: Any = None,
+               data: Any = None, headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    """One HTTP call answered with JSON; (status, body). Network trouble raises SendRetry."""
+    try:
+        async with session.request(method, url, params=params, json=json_body, data=data,
+                                   headers=headers, timeout=TIMEOUT) as resp:
+            raw = await resp.read()
+            status = resp.status
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        raise SendRetry(f"network: {exc!r}", retry_after=NETWORK_RETRY_S) from exc
+    if status >= 500:
+        raise SendRetry(f"HTTP {status}", retry_after=NETWORK_RETRY_S)
+    try:
+        body = json.loads(raw) if raw else {}
+    except ValueError:
+        body = {"_raw": raw[:200].decode("utf-8", "replace")}
+    if not isinstance(body, dict):
+        body = {"_raw": body}
+    return status, body

@@ -1,0 +1,322 @@
+"""WeCom (企业微信) sender: app messages, app group chats, group robot webhooks, robot replies.
+
+Channels and what their address is:
+- CH_WECOM_APP: a member's userid; `message/send` with text, markdown, a `template_card` of type
+  `button_interaction` (button key = Button.key, task_id = OutboundMessage.task_id), or an image
+  or file uploaded first through `media/upload`. `enable_duplicate_check` is on, so a message the
+  relay sends again after a crash (same body, same member, within the interval) is dropped by
+  WeCom instead of reaching the member twice.
+- CH_WECOM_APPCHAT: the chatid of a group the app created (`appchat/create`, see create_appchat);
+  `appchat/send`. Group chats have no buttons: a card goes as text naming its actions.
+- CH_WECOM_WEBHOOK: a group robot's webhook key, or its whole URL; text (with `mentioned_list`),
+  markdown (mentions written as `<@userid>`), image (base64 + md5), file (`webhook/upload_media`).
+- CH_WECOM_RESPONSE: an intelligent robot's `response_url`, answered once with markdown; a text
+  too long for one message is cut there, since the URL takes one answer only.
+- CH_WECOM_CARD_UPDATE: the ResponseCode of a clicked card; `message/update_template_card`
+  replaces the card's buttons with one inert button whose label is the message text
+  (texts.CARD_TAKEN, e.g. "已由 张三 接单"). `extra["userids"]` limits the update to those
+  members; by default every receiver of the card sees it.
+
+The access token is fetched with `gettoken` once per app and cached until shortly before its
+7200 s run out; 40014/42001/40001 drop it and the call is made once more with a fresh one.
+45009, 45033 and -1 raise SendRetry, other errors SendFailed.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import aiohttp
+
+from bot.clock import Clock, SystemClock
+from bot.platforms import base
+from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
+from notifiers import render
+from notifiers.senders.base import SendFailed, SendRetry
+from notifiers.senders.http import call, rebase
+from notifiers.tokens import TokenCache
+
+OFFICIAL_BASE = "https://qyapi.weixin.qq.com"
+TOKEN_INVALID = frozenset({40014, 42001, 40001})
+# errcode -> seconds to wait: frequency limit, concurrency limit, system busy.
+BACK_OFF = {45009: 60.0, 45033: 2.0, -1: 2.0}
+# Credentials that a retry cannot fix: a wrong corpid or secret, a disabled app.
+BAD_CREDENTIALS = frozenset({40013, 40091, 40056, 301002})
+DUPLICATE_CHECK_INTERVAL_S = 1800
+WEBHOOK_IMAGE_MAX = 2 * 1024 * 1024
+_TASK_ID_BAD = re.compile(r"[^0-9A-Za-z_\-@]")
+CARD_TITLE_CHARS = 26  # WeCom shows about this many characters of a card title
+CARD_MAX_BUTTONS = 6
+
+
+def task_id_for(msg: OutboundMessage, dedupe_key: str) -> str:
+    """A card's task_id: digits, letters and _-@ only, at most 128 bytes, unique per app."""
+    return _TASK_ID_BAD.sub("_", msg.task_id or dedupe_key)[:128]
+
+
+class WeComSender:
+    channels = (base.CH_WECOM_APP, base.CH_WECOM_APPCHAT, base.CH_WECOM_WEBHOOK,
+                base.CH_WECOM_RESPONSE, base.CH_WECOM_CARD_UPDATE)
+
+    def __init__(self, settings: Any, session: aiohttp.ClientSession, *,
+                 clock: Clock | None = None) -> None:
+        self._cfg = settings.wecom
+        self._source = settings.center.name
+        self._base = settings.wecom.api_base.rstrip("/")
+        self._session = session
+        self.tokens = TokenCache(self._fetch_token, clock or SystemClock())
+
+    # -- access token ---------------------------------------------------------------------
+
+    async def _fetch_token(self) -> tuple[str, float]:
+        status, body = await call(self._session, "GET", f"{self._base}/cgi-bin/gettoken",
+                                  params={"corpid": self._cfg.corp_id,
+                                          "corpsecret": self._cfg.secret})
+        code = _errcode(status, body)
+        if code == 0 and body.get("access_token"):
+            return str(body["access_token"]), float(body.get("expires_in") or 7200)
+        if code in BAD_CREDENTIALS or code == 40001:
+            raise SendFailed(f"gettoken: {code} {body.get('errmsg', '')}")
+        raise SendRetry(f"gettoken: {code} {body.get('errmsg', '')}",
+                        retry_after=BACK_OFF.get(code, 5.0))
+
+    async def _api(self, path: str, *, json_body: Any = None,
+                   form: Callable[[], aiohttp.FormData] | None = None,
+                   params: dict[str, str] | None = None) -> dict:
+        """POST to an access-token API; one refetch when WeCom calls the token invalid."""
+        refetched = False
+        while True:
+            token = await self.tokens.get()
+            status, body = await call(self._session, "POST", f"{self._base}{path}",
+                                      params={"access_token": token, **(params or {})},
+                                      json_body=json_body, data=form() if form else None)
+            code = _errcode(status, body)
+            if code in TOKEN_INVALID and not refetched:
+                self.tokens.invalidate(token)
+                refetched = True
+                continue
+            _check(path, code, body)
+            return body
+
+    # -- the Sender protocol ----------------------------------------------------------------
+
+    async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
+        channel = msg.channel
+        if channel == base.CH_WECOM_CARD_UPDATE:
+            await self._update_card(msg)
+        elif channel == base.CH_WECOM_RESPONSE:
+            await self._respond(msg)
+        elif msg.kind in (IMAGE, FILE):
+            await self._send_media(msg)
+        else:
+            for piece in render.parts(self._for_channel(msg)):
+                await self._send_one(piece, dedupe_key)
+
+    def _for_channel(self, msg: OutboundMessage) -> OutboundMessage:
+        """Cards exist only in app messages; elsewhere they travel as text naming their actions."""
+        if msg.kind != CARD or msg.channel == base.CH_WECOM_APP:
+            return msg
+        kind = MARKDOWN if msg.channel == base.CH_WECOM_WEBHOOK else TEXT
+        return OutboundMessage(channel=msg.channel, address=msg.address, kind=kind,
+                               text=render.card_as_text(msg), mentions=msg.mentions,
+                               extra=msg.extra)
+
+    async def _send_one(self, msg: OutboundMessage, dedupe_key: str) -> None:
+        if msg.channel == base.CH_WECOM_APP:
+            await self._app_send(self._app_body(msg, dedupe_key))
+        elif msg.channel == base.CH_WECOM_APPCHAT:
+            await self._api("/cgi-bin/appchat/send", json_body=self._appchat_body(msg))
+        elif msg.channel == base.CH_WECOM_WEBHOOK:
+            await self._webhook(msg.address, _webhook_body(msg))
+        else:
+            raise SendFailed(f"WeCom sender has no channel {msg.channel}")
+
+    # -- app messages ----------------------------------------------------------------------
+
+    def _app_body(self, msg: OutboundMessage, dedupe_key: str) -> dict:
+        body: dict[str, Any] = {
+            "touser": msg.address, "agentid": self._cfg.agent_id, "safe": 0,
+            "enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL_S,
+        }
+        if msg.kind == CARD:
+            body["msgtype"] = "template_card"
+            body["template_card"] = self._card(msg, dedupe_key)
+        elif msg.kind == MARKDOWN:
+            body["msgtype"] = "markdown"
+            body["markdown"] = {"content": msg.text}
+        else:
+            body["msgtype"] = "text"
+            body["text"] = {"content": msg.text}
+        return body
+
+    def _card(self, msg: OutboundMessage, dedupe_key: str) -> dict:
+        lines = msg.text.split("\n", 1)
+        title = msg.title or lines[0]
+        desc = msg.text if msg.title else (lines[1] if len(lines) > 1 else "")
+        if len(title) > CARD_TITLE_CHARS:
+            title = title[: CARD_TITLE_CHARS - 1] + "…"
+        card: dict[str, Any] = {
+            "card_type": "button_interaction",
+            "source": {"desc": self._source},
+            "main_title": {"title": title},
+            "task_id": task_id_for(msg, dedupe_key),
+            "button_list": [{"text": b.text, "style": 1 if i == 0 else 2, "key": b.key}
+                            for i, b in enumerate(msg.buttons[:CARD_MAX_BUTTONS])],
+        }
+        if desc:
+            card["sub_title_text"] = render.truncate_utf8(desc, render.LIMITS[msg.channel][CARD])
+        return card
+
+    async def _app_send(self, body: dict) -> None:
+        result = await self._api("/cgi-bin/message/send", json_body=body)
+        invalid = {u for u in str(result.get("invaliduser") or "").split("|") if u}
+        if body["touser"] in invalid:
+            raise SendFailed(f"message/send: invalid user {body['touser']}")
+
+    def _appchat_body(self, msg: OutboundMessage) -> dict:
+        body: dict[str, Any] = {"chatid": msg.address, "safe": 0}
+        if msg.kind == MARKDOWN:
+            body["msgtype"] = "markdown"
+            body["markdown"] = {"content": msg.text}
+        else:
+            body["msgtype"] = "text"
+            body["text"] = {"content": msg.text}
+        return body
+
+    async def create_appchat(self, name: str, owner: str, userlist: list[str],
+                             chatid: str = "") -> str:
+        """Create a group chat owned by the app (only these can take appchat/send); its chatid."""
+        body: dict[str, Any] = {"name": name, "owner": owner, "userlist": userlist}
+        if chatid:
+            body["chatid"] = chatid
+        result = await self._api("/cgi-bin/appchat/create", json_body=body)
+        return str(result.get("chatid") or chatid)
+
+    # -- webhooks, robot replies and card updates ---------------------------------------------
+
+    def _webhook_url(self, address: str) -> tuple[str, dict[str, str]]:
+        if address.startswith(("http://", "https://")):
+            return rebase(address, OFFICIAL_BASE, self._base), {}
+        return f"{self._base}/cgi-bin/webhook/send", {"key": address}
+
+    async def _webhook(self, address: str, body: dict) -> None:
+        url, params = self._webhook_url(address)
+        status, result = await call(self._session, "POST", url, params=params, json_body=body)
+        _check("webhook/send", _errcode(status, result), result)
+
+    async def _respond(self, msg: OutboundMessage) -> None:
+        text = render.card_as_text(msg) if msg.kind == CARD else render.body_text(msg)
+        text = render.truncate_utf8(text, render.LIMITS[msg.channel][MARKDOWN])
+        url = rebase(msg.address, OFFICIAL_BASE, self._base)
+        body = {"msgtype": "markdown", "markdown": {"content": text}}
+        status, result = await call(self._session, "POST", url, json_body=body)
+        _check("response_url", _errcode(status, result), result)
+
+    async def _update_card(self, msg: OutboundMessage) -> None:
+        body: dict[str, Any] = {"agentid": self._cfg.agent_id, "response_code": msg.address,
+                                "button": {"replace_name": msg.text}}
+        userids = msg.extra.get("userids")
+        if userids:
+            body["userids"] = list(userids)
+        else:
+            body["atall"] = 1
+        await self._api("/cgi-bin/message/update_template_card", json_body=body)
+
+    # -- images and files --------------------------------------------------------------------
+
+    async def _send_media(self, msg: OutboundMessage) -> None:
+        data = await _read(msg.file_path)
+        name = os.path.basename(msg.file_path)
+        kind = "image" if msg.kind == IMAGE else "file"
+        if msg.channel == base.CH_WECOM_WEBHOOK:
+            if kind == "image":
+                if len(data) > WEBHOOK_IMAGE_MAX:
+                    raise SendFailed(f"webhook image over 2 MB: {name}")
+                content = {"base64": base64.b64encode(data).decode(),
+                           "md5": hashlib.md5(data).hexdigest()}
+            else:
+                content = {"media_id": await self._webhook_upload(msg.address, name, data)}
+            await self._webhook(msg.address, {"msgtype": kind, kind: content})
+            return
+        media_id = await self.upload(kind, name, data)
+        if msg.channel == base.CH_WECOM_APP:
+            await self._app_send({"touser": msg.address, "agentid": self._cfg.agent_id,
+                                  "msgtype": kind, kind: {"media_id": media_id}, "safe": 0,
+                                  "enable_duplicate_check": 1,
+                                  "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL_S})
+        elif msg.channel == base.CH_WECOM_APPCHAT:
+            await self._api("/cgi-bin/appchat/send", json_body={
+                "chatid": msg.address, "msgtype": kind, kind: {"media_id": media_id}, "safe": 0})
+        else:
+            raise SendFailed(f"{msg.channel} cannot carry a {kind}")
+
+    async def upload(self, kind: str, name: str, data: bytes) -> str:
+        """media/upload (type image or file): the media_id, valid for three days."""
+        result = await self._api("/cgi-bin/media/upload", params={"type": kind},
+                                 form=lambda: _form(name, data))
+        media_id = result.get("media_id")
+        if not media_id:
+            raise SendRetry("media/upload returned no media_id")
+        return str(media_id)
+
+    async def _webhook_upload(self, address: str, name: str, data: bytes) -> str:
+        url, params = self._webhook_url(address)
+        url = url.replace("/webhook/send", "/webhook/upload_media")
+        status, result = await call(self._session, "POST", url,
+                                    params={**params, "type": "file"}, data=_form(name, data))
+        _check("webhook/upload_media", _errcode(status, result), result)
+        return str(result["media_id"])
+
+
+def _webhook_body(msg: OutboundMessage) -> dict:
+    if msg.kind == MARKDOWN:
+        content = msg.text
+        if msg.mentions:
+            content += "\n" + " ".join(f"<@{m}>" for m in msg.mentions)
+        return {"msgtype": "markdown", "markdown": {"content": content}}
+    text: dict[str, Any] = {"content": msg.text}
+    if msg.mentions:
+        text["mentioned_list"] = list(msg.mentions)
+    return {"msgtype": "text", "text": text}
+
+
+def _form(name: str, data: bytes) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    form.add_field("media", data, filename=name, content_type="application/octet-stream")
+    return form
+
+
+async def _read(path: str) -> bytes:
+    try:
+        return await asyncio.to_thread(Path(path).read_bytes)
+    except OSError as exc:
+        raise SendFailed(f"cannot read {path}: {exc}") from exc
+
+
+def _errcode(status: int, body: dict) -> int:
+    if "errcode" in body:
+        try:
+            return int(body["errcode"])
+        except (TypeError, ValueError):
+            return -1
+    if status == 200:
+        return 0
+    if status == 429:
+        return 45009
+    raise SendFailed(f"HTTP {status}: {body}")
+
+
+def _check(what: str, code: int, body: dict) -> None:
+    if code == 0:
+        return
+    reason = f"{what}: {code} {body.get('errmsg', '')}".strip()
+    if code in BACK_OFF:
+        raise SendRetry(reason, retry_after=BACK_OFF[code])
+    if code in TOKEN_INVALID:  # still invalid after a fresh token: let the relay back off
+        raise SendRetry(reason, retry_after=5.0)
+    raise SendFailed(reason)

@@ -1,0 +1,212 @@
+"""The DingTalk sender against the fake DingTalk server: OpenAPI, session webhooks, custom
+robots with signing, interactive cards."""
+from __future__ import annotations
+
+import json
+
+import aiohttp
+import pytest
+
+from bot.platforms import base
+from bot.platforms.base import CARD, IMAGE, MARKDOWN, Button, OutboundMessage
+from bot.settings import load_settings
+from notifiers import render, texts
+from notifiers.senders.base import SendFailed, SendRetry
+from notifiers.senders.dingtalk import DingTalkSender
+from storage.models import Chat
+from tests.fakes.dingtalk_api import FakeDingTalk
+
+
+@pytest.fixture
+async def dingtalk(aiohttp_server, clock):
+    fake = FakeDingTalk(clock)
+    server = await aiohttp_server(fake.app())
+    url = str(server.make_url("")).rstrip("/")
+    settings = load_settings(None, dingtalk__enabled=True, dingtalk__app_key=fake.app_key,
+                             dingtalk__app_secret=fake.app_secret,
+                             dingtalk__robot_code=fake.robot_code, dingtalk__api_base=url,
+                             dingtalk__oapi_base=url)
+    async with aiohttp.ClientSession() as session:
+        sender = DingTalkSender(settings, session, clock=clock)
+        yield fake, sender, url
+
+
+def group(text: str, **kw) -> OutboundMessage:
+    return OutboundMessage(channel=base.CH_DINGTALK_GROUP, address="cidGROUP==", text=text, **kw)
+
+
+async def test_openapi_token_reused_and_refetched_once_when_invalid(dingtalk, clock):
+    fake, sender, _ = dingtalk
+    await sender.send(group("一"), "k1")
+    await sender.send(group("二"), "k2")
+    assert fake.token_calls == 1
+    clock.advance(seconds=100)
+    fake.expire_tokens()
+    await sender.send(group("三"), "k3")
+    assert fake.token_calls == 2
+    assert fake.contents("groupMessages", "cidGROUP==") == ["一", "二", "三"]
+
+
+async def test_group_and_user_message_shapes(dingtalk):
+    fake, sender, _ = dingtalk
+    await sender.send(group("## 超时\n工单 T3 未接单", kind=MARKDOWN, title="超时提醒"), "k1")
+    await sender.send(OutboundMessage(channel=base.CH_DINGTALK_USER, address="staff01",
+                                      text="你有新工单"), "k2")
+    md, oto = fake.received
+    assert md.body["msgKey"] == "sampleMarkdown" and md.body["robotCode"] == fake.robot_code
+    assert json.loads(md.body["msgParam"]) == {"title": "超时提醒",
+                                               "text": "## 超时\n工单 T3 未接单"}
+    assert oto.body["userIds"] == ["staff01"] and oto.body["msgKey"] == "sampleText"
+    assert json.loads(oto.body["msgParam"]) == {"content": "你有新工单"}
+
+
+async def test_flow_controlled_user_is_a_retry(dingtalk):
+    fake, sender, _ = dingtalk
+    for i in range(20):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_USER, address="staff01",
+                                          text=f"n{i}"), f"k{i}")
+    with pytest.raises(SendRetry):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_USER, address="staff01",
+                                          text="n20"), "k20")
+
+
+async def test_custom_robot_signed_and_blocked_after_20_a_minute(dingtalk):
+    fake, sender, url = dingtalk
+    hook = fake.add_webhook("https://oapi.dingtalk.com", secret="SECfake")
+    msg = OutboundMessage(channel=base.CH_DINGTALK_WEBHOOK, address=hook, text="值班提醒",
+                          mentions=("staff01",), extra={"secret": "SECfake"})
+    for i in range(20):
+        await sender.send(msg, f"k{i}")
+    assert len(fake.received) == 20
+    body = fake.received[0].body
+    assert body["text"]["content"] == "值班提醒 @staff01"
+    assert body["at"] == {"atUserIds": ["staff01"], "isAtAll": False}
+    with pytest.raises(SendRetry) as err:
+        await sender.send(msg, "k21")
+    assert err.value.retry_after == 600
+
+
+async def test_custom_robot_with_wrong_secret_fails_for_good(dingtalk):
+    fake, sender, url = dingtalk
+    hook = fake.add_webhook(url, secret="SECright")
+    with pytest.raises(SendFailed, match="310000"):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_WEBHOOK, address=hook,
+                                          text="x", extra={"secret": "SECwrong"}), "k1")
+    assert fake.received == []
+
+
+def test_signature_matches_dingtalk_formula(clock):
+    import base64
+    import hashlib
+    import hmac
+
+    settings = load_settings(None)
+    sender = DingTalkSender(settings, None, clock=clock)  # type: ignore[arg-type]
+    timestamp, sign = sender.sign("SECabc")
+    assert timestamp == str(int(clock.now().timestamp() * 1000))
+    expected = base64.b64encode(hmac.new(b"SECabc", f"{timestamp}\nSECabc".encode(),
+                                         hashlib.sha256).digest()).decode()
+    assert sign == expected
+
+
+async def test_custom_robot_secret_read_from_the_chat(db, dingtalk):
+    fake, sender, url = dingtalk
+    hook = fake.add_webhook(url, secret="SECchat")
+    await Chat.create(platform=base.DINGTALK, chat_key="cidHQ", purpose="hq",
+                      push_channel=base.CH_DINGTALK_WEBHOOK, push_address=hook,
+                      push_secret="SECchat")
+    await sender.send(OutboundMessage(channel=base.CH_DINGTALK_WEBHOOK, address=hook,
+                                      text="总部通知"), "k1")
+    assert fake.contents("robot/send") == ["总部通知"]
+
+
+async def test_session_webhook_reply_then_openapi_once_expired(dingtalk, clock):
+    fake, sender, url = dingtalk
+    session_url, expires = fake.new_session("https://oapi.dingtalk.com", ttl_s=5400)
+    extra = {"expires_at": expires.timestamp(), "open_conversation_id": "cidGROUP=="}
+    reply = OutboundMessage(channel=base.CH_DINGTALK_SESSION, address=session_url,
+                            text="已建单 T7", mentions=("staff01",), extra=extra)
+    await sender.send(reply, "r1")
+    assert fake.received[-1].api == "sendBySession"
+    assert fake.received[-1].body["at"]["atUserIds"] == ["staff01"]
+    clock.advance(seconds=5401)
+    await sender.send(reply, "r2")
+    assert fake.received[-1].api == "groupMessages"
+    assert fake.contents() == ["已建单 T7 @staff01", "已建单 T7"]
+
+
+async def test_session_expired_with_nowhere_to_fall_back_fails(dingtalk, clock):
+    fake, sender, _ = dingtalk
+    session_url, expires = fake.new_session("https://oapi.dingtalk.com", ttl_s=10)
+    clock.advance(seconds=11)
+    with pytest.raises(SendFailed):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_SESSION, address=session_url,
+                                          text="x", extra={"expires_at": expires.timestamp()}),
+                          "r1")
+
+
+async def test_interactive_card_buttons_carry_keys_and_update_after_click(dingtalk):
+    fake, sender, _ = dingtalk
+    card = group("客户：某某医院\n打印凭证时报错", kind=CARD, title="新工单 T12",
+                 buttons=(Button("claim:T12", "接单"), Button("view:T12", "查看")),
+                 task_id="ticket-T12-1")
+    await sender.send(card, "new:T12")
+    body = fake.cards["ticket-T12-1"]
+    assert body["conversationType"] == 1 and body["openConversationId"] == "cidGROUP=="
+    assert body["callbackRouteKey"] == "deskbot"
+    sent = json.loads(body["cardData"]["cardParamMap"]["sys_full_json_obj"])
+    actions = [c for c in sent["contents"] if c["type"] == "action"][0]["actions"]
+    assert [(a["id"], a["label"]["text"], a["actionType"]) for a in actions] == [
+        ("claim:T12", "接单", "request"), ("view:T12", "查看", "request")]
+
+    taken = texts.CARD_TAKEN.format(name="张三", action="接单")
+    await sender.send(OutboundMessage(channel=base.CH_DINGTALK_CARD_UPDATE,
+                                      address="ticket-T12-1", title="新工单 T12", text=taken,
+                                      extra={"card_text": "客户：某某医院"}), "taken:T12")
+    update = json.loads(fake.card_updates[0]["cardData"]["cardParamMap"]["sys_full_json_obj"])
+    assert not [c for c in update["contents"] if c["type"] == "action"]
+    assert "已由 张三 接单" in json.dumps(update, ensure_ascii=False)
+
+
+async def test_card_through_custom_robot_goes_as_markdown_naming_actions(dingtalk):
+    fake, sender, url = dingtalk
+    hook = fake.add_webhook(url)
+    await sender.send(OutboundMessage(channel=base.CH_DINGTALK_WEBHOOK, address=hook, kind=CARD,
+                                      title="新工单", text="T5", buttons=(Button("c", "接单"),),
+                                      extra={"secret": ""}),
+                      "k1")
+    got = fake.received[0]
+    assert got.body["msgtype"] == "markdown"
+    assert "接单" in got.body["markdown"]["text"]
+
+
+async def test_long_markdown_split_for_dingtalk(dingtalk):
+    fake, sender, _ = dingtalk
+    text = "凭证打印报错排查步骤。\n" * 800
+    await sender.send(group(text, kind=MARKDOWN, title="知识库"), "k1")
+    got = fake.contents("groupMessages")
+    assert len(got) > 1 and "".join(got) == text
+    assert all(render.byte_len(c) <= render.LIMITS[base.CH_DINGTALK_GROUP][MARKDOWN] for c in got)
+
+
+async def test_image_is_refused_for_good(dingtalk, tmp_path):
+    _, sender, _ = dingtalk
+    with pytest.raises(SendFailed):
+        await sender.send(group("", kind=IMAGE, file_path=str(tmp_path / "a.png")), "k1")
+
+
+async def test_fake_blocks_custom_robot_for_ten_minutes(dingtalk, clock):
+    fake, sender, url = dingtalk
+    hook = fake.add_webhook(url)
+    msg = OutboundMessage(channel=base.CH_DINGTALK_WEBHOOK, address=hook, text="x",
+                          extra={"secret": ""})
+    for i in range(20):
+        await sender.send(msg, f"k{i}")
+    with pytest.raises(SendRetry):
+        await sender.send(msg, "k20")
+    clock.advance(seconds=300)  # the minute has passed, the block has not
+    with pytest.raises(SendRetry):
+        await sender.send(msg, "k21")
+    clock.advance(minutes=6)
+    await sender.send(msg, "k22")
+    assert len(fake.received) == 21
