@@ -59,6 +59,9 @@ class WeComBotSettings(Section):
     enabled: bool = False
     token: str = ""
     encoding_aes_key: str = ""
+    # The robot's display name in WeCom, so its @-mention is stripped wherever it stands in the
+    # text; empty strips only a leading @-mention.
+    name: str = ""
 
 
 class WeComSettings(Section):
@@ -88,6 +91,8 @@ class DingTalkSettings(Section):
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
     sign_window_s: int = Field(3600, ge=1)
+    # The callbackRouteKey under which the card callback URL is registered with DingTalk.
+    card_callback_route_key: str = "deskbot"
 
 
 class OutboxSettings(Section):
@@ -104,6 +109,47 @@ class SchedulerSettings(Section):
     lease_s: float = Field(60.0, gt=0)
 
 
+# Service modes a ticket may record (电话 phone, 远程 remote, 上门 on-site, 送修 bring-in,
+# 邮寄 mail-in, 有偿 paid service).
+SERVICE_MODES = ("电话", "远程", "上门", "送修", "邮寄", "有偿")
+
+
+class ServiceSettings(Section):
+    # Same customer, similar description, created within this window: flagged as a duplicate.
+    duplicate_window: str = "24h"
+    duplicate_similarity: float = Field(0.6, gt=0, le=1)
+    # Modes offered per customer tier; a tier not listed gets default_modes.
+    modes: dict[str, list[str]] = {
+        "大客户": ["电话", "远程", "上门", "送修", "邮寄", "有偿"],
+        "紧急服务": ["电话", "远程", "上门", "有偿"],
+        "普通": ["电话", "远程", "送修", "邮寄", "有偿"],
+    }
+    default_modes: list[str] = ["电话", "远程", "有偿"]
+    # Outside the service period (contract ended) only these are offered.
+    expired_modes: list[str] = ["有偿"]
+    kb_suggestions: int = Field(3, ge=0, le=10)  # knowledge entries suggested on a new ticket
+
+    @field_validator("duplicate_window")
+    @classmethod
+    def _window(cls, v: str) -> str:
+        from bot.durations import Duration
+
+        if Duration.parse(v).is_working:
+            raise ValueError(texts.SETTINGS_WALL_DURATION)
+        return v
+
+    @field_validator("modes", "default_modes", "expired_modes")
+    @classmethod
+    def _modes(cls, v):
+        lists = v.values() if isinstance(v, dict) else [v]
+        for modes in lists:
+            bad = [m for m in modes if m not in SERVICE_MODES]
+            if bad or not modes:
+                raise ValueError(texts.SETTINGS_BAD_MODES.format(
+                    bad="、".join(bad) or "-", modes="、".join(SERVICE_MODES)))
+        return v
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKBOT_", env_nested_delimiter="__", extra="forbid"
@@ -118,10 +164,12 @@ class Settings(BaseSettings):
     dingtalk: DingTalkSettings = DingTalkSettings()
     outbox: OutboxSettings = OutboxSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    service: ServiceSettings = ServiceSettings()
     # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.
     clocks: dict[str, Any] = {}
     penalties: dict[str, Any] = {}
     reports: dict[str, Any] = {}
+    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster_config.py)
 
     @classmethod
     def settings_customise_sources(

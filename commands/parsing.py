@@ -109,6 +109,8 @@ def parse_line(text: str) -> Parsed | None:
     args = Args(line=line)
     for tok in rest:
         m = None if tok.quoted else _OPTION.match(tok.text)
+        if m and m.group(2) == ":" and m.group(1)[-1].isdigit() and m.group(3)[:1].isdigit():
+            m = None  # "明天14:00" is a time, not the option 明天14 = 00
         if m and m.group(3):
             args.options[m.group(1).lower()] = m.group(3)
         else:

@@ -1,38 +1,63 @@
-"""Hotline ticket commands: /建单 /接单 /单 /我的 /队列 /解决."""
+"""Hotline ticket commands: /建单 /接单 /单 /我的 /队列 /解决 /转派 /接收 /回电 /会诊 /答复 /升级."""
 from __future__ import annotations
 
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Answer, Router
-from bot.services import tickets
+from bot.services import knowledge, service_modes, ticket_flow, tickets
+from bot.services.people import find_staff
 from commands import texts
 from commands.parsing import object_number
 
 router = Router("tickets")
+STAFF = ("engineer", "manager")
 
 
-@router.command("建单", aliases=("new",), roles=("engineer", "manager"),
-                usage="/建单 客户=客户名称 故障现象 [联系人= 电话= 产品= 优先级= 渠道=]",
+@router.command("建单", aliases=("new",), roles=STAFF,
+                usage="/建单 客户=客户名称 故障现象 [联系人= 电话= 产品= 优先级= 渠道= 方式= 查重=否]",
                 example="/建单 客户=华东制造 打印凭证时报错 联系人=王会计 电话=13800001111")
 async def new_ticket(ctx: CommandContext) -> str:
-    """新建热线服务单，回复单号和时限；你是首问负责人，直到有人接单。"""
+    """新建热线服务单，回复单号、时限、可提供的服务方式和问题库中的相似条目；你是首问负责人，直到有人接单。
+
+    方式= 电话、远程、上门、送修、邮寄或有偿，由客户级别和服务期决定可选哪些；
+    同一客户短时间内的相似问题会判为重复并关联，不重复计数（查重=否 可跳过）。
+    """
     a = ctx.args
     customer = a.opt("客户", "customer")
     description = a.rest(0)
     if not customer or not description:
         raise UsageError(texts.NEW_TICKET_MISSING)
+    check = a.opt("查重", "dedupe", default="")
     req = tickets.NewTicket(
         customer=customer, description=description,
         contact=a.opt("联系人", "contact", default=""), phone=a.opt("电话", "phone", default=""),
         product=a.opt("产品", "product", default=""),
         priority=a.opt("优先级", "priority", default="普通"),
         channel=a.opt("渠道", "channel", default="热线"),
+        mode=a.opt("方式", "mode", default=""),
+        check_duplicates=check.lower() not in texts.NO_CHECK_WORDS,
         source_platform=ctx.msg.platform, source_chat=ctx.msg.chat_id,
     )
-    ticket = await tickets.create(ctx.env, ctx.me, req)
-    clocks = await tickets.deadlines.describe_all(ctx.env, "ticket", ticket.id, due=True)
-    return texts.NEW_TICKET_DONE.format(no=ticket.number, customer=ticket.customer.name,
-                                        clocks="；".join(clocks) or "-")
+    made = await tickets.open_ticket(ctx.env, ctx.me, req)
+    t = made.ticket
+    if made.duplicate_of is not None:
+        orig = made.duplicate_of
+        told = texts.NEW_TICKET_DUPLICATE_TOLD.format(owner=orig.owner.name) \
+            if orig.owner_id != ctx.me.id else ""
+        return texts.NEW_TICKET_DUPLICATE.format(
+            customer=t.customer.name, window=ctx.env.settings.service.duplicate_window,
+            orig=orig.number, status=tickets.texts.STATUS[orig.status], owner=orig.owner.name,
+            no=t.number, told=told)
+    clocks = await tickets.deadlines.describe_all(ctx.env, "ticket", t.id, open_only=True)
+    lines = [texts.NEW_TICKET_DONE.format(no=t.number, customer=t.customer.name,
+                                          clocks="；".join(clocks) or "-"),
+             texts.NEW_TICKET_MODE.format(mode=t.service_mode,
+                                          offer=service_modes.describe(made.offer))]
+    if made.suggestions:
+        lines.append(texts.NEW_TICKET_KB)
+        lines += [texts.KB_LINE.format(headline=knowledge.headline(h.entry))
+                  for h in made.suggestions]
+    return "\n".join(lines)
 
 
 @router.command("接单", aliases=("claim",), roles=("engineer",), usage="/接单 T编号",
@@ -46,54 +71,69 @@ async def claim(ctx: CommandContext) -> Answer:
 
 @router.command("单", aliases=("show",), usage="/单 T编号", example="/单 T12")
 async def show(ctx: CommandContext) -> str:
-    """查看工单详情、时限和处理历史。"""
+    """查看工单详情、上门、时限和处理历史。"""
     ticket = await tickets.get_ticket(object_number(ctx.args.get(0), "T"))
     return await tickets.render(ctx.env, ticket)
 
 
 @router.command("我的", aliases=("mine",), usage="/我的", example="/我的")
 async def mine(ctx: CommandContext) -> str:
-    """我负责的未完成工单，以及转派给我待接收的工单。"""
-    items = await tickets.mine(ctx.env, ctx.me)
-    if not items:
+    """我负责的未完成工单、转派给我待接收的工单，以及我的上门派工。"""
+    m = await tickets.mine(ctx.env, ctx.me)
+    if not (m.tickets or m.offered or m.dispatches):
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
-    for t in items:
-        status = texts.OFFERED if t.offered_to_id == ctx.me.id and t.owner_id != ctx.me.id \
-            else tickets.texts.STATUS[t.status]
-        lines.append(texts.TICKET_LINE.format(no=t.number, status=status,
-                                              customer=t.customer.name, desc=t.description[:30]))
+    lines += [texts.TICKET_LINE.format(no=t.number, status=tickets.texts.STATUS[t.status],
+                                       customer=t.customer.name, desc=t.description[:30])
+              for t in m.tickets]
+    lines += [texts.MINE_OFFERED_LINE.format(no=t.number, customer=t.customer.name,
+                                             desc=t.description[:30]) for t in m.offered]
+    if m.dispatches:
+        lines.append(texts.MINE_VISITS)
+        for d in m.dispatches:
+            at = texts.MINE_VISIT_AT.format(at=tickets.when(ctx.env, d.appointment_at)) \
+                if d.appointment_at and d.status in ("dispatched", "accepted", "appointed") else ""
+            lines.append(texts.MINE_VISIT_LINE.format(
+                d=d.number, status=tickets.texts.DISPATCH_STATUS[d.status],
+                no=f"T{d.ticket_id}", customer=d.ticket.customer.name, at=at))
     return "\n".join(lines)
 
 
-@router.command("队列", aliases=("queue",), roles=("engineer", "manager"), usage="/队列",
-                example="/队列")
+def _ticket_lines(ctx: CommandContext, items) -> list[str]:
+    return [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name,
+                                    desc=t.description[:30], owner=t.owner.name,
+                                    at=tickets.when(ctx.env, t.created_at)) for t in items]
+
+
+@router.command("队列", aliases=("queue",), roles=STAFF, usage="/队列", example="/队列")
 async def queue(ctx: CommandContext) -> str:
-    """无人接单和已超时的工单。"""
-    unclaimed, overdue = await tickets.queue(ctx.env)
-    if not unclaimed and not overdue:
+    """无人接单和已超时的工单、待派工的上门申请、已升级总部跟踪中的工单。"""
+    q = await tickets.queue(ctx.env)
+    if not (q.unclaimed or q.overdue or q.requests or q.at_hq):
         return texts.QUEUE_EMPTY
     lines = []
-    if unclaimed:
-        lines.append(texts.QUEUE_UNCLAIMED.format(n=len(unclaimed)))
-        lines += [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name,
-                                          desc=t.description[:30], owner=t.owner.name,
-                                          at=tickets.when(ctx.env, t.created_at))
-                  for t in unclaimed]
-    if overdue:
-        lines.append(texts.QUEUE_OVERDUE.format(n=len(overdue)))
-        lines += [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name,
-                                          desc=t.description[:30], owner=t.owner.name,
-                                          at=tickets.when(ctx.env, t.created_at))
-                  for t in overdue]
+    if q.unclaimed:
+        lines.append(texts.QUEUE_UNCLAIMED.format(n=len(q.unclaimed)))
+        lines += _ticket_lines(ctx, q.unclaimed)
+    if q.overdue:
+        lines.append(texts.QUEUE_OVERDUE.format(n=len(q.overdue)))
+        lines += _ticket_lines(ctx, q.overdue)
+    if q.requests:
+        lines.append(texts.QUEUE_REQUESTS.format(n=len(q.requests)))
+        lines += [texts.QUEUE_REQUEST_LINE.format(d=d.number, no=f"T{d.ticket_id}",
+                                                  customer=d.ticket.customer.name,
+                                                  reason=d.reason[:40]) for d in q.requests]
+    if q.at_hq:
+        lines.append(texts.QUEUE_HQ.format(n=len(q.at_hq)))
+        lines += _ticket_lines(ctx, q.at_hq)
     return "\n".join(lines)
 
 
-@router.command("解决", aliases=("resolve",), roles=("engineer", "manager"),
-                usage="/解决 T编号 解决方法 [入库]",
-                example="/解决 T12 重新安装打印控件后正常 入库")
+@router.command("解决", aliases=("resolve",), roles=STAFF,
+                usage="/解决 T编号 解决方法 [原因=] [入库]",
+                example="/解决 T12 重新安装打印控件后正常 原因=打印控件未注册 入库")
 async def resolve(ctx: CommandContext) -> str:
-    """记录解决方法并结单；加“入库”把它收入标准化问题库。"""
+    """记录解决方法并结单；加“入库”把它收入标准化问题库（现象、原因、解决方法、产品、版本）。"""
     a = ctx.args
     number = object_number(a.get(0), "T")
     words = [t.text for t in a.positionals[1:]]
@@ -101,5 +141,76 @@ async def resolve(ctx: CommandContext) -> str:
     solution = " ".join(words[:-1] if to_kb else words)
     if not solution:
         raise UsageError(texts.RESOLVE_MISSING)
-    ticket = await tickets.resolve(ctx.env, ctx.me, number, solution)
-    return texts.RESOLVE_DONE.format(no=ticket.number)
+    done = await tickets.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,
+                                        cause=a.opt("原因", "cause", default=""))
+    if done.entry is not None:
+        return texts.RESOLVE_KB_DONE.format(no=done.ticket.number, kb=done.entry.number)
+    return texts.RESOLVE_DONE.format(no=done.ticket.number)
+
+
+@router.command("转派", aliases=("transfer",), roles=STAFF, usage="/转派 T编号 人 [说明]",
+                example="/转派 T12 李娜 需要熟悉进销存的同事")
+async def transfer(ctx: CommandContext) -> str:
+    """把工单转给别人；对方 /接收 之前，你仍是负责人（首问负责制）。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.TRANSFER_MISSING)
+    number = object_number(a.get(0), "T")
+    target = await find_staff(a.get(1), ctx.msg.mentions)
+    ticket = await ticket_flow.transfer(ctx.env, ctx.me, number, target, a.rest(2))
+    return texts.TRANSFER_DONE.format(no=ticket.number, who=target.name)
+
+
+@router.command("接收", aliases=("accept",), roles=STAFF, usage="/接收 T编号",
+                example="/接收 T12", actions=("accept",))
+async def accept(ctx: CommandContext) -> Answer:
+    """接收转派给你的工单，从此由你负责。"""
+    ticket = await ticket_flow.accept_transfer(ctx.env, ctx.me,
+                                               object_number(ctx.args.get(0), "T"))
+    return Answer(texts.ACCEPT_DONE.format(no=ticket.number, customer=ticket.customer.name),
+                  card_note=texts.ACCEPTED_BY.format(who=ctx.me.name))
+
+
+@router.command("回电", aliases=("callback",), roles=STAFF, usage="/回电 T编号 [说明]",
+                example="/回电 T12 需要查询补丁版本")
+async def callback(ctx: CommandContext) -> str:
+    """需要内部查询后回电客户：开始 1 小时回电时限（以配置为准）。"""
+    row = await ticket_flow.callback(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
+                                     ctx.args.rest(1))
+    return texts.CALLBACK_DONE.format(no=f"T{row.object_id}",
+                                      due=tickets.when(ctx.env, row.due_at),
+                                      label=tickets.deadlines.label(ctx.env, row))
+
+
+@router.command("会诊", aliases=("consult",), roles=STAFF, usage="/会诊 T编号 [说明]",
+                example="/会诊 T12 电话无法解决，需要开发确认")
+async def consult(ctx: CommandContext) -> str:
+    """电话解决不了：请服务经理组织内部会诊，开始 3 小时答复时限（以配置为准）。"""
+    row = await ticket_flow.consult(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
+                                    ctx.args.rest(1))
+    return texts.CONSULT_DONE.format(no=f"T{row.object_id}",
+                                     due=tickets.when(ctx.env, row.due_at))
+
+
+@router.command("答复", aliases=("answer",), roles=STAFF, usage="/答复 T编号 答复内容",
+                example="/答复 T12 已告知客户补丁下载地址，等待客户安装")
+async def answer(ctx: CommandContext) -> str:
+    """已回电或已给客户会诊结果：完成回电、会诊答复时限。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.ANSWER_MISSING)
+    number = object_number(a.get(0), "T")
+    labels = await ticket_flow.answer_customer(ctx.env, ctx.me, number, a.rest(1))
+    return texts.ANSWER_DONE.format(no=f"T{number}", labels="、".join(labels))
+
+
+@router.command("升级", aliases=("escalate",), roles=STAFF, usage="/升级 T编号 原因",
+                example="/升级 T12 疑似产品缺陷，需要总部技术中心确认")
+async def escalate(ctx: CommandContext) -> str:
+    """疑难问题升级总部（技术中心），解决前持续跟踪。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.ESCALATE_MISSING)
+    number = object_number(a.get(0), "T")
+    row = await ticket_flow.escalate(ctx.env, ctx.me, number, a.rest(1))
+    return texts.ESCALATE_DONE.format(no=f"T{number}", due=tickets.when(ctx.env, row.due_at))

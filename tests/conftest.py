@@ -51,6 +51,10 @@ def db_url(request, tmp_path) -> str:
 
 async def reset_schema(url: str) -> None:
     """Fresh tables for one test: recreate PostgreSQL's public schema; SQLite files are new."""
+    from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+    # Tortoise caches each model's SQL per connection name: SQLite's "?" would reach PostgreSQL.
+    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
         conn = connections.get("default")
@@ -62,7 +66,7 @@ async def reset_schema(url: str) -> None:
 async def db(db_url):
     await reset_schema(db_url)
     yield db_url
-    await connections.close_all()
+    await Tortoise.close_connections()  # also clears the global context for the next test
 
 
 @pytest.fixture

@@ -1,0 +1,181 @@
+"""On-site service commands: /申请上门 /派工 /接受派工 /预约 /到场 /备份 /完工 /未解决 /核销 /交单
+/派工单."""
+from __future__ import annotations
+
+from bot.dispatcher import CommandContext
+from bot.errors import UsageError
+from bot.routing import Answer, Router
+from bot.services import dispatch_plan, dispatches, service_modes
+from bot.services.people import find_staff
+from bot.services.timeparse import format_local, parse_when
+from commands import texts
+from commands.parsing import Args, object_number
+
+router = Router("dispatches")
+STAFF = ("engineer", "manager")
+
+
+def _data_option(a: Args) -> str:
+    """带走数据=授权人; the bare word, or a "yes" naming nobody, is refused by the service."""
+    bare = any(t.text == texts.DATA_WORD for t in a.positionals)
+    return dispatches.data_authorization(a.opt(texts.DATA_WORD, "take_data"), bare)
+
+
+def _text_without_data_word(a: Args, start: int) -> str:
+    return " ".join(t.text for t in a.positionals[start:] if t.text != texts.DATA_WORD)
+
+
+@router.command("申请上门", aliases=("onsite",), roles=STAFF, usage="/申请上门 T编号 原因",
+                example="/申请上门 T12 远程无法连接，需现场检查服务器")
+async def request_visit(ctx: CommandContext) -> str:
+    """电话和远程解决不了：申请上门，服务经理群收到申请和推荐的工程师。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.VISIT_MISSING)
+    req = await dispatch_plan.request_visit(ctx.env, ctx.me, object_number(a.get(0), "T"),
+                                            a.rest(1))
+    paid = ""
+    if req.paid:
+        offer = service_modes.offer_for(ctx.env, req.dispatch.ticket.customer)
+        paid = texts.VISIT_PAID.format(why=service_modes.describe(offer))
+    return texts.VISIT_DONE.format(d=req.dispatch.number, no=f"T{req.dispatch.ticket_id}",
+                                   paid=paid,
+                                   suggest=dispatch_plan.describe_suggestions(req.suggestions))
+
+
+@router.command("派工", aliases=("dispatch",), roles=("manager",),
+                usage="/派工 T编号 工程师 [时间=预约时间]",
+                example="/派工 T12 王强 时间=明天14:00")
+async def assign(ctx: CommandContext) -> str:
+    """派工程师上门，生成派工单 D；工程师收到派工卡片并需确认。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.DISPATCH_MISSING)
+    number = object_number(a.get(0), "T")
+    engineer = await find_staff(a.get(1), ctx.msg.mentions)
+    raw_at = a.opt("时间", "at") or a.rest(2)
+    at = parse_when(ctx.env, raw_at) if raw_at else None
+    d = await dispatch_plan.assign(ctx.env, ctx.me, number, engineer, at)
+    row = await dispatches.clock(ctx.env, d, dispatch_plan.ACCEPT_CLOCK)
+    return texts.DISPATCH_DONE.format(
+        d=d.number, who=engineer.name, no=f"T{number}", customer=d.ticket.customer.name,
+        accept_due=format_local(ctx.env, row.due_at if row else None),
+        at=texts.DISPATCH_AT.format(at=format_local(ctx.env, at)) if at else "")
+
+
+@router.command("接受派工", aliases=("take",), roles=("engineer",), usage="/接受派工 D编号",
+                example="/接受派工 D3", actions=("take",))
+async def take(ctx: CommandContext) -> Answer:
+    """确认派给你的上门任务（派工卡片上的按钮同样有效）。"""
+    d = await dispatches.accept(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
+    return Answer(texts.TAKE_DONE.format(d=d.number, no=f"T{d.ticket_id}",
+                                         customer=d.ticket.customer.name),
+                  card_note=texts.TAKEN_BY.format(who=ctx.me.name))
+
+
+@router.command("预约", aliases=("appoint",), roles=("engineer",), usage="/预约 D编号 时间",
+                example="/预约 D3 明天14:00")
+async def appoint(ctx: CommandContext) -> str:
+    """与客户约定上门时间（可提前改约）；上门前提醒，错过时通知服务经理。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.APPOINT_MISSING)
+    number = object_number(a.get(0), "D")
+    at = parse_when(ctx.env, a.rest(1))
+    d = await dispatches.appoint(ctx.env, ctx.me, number, at)
+    row = await dispatches.clock(ctx.env, d, dispatch_plan.APPOINTMENT_CLOCK)
+    remind = dispatches.first_warning(ctx.env, row) if row else None
+    return texts.APPOINT_DONE.format(d=d.number, at=format_local(ctx.env, at),
+                                     remind=format_local(ctx.env, remind))
+
+
+@router.command("到场", aliases=("arrive",), roles=("engineer",), usage="/到场 D编号",
+                example="/到场 D3")
+async def arrive(ctx: CommandContext) -> str:
+    """已到客户现场；当天需核销。"""
+    d = await dispatches.arrive(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
+    row = await dispatches.clock(ctx.env, d, dispatches.WRITEOFF_CLOCK)
+    return texts.ARRIVE_DONE.format(d=d.number, at=format_local(ctx.env, d.arrived_at),
+                                    writeoff=format_local(ctx.env, row.due_at if row else None))
+
+
+@router.command("备份", aliases=("backup",), roles=("engineer",),
+                usage="/备份 D编号 [说明] [带走数据=授权人]",
+                example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计")
+async def backup(ctx: CommandContext) -> str:
+    """记录已备份客户数据（完工前必须备份）；带走客户数据须写明客户授权人。"""
+    a = ctx.args
+    number = object_number(a.get(0), "D")
+    who = _data_option(a)
+    d = await dispatches.backup(ctx.env, ctx.me, number, _text_without_data_word(a, 1), who)
+    data = texts.BACKUP_DATA.format(who=d.data_authorized_by) if d.data_authorized_by else ""
+    return texts.BACKUP_DONE.format(d=d.number, data=data)
+
+
+@router.command("完工", aliases=("done",), roles=("engineer",),
+                usage="/完工 D编号 签字人=客户签字人 处理结果 [原因=] [带走数据=授权人]",
+                example="/完工 D3 签字人=王会计 重装打印控件后凭证打印正常 原因=控件未注册")
+async def done(ctx: CommandContext) -> str:
+    """上门解决，客户签字确认；工单结单并收入问题库。必须先 /备份。"""
+    a = ctx.args
+    if len(a) < 1:
+        raise UsageError(texts.DONE_MISSING)
+    number = object_number(a.get(0), "D")
+    who = _data_option(a)
+    c = await dispatches.complete(ctx.env, ctx.me, number,
+                                  signatory=a.opt("签字人", "signatory", default=""),
+                                  result=_text_without_data_word(a, 1),
+                                  cause=a.opt("原因", "cause", default=""), authorized_by=who)
+    d = c.dispatch
+    return texts.DONE_DONE.format(d=d.number, signatory=d.signatory, no=f"T{d.ticket_id}",
+                                  kb=c.entry.number, forms=format_local(ctx.env, c.forms_due))
+
+
+@router.command("未解决", aliases=("unsolved",), roles=("engineer",),
+                usage="/未解决 D编号 原因 [升级]",
+                example="/未解决 D3 服务器硬盘故障，需更换后再来 升级")
+async def unsolved(ctx: CommandContext) -> str:
+    """上门未解决：默认请服务经理安排下一次上门；加“升级”则升级总部并持续跟踪。"""
+    a = ctx.args
+    if len(a) < 2:
+        raise UsageError(texts.UNSOLVED_MISSING)
+    number = object_number(a.get(0), "D")
+    words = [t.text for t in a.positionals[1:]]
+    to_hq = words[-1].lower() in texts.UNSOLVED_WORDS
+    reason = " ".join(words[:-1] if to_hq else words)
+    if not reason:
+        raise UsageError(texts.UNSOLVED_MISSING)
+    u = await dispatches.unsolved(ctx.env, ctx.me, number, reason, to_hq)
+    d = u.dispatch
+    forms = format_local(ctx.env, u.forms_due)
+    if u.next_request is not None:
+        return texts.UNSOLVED_NEXT.format(d=d.number, next=u.next_request.dispatch.number,
+                                          forms=forms)
+    return texts.UNSOLVED_HQ.format(d=d.number, no=f"T{d.ticket_id}",
+                                    due=format_local(ctx.env, u.hq_due), forms=forms)
+
+
+@router.command("核销", aliases=("writeoff",), roles=("engineer",), usage="/核销 D编号",
+                example="/核销 D3")
+async def write_off(ctx: CommandContext) -> str:
+    """上门结束返回后核销派工单（当天完成）。"""
+    d, forms_due = await dispatches.write_off(ctx.env, ctx.me,
+                                              object_number(ctx.args.get(0), "D"))
+    forms = texts.WRITEOFF_FORMS.format(at=format_local(ctx.env, forms_due), d=d.number) \
+        if forms_due else ""
+    return texts.WRITEOFF_DONE.format(d=d.number, forms=forms)
+
+
+@router.command("交单", aliases=("forms",), roles=("engineer", "supervisor", "manager"),
+                usage="/交单 D编号", example="/交单 D3")
+async def forms(ctx: CommandContext) -> str:
+    """服务单据（客户签字的上门服务记录、反馈表）已交回，须在上门后下一个工作日内。"""
+    d = await dispatches.hand_in_forms(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
+    return texts.FORMS_DONE.format(d=d.number)
+
+
+@router.command("派工单", aliases=("dshow",), usage="/派工单 D编号", example="/派工单 D3")
+async def show(ctx: CommandContext) -> str:
+    """查看派工单的进度、签字、数据授权和时限。"""
+    d = await dispatches.get_dispatch(object_number(ctx.args.get(0), "D"))
+    return await dispatches.render(ctx.env, d)

@@ -1,0 +1,32 @@
+"""Knowledge base commands: /查 searches the standard problem library, /知识 shows one entry."""
+from __future__ import annotations
+
+from bot.dispatcher import CommandContext
+from bot.errors import UsageError
+from bot.routing import Router
+from bot.services import knowledge
+from commands import texts
+from commands.parsing import object_number
+
+router = Router("knowledge")
+
+
+@router.command("查", aliases=("kb",), usage="/查 关键词", example="/查 打印凭证")
+async def search(ctx: CommandContext) -> str:
+    """在标准化问题库中查找相似问题，中文不用空格分词，例如 /查 凭证打印报错。"""
+    query = ctx.args.rest(0)
+    if not query:
+        raise UsageError(knowledge.texts.KB_NEEDS_QUERY)
+    hits = await knowledge.search(ctx.env, query)
+    if not hits:
+        return texts.KB_EMPTY.format(q=query)
+    lines = [texts.KB_RESULTS.format(n=len(hits), q=query)]
+    lines += [texts.KB_LINE.format(headline=knowledge.headline(h.entry)) for h in hits]
+    return "\n".join(lines)
+
+
+@router.command("知识", aliases=("kbshow",), usage="/知识 K编号", example="/知识 K3")
+async def show(ctx: CommandContext) -> str:
+    """查看问题库条目：现象、原因、解决方法、产品和版本。"""
+    entry = await knowledge.get_entry(object_number(ctx.args.get(0), "K"))
+    return knowledge.render(entry)

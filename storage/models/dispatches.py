@@ -1,0 +1,54 @@
+"""The on-site dispatch aggregate: one visit (or the request for one) on behalf of a ticket."""
+from tortoise import fields
+from tortoise.models import Model
+
+# Dispatch states, in the order a visit goes through them. REQUESTED: an engineer asked for a
+# visit (or an unsolved visit asked for the next one) and no manager has dispatched it yet.
+REQUESTED, DISPATCHED, ACCEPTED, APPOINTED, ON_SITE = (
+    "requested", "dispatched", "accepted", "appointed", "on_site")
+DONE, UNSOLVED, WRITTEN_OFF, CANCELLED = "done", "unsolved", "written_off", "cancelled"
+STATUSES = (REQUESTED, DISPATCHED, ACCEPTED, APPOINTED, ON_SITE, DONE, UNSOLVED, WRITTEN_OFF,
+            CANCELLED)
+# An engineer is out on it (counts as load) until the visit ends.
+ACTIVE = (DISPATCHED, ACCEPTED, APPOINTED, ON_SITE)
+
+# What an unsolved visit led to.
+NEXT_VISIT, TO_HQ = "next", "hq"
+
+
+class Dispatch(Model):
+    id = fields.IntField(primary_key=True)
+    ticket = fields.ForeignKeyField("models.Ticket", related_name="dispatches")
+    status = fields.CharField(16, default=REQUESTED, db_index=True)
+    reason = fields.TextField(default="")  # why a visit is needed (the request)
+    requested_by = fields.ForeignKeyField("models.Staff", related_name="requested_dispatches",
+                                          null=True)
+    requested_at = fields.DatetimeField()
+    # Null while REQUESTED; the manager names the engineer when dispatching.
+    engineer = fields.ForeignKeyField("models.Staff", related_name="dispatches", null=True)
+    manager = fields.ForeignKeyField("models.Staff", related_name="managed_dispatches", null=True)
+    dispatched_at = fields.DatetimeField(null=True)
+    accepted_at = fields.DatetimeField(null=True)
+    appointment_at = fields.DatetimeField(null=True)
+    arrived_at = fields.DatetimeField(null=True)
+    backup_at = fields.DatetimeField(null=True)
+    backup_note = fields.TextField(default="")
+    # Customer data taken off site: who at the customer authorized it (written authorization).
+    data_authorized_by = fields.CharField(64, default="")
+    data_taken_at = fields.DatetimeField(null=True)
+    signatory = fields.CharField(64, default="")  # the customer's person who signed the record
+    result = fields.TextField(default="")
+    cause = fields.TextField(default="")
+    finished_at = fields.DatetimeField(null=True)  # done or unsolved
+    outcome = fields.CharField(8, default="")  # unsolved only: NEXT_VISIT or TO_HQ
+    written_off_at = fields.DatetimeField(null=True)
+    forms_at = fields.DatetimeField(null=True)  # service forms handed in
+    # The visit that asked for this one, when an unsolved visit led to a next dispatch.
+    previous = fields.ForeignKeyField("models.Dispatch", related_name="next_dispatches", null=True)
+
+    class Meta:
+        table = "dispatch"
+
+    @property
+    def number(self) -> str:
+        return f"D{self.id}"
