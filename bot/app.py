@@ -15,8 +15,11 @@ from bot.dispatcher import Dispatcher
 from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
 from bot.scheduler import Scheduler
+from bot.services import knowledge
 from bot.services.env import Env
+from bot.services.penalty_rules import validate_penalties
 from bot.services.policies import validate_policies
+from bot.services.roster_config import validate_roster
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
@@ -43,7 +46,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                           middlewares=[request_id_middleware])
     clock = clock or SystemClock()
     calendar = WorkCalendar.from_settings(settings)
-    validate_policies(settings)  # a bad clock policy stops the start, naming its key
+    # Rule tables are checked before anything starts: a bad one stops the bot, naming its key.
+    validate_policies(settings)
+    validate_roster(settings)
+    validate_penalties(settings)
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar
@@ -80,6 +86,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         app[keys.PIPELINE] = pipe = Pipeline(env, dispatcher,
                                              batch_ms=settings.database.inbound_batch_ms,
                                              batch_max=settings.database.inbound_batch_max)
+        # jieba's dictionary takes a second to load: do it before the first /建单 needs it.
+        await knowledge.ready()
         await pipe.start()
         yield
         await pipe.stop()

@@ -55,7 +55,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.exists():
         print(texts.CLI_NO_FILE.format(path=path), file=sys.stderr)
         return 2
-    fn = imports.import_staff if args.what == "staff" else imports.import_customers
+    if args.what == "roster":
+        from bot.services.roster_import import import_roster
+
+        def fn(p):
+            return import_roster(p, settings)
+    else:
+        fn = imports.import_staff if args.what == "staff" else imports.import_customers
     report = asyncio.run(_with_db(settings, lambda: fn(path)))
     print(report.summary())
     return 1 if report.errors and not (report.created or report.updated) else 0
@@ -122,17 +128,21 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("serve", help=texts.CLI_SERVE_HELP).set_defaults(fn=cmd_serve)
     sub.add_parser("migrate", help=texts.CLI_MIGRATE_HELP).set_defaults(fn=cmd_migrate)
     sub.add_parser("demo-data", help=texts.CLI_DEMO_HELP).set_defaults(fn=cmd_demo)
-    for what, help_text in (("staff", texts.CLI_STAFF_HELP), ("customers", texts.CLI_CUSTOMERS_HELP)):
+    for what, help_text in (("staff", texts.CLI_STAFF_HELP), ("customers", texts.CLI_CUSTOMERS_HELP),
+                            ("roster", texts.CLI_ROSTER_HELP)):
         p = sub.add_parser(what, help=help_text)
         p.add_argument("action", choices=["import"])
         p.add_argument("file")
         p.set_defaults(fn=cmd_import, what=what)
     args = parser.parse_args(argv)
     from bot.calendar import CalendarError
+    from bot.services.penalty_rules import PenaltyConfigError
     from bot.services.policies import PolicyError
+    from bot.services.roster_config import RosterConfigError
 
     try:
         return args.fn(args)
-    except (SettingsError, CalendarError, PolicyError) as exc:
+    except (SettingsError, CalendarError, PolicyError, RosterConfigError,
+            PenaltyConfigError) as exc:
         print(exc, file=sys.stderr)
         return 2
