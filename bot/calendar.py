@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import chinese_calendar
 
 from bot import texts
+from bot.errors import ConfigError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -36,7 +37,7 @@ _ONE_DAY = timedelta(days=1)
 _MAX_SCAN_DAYS = 3660
 
 
-class CalendarError(ValueError):
+class CalendarError(ConfigError):
     """A bad calendar configuration; the message is Chinese and names the key."""
 
 

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from bot import texts
-from bot.settings import SettingsError, Settings, load_settings
+from bot.errors import ConfigError
+from bot.settings import Settings, load_settings
 
 DEMO_DIR = Path(__file__).parent / "demo"
 DEMO_CHATS = [("hotline", "热线服务群"), ("managers", "服务经理群"), ("supervisors", "质量监督群"),
@@ -135,14 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("file")
         p.set_defaults(fn=cmd_import, what=what)
     args = parser.parse_args(argv)
-    from bot.calendar import CalendarError
-    from bot.services.penalty_rules import PenaltyConfigError
-    from bot.services.policies import PolicyError
-    from bot.services.roster_config import RosterConfigError
-
     try:
         return args.fn(args)
-    except (SettingsError, CalendarError, PolicyError, RosterConfigError,
-            PenaltyConfigError) as exc:
+    except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -12,3 +12,7 @@ class UsageError(UserError):
 
 class Forbidden(UserError):
     """The person lacks the role or is not the one the rule names."""
+
+
+class ConfigError(ValueError):
+    """A bad setting or rule table; the Chinese message names the key. Stops the start."""

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot import texts
+from bot.errors import ConfigError
 
 
 class Section(BaseModel):
@@ -184,7 +185,7 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
 
-class SettingsError(Exception):
+class SettingsError(ConfigError):
     pass
 
 

@@ -78,9 +78,9 @@ async def show(ctx: CommandContext) -> str:
 
 @router.command("我的", aliases=("mine",), usage="/我的", example="/我的")
 async def mine(ctx: CommandContext) -> str:
-    """我负责的未完成工单、转派给我待接收的工单，以及我的上门派工。"""
+    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
     m = await tickets.mine(ctx.env, ctx.me)
-    if not (m.tickets or m.offered or m.dispatches):
+    if m.empty():
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
     lines += [texts.TICKET_LINE.format(no=t.number, status=tickets.texts.STATUS[t.status],
@@ -96,6 +96,15 @@ async def mine(ctx: CommandContext) -> str:
             lines.append(texts.MINE_VISIT_LINE.format(
                 d=d.number, status=tickets.texts.DISPATCH_STATUS[d.status],
                 no=f"T{d.ticket_id}", customer=d.ticket.customer.name, at=at))
+    if m.complaints:
+        lines.append(texts.MINE_COMPLAINTS)
+        lines += [texts.MINE_COMPLAINT_LINE.format(no=c.number, customer=c.customer.name,
+                                                   category=c.category, desc=c.content[:30])
+                  for c in m.complaints]
+    if m.followups:
+        lines.append(texts.MINE_FOLLOWUPS)
+        lines += [texts.MINE_FOLLOWUP_LINE.format(no=v.number, customer=v.customer.name,
+                                                  issue=v.issue[:30]) for v in m.followups]
     return "\n".join(lines)
 
 

@@ -3,9 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.services.penalty_rules import validate_penalties
+from bot.app import validate_rules
 from bot.services.policies import PolicyError, validate_policies
-from bot.services.roster_config import validate_roster
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,9 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_example_file_is_valid_and_complete():
     s = load_settings(ROOT / "deskbot.example.toml")
-    validate_policies(s)
-    validate_roster(s)
-    validate_penalties(s)
+    validate_rules(s)
     assert s.server.port == 8080 and s.database.url.startswith("sqlite://")
 
 

@@ -36,6 +36,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.durations import Duration
+from bot.errors import ConfigError
 from bot.services import texts
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ _RULE_KEYS = {"enabled", "label", "amount", "min_amount", "max_amount", "allow_w
               "window", "clocks", "min_chars", "modes", "count", "aliases"}
 
 
-class PenaltyConfigError(ValueError):
+class PenaltyConfigError(ConfigError):
     """A bad [penalties] table; the Chinese message names the key."""
 
 

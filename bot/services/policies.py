@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.durations import Duration
+from bot.errors import ConfigError
 from bot.services import texts
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 _KEYS = {"target", "warnings", "warn_to", "escalations", "urgent", "label"}
 
 
-class PolicyError(ValueError):
+class PolicyError(ConfigError):
     """A bad policy; the Chinese message names the clock and the key."""
 
 

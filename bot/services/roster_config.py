@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.durations import Duration
-from bot.errors import UsageError
+from bot.errors import ConfigError, UsageError
 from bot.services import texts
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ _SHIFT_KEYS = {"start", "end", "holiday", "checkin", "handover"}
 _HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
-class RosterConfigError(ValueError):
+class RosterConfigError(ConfigError):
     """A bad [roster] table; the Chinese message names the key."""
 
 

@@ -261,6 +261,12 @@ class Mine:
     tickets: list[Ticket]
     offered: list[Ticket]
     dispatches: list[Dispatch]
+    complaints: list = field(default_factory=list)  # storage.models.Complaint
+    followups: list = field(default_factory=list)  # storage.models.FollowUp with an issue
+
+    def empty(self) -> bool:
+        return not (self.tickets or self.offered or self.dispatches or self.complaints
+                    or self.followups)
 
 
 async def mine(env: "Env", actor: Staff) -> Mine:
@@ -272,7 +278,11 @@ async def mine(env: "Env", actor: Staff) -> Mine:
     visits = await Dispatch.filter(engineer_id=actor.id,
                                    status__in=(*ACTIVE, DONE, UNSOLVED)) \
         .select_related("ticket__customer").order_by("id")
-    return Mine(owned, [t for t in offered if t.owner_id != actor.id], visits)
+    # Imported here: the complaint and follow-up services import this module.
+    from bot.services import complaints, followups
+
+    return Mine(owned, [t for t in offered if t.owner_id != actor.id], visits,
+                await complaints.mine(actor), await followups.mine(actor))
 
 
 @dataclass

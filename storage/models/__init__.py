@@ -3,8 +3,16 @@ from storage.models.people import Chat, Customer, Staff
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.messaging import AuditLog, InboundEvent, JobRun, OutboxMessage
 from storage.models.deadlines import Deadline, DeadlineEvent
+from storage.models.dispatches import Dispatch
+from storage.models.knowledge import KnowledgeEntry
+from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
+from storage.models.penalties import Penalty, PenaltyAppeal
+from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 
 __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,
     Deadline, DeadlineEvent,
 ]
+__models__ += [Dispatch, KnowledgeEntry]
+__models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
+__models__ += [Complaint, ComplaintEvent, FollowUp]

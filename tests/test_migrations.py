@@ -1,0 +1,51 @@
+"""The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+from tortoise import Tortoise, connections
+
+from storage.db import migrate, tortoise_config
+
+
+async def _columns(url: str) -> dict[str, set[str]]:
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    conn = connections.get("default")
+    out: dict[str, set[str]] = {}
+    if url.startswith("sqlite"):
+        _, tables = await conn.execute_query(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")
+        for row in tables:
+            _, cols = await conn.execute_query(f'PRAGMA table_info("{row["name"]}")')
+            out[row["name"]] = {c["name"] for c in cols}
+    else:
+        _, rows = await conn.execute_query(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public'")
+        for r in rows:
+            out.setdefault(r["table_name"], set()).add(r["column_name"])
+    await connections.close_all()
+    out.pop("tortoise_migrations", None)
+    return out
+
+
+async def _fresh(url: str) -> None:
+    if not url.startswith("sqlite"):
+        await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+        await connections.get("default").execute_script(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connections.close_all()
+
+
+async def test_migrations_match_the_models(db_url, tmp_path):
+    migrated_url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/m.sqlite3"
+    await _fresh(migrated_url)
+    await migrate(migrated_url)
+    await migrate(migrated_url)  # a second run applies nothing and fails on nothing
+    migrated = await _columns(migrated_url)
+
+    modelled_url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/g.sqlite3"
+    await _fresh(modelled_url)
+    await Tortoise.init(config=tortoise_config(modelled_url), _enable_global_fallback=True)
+    await Tortoise.generate_schemas()
+    await connections.close_all()
+    modelled = await _columns(modelled_url)
+
+    assert migrated == modelled
+    assert {"ticket", "outbox", "inbound_event", "deadline"} <= set(migrated)
