@@ -32,9 +32,9 @@ log = logging.getLogger("deskbot.app")
 
 @web.middleware
 async def request_id_middleware(request: web.Request, handler):
-    request["request_id"] = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+    request[keys.REQUEST_ID] = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
     response = await handler(request)
-    response.headers["X-Request-Id"] = request["request_id"]
+    response.headers["X-Request-Id"] = request[keys.REQUEST_ID]
     return response
 
 

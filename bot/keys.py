@@ -26,3 +26,4 @@ SIMULATOR: web.AppKey["SimulatorHub"] = web.AppKey("simulator")
 HTTP: web.AppKey[Any] = web.AppKey("http_session")  # aiohttp.ClientSession for outbound calls
 ENV: web.AppKey[Any] = web.AppKey("env")  # bot.services.env.Env shared by handlers and jobs
 RUN_BACKGROUND: web.AppKey[bool] = web.AppKey("run_background")
+REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

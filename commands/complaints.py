@@ -18,6 +18,16 @@ def _when(ctx: CommandContext, dt) -> str:
     return complaints.when(ctx.env, dt)
 
 
+def _yes_or_no(word: str | None, yes: tuple[str, ...], no: tuple[str, ...], usage: str) -> bool:
+    """A verdict word ("有效"/"无效", "满意"/"不满意"); anything else is a usage error."""
+    w = (word or "").strip()
+    if w in yes:
+        return True
+    if w in no:
+        return False
+    raise UsageError(usage)
+
+
 @router.command("投诉", aliases=("complain",),
                 usage="/投诉 客户=客户名称 类别=投诉类别 投诉内容 [来源=客户或总部] [联系人= 电话= "
                       "渠道= 级别=一般或重大 工单=T编号 时间=受理时间]",
@@ -61,13 +71,8 @@ async def confirm(ctx: CommandContext) -> str:
     """
     a = ctx.args
     number = object_number(a.get(0), "C")
-    word = (a.get(1) or "").strip()
-    if word in texts.CMP_VALID_WORDS:
-        valid = True
-    elif word in texts.CMP_INVALID_WORDS:
-        valid = False
-    else:
-        raise UsageError(texts.CMP_CONFIRM_WORD)
+    valid = _yes_or_no(a.get(1), texts.CMP_VALID_WORDS, texts.CMP_INVALID_WORDS,
+                       texts.CMP_CONFIRM_WORD)
     who = a.opt("责任人", "owner")
     person = await find_staff(who, ctx.msg.mentions) if who else None
     c = await complaints.confirm(ctx.env, ctx.me, number, valid, responsible=person,
@@ -93,9 +98,7 @@ async def respond(ctx: CommandContext) -> str:
     """
     a = ctx.args
     number = object_number(a.get(0), "C")
-    words = [t.text for t in a.positionals[1:]]
-    interim = bool(words) and words[-1] in texts.CMP_INTERIM_WORDS
-    measure = " ".join(words[:-1] if interim else words)
+    measure, interim = a.text_and_flag(1, texts.CMP_INTERIM_WORDS)
     done = await complaints.respond(ctx.env, ctx.me, number, measure, final=not interim,
                                     cause=a.opt("原因", "cause", default=""))
     if done.final:
@@ -116,16 +119,9 @@ async def verify(ctx: CommandContext) -> str:
     """
     a = ctx.args
     number = object_number(a.get(0), "C")
-    word = (a.get(1) or "").strip()
-    if word in texts.CMP_SATISFIED_WORDS:
-        satisfied = True
-    elif word in texts.CMP_DISSATISFIED_WORDS:
-        satisfied = False
-    else:
-        raise UsageError(texts.CMP_VERIFY_WORD)
-    words = [t.text for t in a.positionals[2:]]
-    escalate = bool(words) and words[-1] in texts.CMP_ESCALATE_WORDS
-    opinion = " ".join(words[:-1] if escalate else words)
+    satisfied = _yes_or_no(a.get(1), texts.CMP_SATISFIED_WORDS, texts.CMP_DISSATISFIED_WORDS,
+                           texts.CMP_VERIFY_WORD)
+    opinion, escalate = a.text_and_flag(2, texts.CMP_ESCALATE_WORDS)
     done = await complaints.verify(ctx.env, ctx.me, number, satisfied, opinion,
                                    escalate_to_hq=escalate)
     c = done.complaint

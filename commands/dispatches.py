@@ -140,9 +140,7 @@ async def unsolved(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.UNSOLVED_MISSING)
     number = object_number(a.get(0), "D")
-    words = [t.text for t in a.positionals[1:]]
-    to_hq = words[-1].lower() in texts.UNSOLVED_WORDS
-    reason = " ".join(words[:-1] if to_hq else words)
+    reason, to_hq = a.text_and_flag(1, texts.UNSOLVED_WORDS)
     if not reason:
         raise UsageError(texts.UNSOLVED_MISSING)
     u = await dispatches.unsolved(ctx.env, ctx.me, number, reason, to_hq)

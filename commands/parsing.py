@@ -48,6 +48,13 @@ class Args:
             return tail[0].text
         return " ".join(t.text for t in tail)
 
+    def text_and_flag(self, start: int, flags: tuple[str, ...]) -> tuple[str, bool]:
+        """The words from positional `start` joined by spaces, and whether the last of them is
+        one of `flags` (lower case), which is then left out: "… 入库", "… 升级", "… 处理中"."""
+        words = [t.text for t in self.positionals[start:]]
+        flagged = bool(words) and words[-1].lower() in flags
+        return " ".join(words[:-1] if flagged else words), flagged
+
     def opt(self, *names: str, default: str | None = None) -> str | None:
         for name in names:
             if name.lower() in self.options:

@@ -55,6 +55,7 @@ QUEUE_UNCLAIMED = "待接单（{n}）："
 QUEUE_OVERDUE = "已超时（{n}）："
 QUEUE_LINE = "· {no} {customer}：{desc}（{owner}，{at}）"
 RESOLVE_MISSING = "请写明解决方法。"
+KB_WORDS = ("入库", "kb")
 RESOLVE_DONE = "{no} 已解决。"
 
 # hotline and on-site service (commands/tickets.py, dispatches.py, knowledge.py)

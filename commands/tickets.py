@@ -145,9 +145,7 @@ async def resolve(ctx: CommandContext) -> str:
     """记录解决方法并结单；加“入库”把它收入标准化问题库（现象、原因、解决方法、产品、版本）。"""
     a = ctx.args
     number = object_number(a.get(0), "T")
-    words = [t.text for t in a.positionals[1:]]
-    to_kb = bool(words) and words[-1] in ("入库", "kb")
-    solution = " ".join(words[:-1] if to_kb else words)
+    solution, to_kb = a.text_and_flag(1, texts.KB_WORDS)
     if not solution:
         raise UsageError(texts.RESOLVE_MISSING)
     done = await tickets.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,

@@ -40,14 +40,14 @@ async def open_db(url: str) -> None:
 
 
 async def close_db() -> None:
-    await connections.close_all()
+    await Tortoise.close_connections()
 
 
 async def migrate(url: str) -> None:
     from tortoise.migrations.api import migrate as run_migrations
 
     await run_migrations(config=tortoise_config(url))
-    await connections.close_all()
+    await Tortoise.close_connections()
 
 
 def dialect(url: str) -> str:

@@ -20,7 +20,7 @@ async def _columns(url: str) -> dict[str, set[str]]:
             "WHERE table_schema = 'public'")
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])
-    await connections.close_all()
+    await Tortoise.close_connections()
     out.pop("tortoise_migrations", None)
     return out
 
@@ -30,7 +30,7 @@ async def _fresh(url: str) -> None:
         await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
         await connections.get("default").execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-        await connections.close_all()
+        await Tortoise.close_connections()
 
 
 async def test_migrations_match_the_models(db_url, tmp_path):
@@ -44,7 +44,7 @@ async def test_migrations_match_the_models(db_url, tmp_path):
     await _fresh(modelled_url)
     await Tortoise.init(config=tortoise_config(modelled_url), _enable_global_fallback=True)
     await Tortoise.generate_schemas()
-    await connections.close_all()
+    await Tortoise.close_connections()
     modelled = await _columns(modelled_url)
 
     assert migrated == modelled

@@ -40,6 +40,14 @@ def test_rest_of_line_joins_words():
     assert parse_line("/解决 T12 重新 安装 控件").args.rest(1) == "重新 安装 控件"
 
 
+def test_a_trailing_flag_word_is_taken_off_the_text():
+    a = parse_line("/未解决 D3 硬盘 故障 HQ").args
+    assert a.text_and_flag(1, ("升级", "hq")) == ("硬盘 故障", True)
+    assert a.text_and_flag(1, ("入库",)) == ("硬盘 故障 HQ", False)
+    assert parse_line("/解决 T12").args.text_and_flag(1, ("入库",)) == ("", False)
+    assert parse_line("/解决 T12 入库").args.text_and_flag(1, ("入库",)) == ("", True)
+
+
 def test_empty_and_slash_only():
     assert parse_line("   ") is None
     assert parse_line("/") is None

@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from bot.platforms import base
-from bot.platforms.base import CARD, IMAGE, MARKDOWN, Button, OutboundMessage
+from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, Button, OutboundMessage
 from bot.settings import load_settings
 from notifiers import render, texts
 from notifiers.senders.base import SendFailed, SendRetry
@@ -189,10 +189,69 @@ async def test_long_markdown_split_for_dingtalk(dingtalk):
     assert all(render.byte_len(c) <= render.LIMITS[base.CH_DINGTALK_GROUP][MARKDOWN] for c in got)
 
 
-async def test_image_is_refused_for_good(dingtalk, tmp_path):
-    _, sender, _ = dingtalk
-    with pytest.raises(SendFailed):
-        await sender.send(group("", kind=IMAGE, file_path=str(tmp_path / "a.png")), "k1")
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(17)
+
+
+async def test_image_and_file_uploaded_then_sent_to_group_and_user(dingtalk, tmp_path):
+    fake, sender, _ = dingtalk
+    png, xlsx = tmp_path / "chart.png", tmp_path / "登记表.xlsx"
+    png.write_bytes(PNG)
+    xlsx.write_bytes(b"PK\x03\x04 a workbook")
+    await sender.send(group("图", kind=IMAGE, file_path=str(png)), "k1")
+    await sender.send(OutboundMessage(channel=base.CH_DINGTALK_USER, address="staff01",
+                                      kind=FILE, text="表", file_path=str(xlsx)), "k2")
+    image, sheet = fake.received
+    assert (image.api, image.body["msgKey"]) == ("groupMessages", "sampleImageMsg")
+    photo = json.loads(image.body["msgParam"])["photoURL"]
+    assert fake.media[photo] == ("image", "chart.png", PNG)
+    assert (sheet.api, sheet.dest, sheet.body["msgKey"]) == ("oToMessages", "staff01",
+                                                             "sampleFile")
+    param = json.loads(sheet.body["msgParam"])
+    assert (param["fileName"], param["fileType"]) == ("登记表.xlsx", "xlsx")
+    assert fake.media[param["mediaId"]] == ("file", "登记表.xlsx", xlsx.read_bytes())
+    assert fake.token_calls == 1  # the OpenAPI token serves the upload too
+
+
+async def test_upload_with_an_expired_token_refetches_it_once(dingtalk, tmp_path, clock):
+    fake, sender, _ = dingtalk
+    png = tmp_path / "chart.png"
+    png.write_bytes(PNG)
+    await sender.send(group("一"), "k1")
+    clock.advance(seconds=60)
+    fake.expire_tokens()
+    await sender.send(group("图", kind=IMAGE, file_path=str(png)), "k2")
+    assert fake.token_calls == 2
+    assert [r.body["msgKey"] for r in fake.received] == ["sampleText", "sampleImageMsg"]
+
+
+async def test_session_reply_with_a_file_goes_to_its_conversation(dingtalk, tmp_path):
+    fake, sender, _ = dingtalk
+    xlsx = tmp_path / "r.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04")
+    session_url, expires = fake.new_session("https://oapi.dingtalk.com")
+    await sender.send(OutboundMessage(
+        channel=base.CH_DINGTALK_SESSION, address=session_url, kind=FILE, text="表",
+        file_path=str(xlsx), extra={"expires_at": expires.timestamp(), "user_id": "staff01"}),
+        "k1")
+    assert [(r.api, r.dest, r.body["msgKey"]) for r in fake.received] == [
+        ("oToMessages", "staff01", "sampleFile")]
+
+
+async def test_media_that_cannot_go_fails_for_good(dingtalk, tmp_path):
+    fake, sender, url = dingtalk
+    png = tmp_path / "chart.png"
+    png.write_bytes(PNG)
+    with pytest.raises(SendFailed, match="cannot read"):
+        await sender.send(group("", kind=IMAGE, file_path=str(tmp_path / "none.png")), "k1")
+    hook = fake.add_webhook(url)  # a custom robot takes no uploaded media
+    with pytest.raises(SendFailed, match="cannot carry"):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_WEBHOOK, address=hook,
+                                          kind=IMAGE, file_path=str(png)), "k2")
+    session_url, _ = fake.new_session(url)  # a session reply with no conversation to fall back on
+    with pytest.raises(SendFailed, match="session webhook"):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_SESSION, address=session_url,
+                                          kind=FILE, file_path=str(png)), "k3")
+    assert fake.received == [] and fake.media == {}
 
 
 async def test_fake_blocks_custom_robot_for_ten_minutes(dingtalk, clock):

@@ -17,27 +17,16 @@ from wechatpy.enterprise import parse_message
 
 from bot import keys
 from bot.platforms import base
-from bot.platforms.wecom_crypto import Envelope, Refused, refuse
+from bot.platforms.wecom_crypto import Envelope, Refused, add_routes
 
 log = logging.getLogger("deskbot.wecom.app")
 
 PATH = "/wecom/app/callback"
-ENVELOPE: web.AppKey[Envelope] = web.AppKey("wecom_app_envelope")
 
 
 def build_envelope(settings) -> Envelope:
     w = settings.wecom
     return Envelope(w.token, w.encoding_aes_key, w.corp_id, w.timestamp_window_s)
-
-
-async def verify_url(request: web.Request) -> web.Response:
-    env = request.app[ENVELOPE]
-    try:
-        sq = env.signed_query(request, request.app[keys.CLOCK])
-        echo = env.open_echo(sq, request.query.get("echostr", ""))
-    except Refused as why:
-        return refuse(request, why)
-    return web.Response(text=echo)
 
 
 def _encrypt_of(body: bytes) -> str:
@@ -89,27 +78,18 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
     return None
 
 
-async def receive(request: web.Request) -> web.Response:
-    env = request.app[ENVELOPE]
-    try:
-        sq = env.signed_query(request, request.app[keys.CLOCK])
-        plain = env.open(sq, _encrypt_of(await request.read()))
-    except Refused as why:
-        return refuse(request, why)
+async def _handle(request: web.Request, plain: str) -> None:
     try:
         parsed = parse_message(plain)
     except Exception as exc:  # noqa: BLE001 - signed by WeCom but unreadable: drop, don't retry
         log.error("signed WeCom callback could not be parsed: %s", type(exc).__name__)
-        return web.Response(text="")
+        return
     settings = request.app[keys.SETTINGS]
     msg = to_inbound(parsed._data if parsed is not None else {}, settings.wecom.agent_id)
     if msg is not None:
         # Duplicates are acknowledged the same way: WeCom only needs to stop retrying.
         await request.app[keys.PIPELINE].accept(msg)
-    return web.Response(text="")
 
 
 def setup_routes(app: web.Application) -> None:
-    app[ENVELOPE] = build_envelope(app[keys.SETTINGS])
-    app.router.add_get(PATH, verify_url)
-    app.router.add_post(PATH, receive)
+    add_routes(app, PATH, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)

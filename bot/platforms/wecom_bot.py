@@ -21,12 +21,11 @@ from aiohttp import web
 
 from bot import keys
 from bot.platforms import base
-from bot.platforms.wecom_crypto import Envelope, Refused, refuse
+from bot.platforms.wecom_crypto import Envelope, Refused, add_routes
 
 log = logging.getLogger("deskbot.wecom.bot")
 
 PATH = "/wecom/bot/callback"
-ENVELOPE: web.AppKey[Envelope] = web.AppKey("wecom_bot_envelope")
 RESPONSE_URL_TTL_S = 3600  # WeCom: a response_url may be used within one hour of the message
 
 # WeCom writes a mention as "@name" followed by a space, often U+2005 (four-per-em space).
@@ -105,16 +104,6 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.Inb
     return None
 
 
-async def verify_url(request: web.Request) -> web.Response:
-    env = request.app[ENVELOPE]
-    try:
-        sq = env.signed_query(request, request.app[keys.CLOCK])
-        echo = env.open_echo(sq, request.query.get("echostr", ""))
-    except Refused as why:
-        return refuse(request, why)
-    return web.Response(text=echo)
-
-
 def _encrypt_of(body: bytes) -> str:
     try:
         doc = json.loads(body)
@@ -126,29 +115,20 @@ def _encrypt_of(body: bytes) -> str:
     return encrypt
 
 
-async def receive(request: web.Request) -> web.Response:
-    env = request.app[ENVELOPE]
-    clock = request.app[keys.CLOCK]
-    try:
-        sq = env.signed_query(request, clock)
-        plain = env.open(sq, _encrypt_of(await request.read()))
-    except Refused as why:
-        return refuse(request, why)
+async def _handle(request: web.Request, plain: str) -> None:
     try:
         data = json.loads(plain)
     except ValueError:
         log.error("signed WeCom robot callback is not JSON")
-        return web.Response(text="")
+        return
     if not isinstance(data, dict):
-        return web.Response(text="")
+        return
     settings = request.app[keys.SETTINGS]
-    msg = to_inbound(data, clock.now().timestamp(), settings.wecom.bot.name)
+    now = request.app[keys.CLOCK].now().timestamp()
+    msg = to_inbound(data, now, settings.wecom.bot.name)
     if msg is not None:
         await request.app[keys.PIPELINE].accept(msg)
-    return web.Response(text="")
 
 
 def setup_routes(app: web.Application) -> None:
-    app[ENVELOPE] = build_envelope(app[keys.SETTINGS])
-    app.router.add_get(PATH, verify_url)
-    app.router.add_post(PATH, receive)
+    add_routes(app, PATH, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -19,6 +20,7 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
+from bot import keys
 from bot.clock import Clock
 
 log = logging.getLogger("deskbot.wecom")
@@ -103,3 +105,33 @@ def refuse(request: web.Request, why: Refused | str) -> web.Response:
     # The reason goes to the log only: a forger learns nothing from the answer.
     log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, why)
     return web.Response(status=403, text="forbidden")
+
+
+def add_routes(app: web.Application, path: str, envelope: Envelope,
+               encrypt_of: Callable[[bytes], str],
+               handle: Callable[[web.Request, str], Awaitable[None]]) -> None:
+    """One callback door: GET answers the URL verification with the decrypted echostr; POST
+    takes `encrypt` out of the body with `encrypt_of` (raising Refused when it is not there),
+    opens it and hands the plaintext to `handle`. Anything not provably WeCom's and fresh gets
+    403; the rest an empty 200 (no passive reply), sent only once `handle` has returned, so an
+    event is stored before WeCom stops retrying it."""
+
+    async def verify_url(request: web.Request) -> web.Response:
+        try:
+            sq = envelope.signed_query(request, request.app[keys.CLOCK])
+            echo = envelope.open_echo(sq, request.query.get("echostr", ""))
+        except Refused as why:
+            return refuse(request, why)
+        return web.Response(text=echo)
+
+    async def receive(request: web.Request) -> web.Response:
+        try:
+            sq = envelope.signed_query(request, request.app[keys.CLOCK])
+            plain = envelope.open(sq, encrypt_of(await request.read()))
+        except Refused as why:
+            return refuse(request, why)
+        await handle(request, plain)
+        return web.Response(text="")
+
+    app.router.add_get(path, verify_url)
+    app.router.add_post(path, receive)

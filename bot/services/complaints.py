@@ -64,22 +64,23 @@ class Registered:
 
 # -- words people type -----------------------------------------------------------------------
 
-def parse_source(word: str) -> str:
+def _choose(word: str, choices: dict[str, tuple[str, ...]], bad: str) -> str:
+    """The choice whose words include `word`; no word at all means the first choice."""
     w = (word or "").strip().lower()
-    if not w or w in texts.CMP_SOURCE_CUSTOMER_WORDS:
-        return FROM_CUSTOMER
-    if w in texts.CMP_SOURCE_HQ_WORDS:
-        return FROM_HQ
-    raise UsageError(texts.CMP_BAD_SOURCE.format(word=word))
+    for value, words in choices.items():
+        if not w or w in words:
+            return value
+    raise UsageError(bad.format(word=word))
+
+
+def parse_source(word: str) -> str:
+    return _choose(word, {FROM_CUSTOMER: texts.CMP_SOURCE_CUSTOMER_WORDS,
+                          FROM_HQ: texts.CMP_SOURCE_HQ_WORDS}, texts.CMP_BAD_SOURCE)
 
 
 def parse_level(word: str) -> str:
-    w = (word or "").strip().lower()
-    if not w or w in texts.CMP_LEVEL_GENERAL_WORDS:
-        return GENERAL
-    if w in texts.CMP_LEVEL_MAJOR_WORDS:
-        return MAJOR
-    raise UsageError(texts.CMP_BAD_LEVEL.format(word=word))
+    return _choose(word, {GENERAL: texts.CMP_LEVEL_GENERAL_WORDS,
+                          MAJOR: texts.CMP_LEVEL_MAJOR_WORDS}, texts.CMP_BAD_LEVEL)
 
 
 def parse_category(env: "Env", word: str) -> str:

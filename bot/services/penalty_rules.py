@@ -30,14 +30,13 @@ Rules supervisors enter with /处罚登记 (the data cannot see them):
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.durations import Duration
 from bot.errors import ConfigError
-from bot.services import texts
+from bot.services import ruleconf, texts
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -116,108 +115,66 @@ class Rules:
                         for n in MANUAL if self.rules[n].enabled)
 
 
-def _err(key: str, problem: str) -> PenaltyConfigError:
-    return PenaltyConfigError(texts.PEN_CONFIG_BAD.format(key=key, problem=problem))
-
-
-def _wall(value: Any, key: str) -> timedelta:
-    try:
-        return Duration.parse(value).wall
-    except ValueError as exc:
-        raise _err(key, str(exc)) from None
+_check = ruleconf.Checks(PenaltyConfigError, texts.PEN_CONFIG_BAD)
 
 
 def _int(raw: dict[str, Any], name: str, default: int, key: str) -> int:
-    value = raw.get(name, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise _err(f"{key}.{name}", texts.PEN_CONFIG_INT)
-    return value
+    return _check.count(raw.get(name, default), f"{key}.{name}")
 
 
 def _words(raw: dict[str, Any], name: str, default: list[str], key: str) -> tuple[str, ...]:
-    value = raw.get(name, default)
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise _err(f"{key}.{name}", texts.PEN_CONFIG_WORDS)
-    return tuple(value)
+    return _check.words(raw.get(name, default), f"{key}.{name}", texts.PEN_CONFIG_WORDS)
 
 
 def _rule(name: str, raw: dict[str, Any]) -> Rule:
     key = f"penalties.rules.{name}"
-    bad = set(raw) - _RULE_KEYS
-    if bad:
-        raise _err(f"{key}.{sorted(bad)[0]}",
-                   texts.PEN_CONFIG_UNKNOWN.format(keys="、".join(sorted(_RULE_KEYS))))
-    for flag in ("enabled", "allow_warning"):
-        if not isinstance(raw.get(flag, True), bool):
-            raise _err(f"{key}.{flag}", texts.PEN_CONFIG_BOOL)
+    _check.known_keys(raw, sorted(_RULE_KEYS), key)
+    enabled = _check.flag(raw.get("enabled", True), f"{key}.enabled")
+    allow_warning = _check.flag(raw.get("allow_warning", False), f"{key}.allow_warning")
     label = raw.get("label", texts.PEN_RULE_LABELS[name])
     if not isinstance(label, str) or not label:
-        raise _err(f"{key}.label", texts.PEN_CONFIG_WORDS)
+        raise _check.fail(f"{key}.label", texts.PEN_CONFIG_WORDS)
     lo = _int(raw, "min_amount", raw.get("amount", 0), key)
     hi = _int(raw, "max_amount", raw.get("amount", lo), key)
     if hi < lo:
-        raise _err(f"{key}.max_amount", texts.PEN_CONFIG_RANGE)
+        raise _check.fail(f"{key}.max_amount", texts.PEN_CONFIG_RANGE)
     amount = _int(raw, "amount", lo, key)
-    window = None
-    if "window" in raw:
-        try:
-            window = Duration.parse(raw["window"])
-        except ValueError as exc:
-            raise _err(f"{key}.window", str(exc)) from None
+    window = _check.duration(raw["window"], f"{key}.window") if "window" in raw else None
     count = _int(raw, "count", 0, key)
     if name == "complaint_review" and count < 2:
-        raise _err(f"{key}.count", texts.PEN_CONFIG_COUNT)
+        raise _check.fail(f"{key}.count", texts.PEN_CONFIG_COUNT)
     return Rule(
-        name=name, label=label, enabled=raw.get("enabled", True), amount=amount, min_amount=lo,
-        max_amount=hi, allow_warning=raw.get("allow_warning", False), window=window,
+        name=name, label=label, enabled=enabled, amount=amount, min_amount=lo,
+        max_amount=hi, allow_warning=allow_warning, window=window,
         clocks=_words(raw, "clocks", [], key), min_chars=_int(raw, "min_chars", 0, key),
         modes=_words(raw, "modes", [], key), count=count,
         aliases=_words(raw, "aliases", list(texts.PEN_RULE_ALIASES.get(name, ())), key))
 
 
 def build_rules(raw: dict[str, Any]) -> Rules:
-    if not isinstance(raw, dict):
-        raise _err("penalties", texts.PEN_CONFIG_TABLE)
-    bad = set(raw) - _TOP_KEYS
-    if bad:
-        raise _err(f"penalties.{sorted(bad)[0]}",
-                   texts.PEN_CONFIG_UNKNOWN.format(keys="、".join(sorted(_TOP_KEYS))))
-    overrides = raw.get("rules", {})
-    if not isinstance(overrides, dict):
-        raise _err("penalties.rules", texts.PEN_CONFIG_TABLE)
-    unknown = set(overrides) - set(DEFAULT_RULES)
-    if unknown:
-        raise _err(f"penalties.rules.{sorted(unknown)[0]}",
-                   texts.PEN_CONFIG_UNKNOWN.format(keys="、".join(DEFAULT_RULES)))
+    _check.known_keys(_check.table(raw, "penalties"), sorted(_TOP_KEYS), "penalties")
+    overrides = _check.table(raw.get("rules", {}), "penalties.rules")
+    _check.known_keys(overrides, DEFAULT_RULES, "penalties.rules")
     rules = {}
     for name, default in DEFAULT_RULES.items():
-        over = overrides.get(name, {})
-        if not isinstance(over, dict):
-            raise _err(f"penalties.rules.{name}", texts.PEN_CONFIG_TABLE)
+        over = _check.table(overrides.get(name, {}), f"penalties.rules.{name}")
         rules[name] = _rule(name, {**default, **over})
-    enabled = raw.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise _err("penalties.enabled", texts.PEN_CONFIG_BOOL)
-    scan = _wall(raw.get("scan_every", "5m"), "penalties.scan_every")
+    enabled = _check.flag(raw.get("enabled", True), "penalties.enabled")
+    scan = _check.wall(raw.get("scan_every", "5m"), "penalties.scan_every")
     if scan <= timedelta(0):
-        raise _err("penalties.scan_every", texts.PEN_CONFIG_POSITIVE)
+        raise _check.fail("penalties.scan_every", texts.PEN_CONFIG_POSITIVE)
     return Rules(enabled=enabled, scan_every_s=scan.total_seconds(),
-                 lookback=_wall(raw.get("lookback", "90d"), "penalties.lookback"),
-                 appeal_within=_wall(raw.get("appeal_within", "7d"), "penalties.appeal_within"),
+                 lookback=_check.wall(raw.get("lookback", "90d"), "penalties.lookback"),
+                 appeal_within=_check.wall(raw.get("appeal_within", "7d"),
+                                           "penalties.appeal_within"),
                  rules=rules)
 
 
-_memo: dict[str, Rules] = {}
+_memo = ruleconf.ContentMemo(build_rules)
 
 
 def load_rules(settings: "Settings") -> Rules:
-    key = json.dumps(settings.penalties, sort_keys=True, ensure_ascii=False, default=str)
-    hit = _memo.get(key)
-    if hit is None:
-        if len(_memo) > 16:
-            _memo.clear()
-        hit = _memo[key] = build_rules(settings.penalties)
-    return hit
+    return _memo(settings.penalties)
 
 
 def validate_penalties(settings: "Settings") -> None:

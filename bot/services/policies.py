@@ -15,15 +15,13 @@ Targets: owner, managers, supervisors, hq, hotline (chat purposes), general_mana
 """
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.durations import Duration
 from bot.errors import ConfigError
-from bot.services import texts
+from bot.services import ruleconf, texts
 
 if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
@@ -151,24 +149,17 @@ class Policies:
         return sorted(self._base)
 
 
-def _err(path: str, problem: str) -> PolicyError:
-    return PolicyError(texts.DL_POLICY_BAD.format(key=path, problem=problem))
-
-
-def _dur(value: Any, path: str) -> Duration:
-    try:
-        return Duration.parse(value)
-    except ValueError as exc:
-        raise _err(path, str(exc)) from None
+_check = ruleconf.Checks(PolicyError, texts.DL_POLICY_BAD)
 
 
 def _targets(value: Any, path: str) -> tuple[str, ...]:
     items = [value] if isinstance(value, str) else value
+    names = "、".join(TARGETS)
     if not isinstance(items, list) or not items:
-        raise _err(path, texts.DL_POLICY_TARGETS.format(targets="、".join(TARGETS)))
+        raise _check.fail(path, texts.DL_POLICY_TARGETS.format(targets=names))
     for t in items:
         if t not in TARGETS:
-            raise _err(path, texts.DL_POLICY_TARGET.format(value=t, targets="、".join(TARGETS)))
+            raise _check.fail(path, texts.DL_POLICY_TARGET.format(value=t, targets=names))
     return tuple(items)
 
 
@@ -180,107 +171,87 @@ def _elapsed(step: WarningStep, target: Duration) -> float | None:
 
 
 def _build(clock: str, tier: str, raw: dict[str, Any], path: str) -> Policy:
-    unknown = set(raw) - _KEYS
-    if unknown:
-        key = sorted(unknown)[0]
-        raise _err(f"{path}.{key}", texts.DL_POLICY_UNKNOWN_KEY.format(keys="、".join(sorted(_KEYS))))
+    _check.known_keys(raw, sorted(_KEYS), path, texts.DL_POLICY_UNKNOWN_KEY)
     if "target" not in raw:
-        raise _err(f"{path}.target", texts.DL_POLICY_MISSING)
-    target = _dur(raw["target"], f"{path}.target")
+        raise _check.fail(f"{path}.target", texts.DL_POLICY_MISSING)
+    target = _check.duration(raw["target"], f"{path}.target")
     if target.amount < 0 or (target.amount == 0 and not target.is_working):
-        raise _err(f"{path}.target", texts.DL_POLICY_POSITIVE)
+        raise _check.fail(f"{path}.target", texts.DL_POLICY_POSITIVE)
     warn_to = _targets(raw.get("warn_to", [OWNER]), f"{path}.warn_to")
 
     warnings: list[WarningStep] = []
     raw_warnings = raw.get("warnings", [])
     if not isinstance(raw_warnings, list):
-        raise _err(f"{path}.warnings", texts.DL_POLICY_LIST)
+        raise _check.fail(f"{path}.warnings", texts.DL_POLICY_LIST)
     last = None
     for i, item in enumerate(raw_warnings):
         p = f"{path}.warnings[{i}]"
         if isinstance(item, dict):
             extra = set(item) - {"at", "before", "to"}
             if extra or ("at" in item) == ("before" in item):
-                raise _err(p, texts.DL_POLICY_WARNING)
+                raise _check.fail(p, texts.DL_POLICY_WARNING)
             before = "before" in item
-            offset = _dur(item["before" if before else "at"], p)
+            offset = _check.duration(item["before" if before else "at"], p)
             to = _targets(item["to"], f"{p}.to") if "to" in item else warn_to
         else:
-            before, offset, to = False, _dur(item, p), warn_to
+            before, offset, to = False, _check.duration(item, p), warn_to
         step = WarningStep(offset, before, to)
         pos = _elapsed(step, target)
         if pos is not None:
             if not 0 < pos < target.amount:
-                raise _err(p, texts.DL_POLICY_WARNING_RANGE.format(target=target))
+                raise _check.fail(p, texts.DL_POLICY_WARNING_RANGE.format(target=target))
             if last is not None and pos <= last:
-                raise _err(p, texts.DL_POLICY_ORDER)
+                raise _check.fail(p, texts.DL_POLICY_ORDER)
             last = pos
         warnings.append(step)
 
     escalations: list[EscalationStep] = []
     raw_esc = raw.get("escalations", [])
     if not isinstance(raw_esc, list):
-        raise _err(f"{path}.escalations", texts.DL_POLICY_LIST)
+        raise _check.fail(f"{path}.escalations", texts.DL_POLICY_LIST)
     prev: Duration | None = None
     for i, item in enumerate(raw_esc):
         p = f"{path}.escalations[{i}]"
         if not isinstance(item, dict) or set(item) - {"after", "to"} or "to" not in item:
-            raise _err(p, texts.DL_POLICY_ESCALATION)
-        after = _dur(item.get("after", "0m"), f"{p}.after")
+            raise _check.fail(p, texts.DL_POLICY_ESCALATION)
+        after = _check.duration(item.get("after", "0m"), f"{p}.after")
         if after.amount < 0:
-            raise _err(f"{p}.after", texts.DL_POLICY_POSITIVE)
+            raise _check.fail(f"{p}.after", texts.DL_POLICY_POSITIVE)
         if prev is not None and prev.comparable(after) and after.amount < prev.amount:
-            raise _err(f"{p}.after", texts.DL_POLICY_ORDER)
+            raise _check.fail(f"{p}.after", texts.DL_POLICY_ORDER)
         prev = after
         escalations.append(EscalationStep(after, _targets(item["to"], f"{p}.to")))
 
-    urgent = raw.get("urgent", True)
-    if not isinstance(urgent, bool):
-        raise _err(f"{path}.urgent", texts.DL_POLICY_BOOL)
+    urgent = _check.flag(raw.get("urgent", True), f"{path}.urgent")
     label = raw.get("label") or texts.CLOCK_LABELS.get(clock, clock)
     if not isinstance(label, str):
-        raise _err(f"{path}.label", texts.DL_POLICY_STRING)
+        raise _check.fail(f"{path}.label", texts.DL_POLICY_STRING)
     return Policy(clock, tier, target, tuple(warnings), tuple(escalations), urgent, label)
 
 
 def build_policies(clocks: dict[str, Any]) -> Policies:
     """Defaults overlaid with settings.clocks; raises PolicyError naming the clock and key."""
-    if not isinstance(clocks, dict):
-        raise _err("clocks", texts.DL_POLICY_TABLE)
+    _check.table(clocks, "clocks")
     base: dict[str, Policy] = {}
     tiered: dict[tuple[str, str], Policy] = {}
     for clock in sorted(set(DEFAULTS) | set(clocks)):
-        override = clocks.get(clock, {})
         path = f"clocks.{clock}"
-        if not isinstance(override, dict):
-            raise _err(path, texts.DL_POLICY_TABLE)
-        tiers = override.get("tiers", {})
-        if not isinstance(tiers, dict):
-            raise _err(f"{path}.tiers", texts.DL_POLICY_TABLE)
+        override = _check.table(clocks.get(clock, {}), path)
+        tiers = _check.table(override.get("tiers", {}), f"{path}.tiers")
         merged = {**DEFAULTS.get(clock, {}), **{k: v for k, v in override.items() if k != "tiers"}}
         base[clock] = _build(clock, "", merged, path)
         for tier, tier_over in tiers.items():
             tpath = f"{path}.tiers.{tier}"
-            if not isinstance(tier_over, dict):
-                raise _err(tpath, texts.DL_POLICY_TABLE)
+            _check.table(tier_over, tpath)
             tiered[(clock, tier)] = _build(clock, tier, {**merged, **tier_over}, tpath)
     return Policies(base, tiered)
 
 
-# A memo keyed by the content of settings.clocks: parsing on every call would be wasted work,
-# and keying by content means a test or a reload that changes the table is seen at once.
-_memo: "OrderedDict[str, Policies]" = OrderedDict()
+_memo = ruleconf.ContentMemo(build_policies)
 
 
 def load_policies(settings: "Settings") -> Policies:
-    key = json.dumps(settings.clocks, sort_keys=True, ensure_ascii=False, default=str)
-    hit = _memo.get(key)
-    if hit is None:
-        hit = build_policies(settings.clocks)
-        _memo[key] = hit
-        while len(_memo) > 16:
-            _memo.popitem(last=False)
-    return hit
+    return _memo(settings.clocks)
 
 
 def validate_policies(settings: "Settings") -> None:

@@ -21,15 +21,13 @@ A shift whose end is not after its start runs past midnight into the next day.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.durations import Duration
 from bot.errors import ConfigError, UsageError
-from bot.services import texts
+from bot.services import ruleconf, texts
 
 if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
@@ -43,7 +41,6 @@ DEFAULT_SHIFTS: dict[str, dict[str, Any]] = {
 }
 _TOP_KEYS = {"shifts", "early_checkin"}
 _SHIFT_KEYS = {"start", "end", "holiday", "checkin", "handover"}
-_HHMM = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 class RosterConfigError(ConfigError):
@@ -90,73 +87,49 @@ class RosterConfig:
         return "、".join(s.name for s in self.shifts)
 
 
-def _err(key: str, problem: str) -> RosterConfigError:
-    return RosterConfigError(texts.ROSTER_CONFIG_BAD.format(key=key, problem=problem))
+_check = ruleconf.Checks(RosterConfigError, texts.ROSTER_CONFIG_BAD)
 
 
-def _clock(value: Any, key: str) -> time:
-    m = _HHMM.match(value) if isinstance(value, str) else None
-    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
-        raise _err(key, texts.ROSTER_CONFIG_TIME)
-    return time(int(m.group(1)), int(m.group(2)))
+def _clock(spec: dict[str, Any], name: str, key: str) -> time:
+    return _check.hhmm(spec[name], f"{key}.{name}", texts.ROSTER_CONFIG_TIME)
 
 
-def _bool(raw: dict[str, Any], name: str, default: bool, key: str) -> bool:
-    value = raw.get(name, default)
-    if not isinstance(value, bool):
-        raise _err(f"{key}.{name}", texts.ROSTER_CONFIG_BOOL)
-    return value
+def _bool(spec: dict[str, Any], name: str, default: bool, key: str) -> bool:
+    return _check.flag(spec.get(name, default), f"{key}.{name}")
 
 
 def build_config(raw: dict[str, Any]) -> RosterConfig:
-    unknown = set(raw) - _TOP_KEYS
-    if unknown:
-        raise _err(f"roster.{sorted(unknown)[0]}",
-                   texts.ROSTER_CONFIG_UNKNOWN.format(keys="、".join(sorted(_TOP_KEYS))))
-    try:
-        early = Duration.parse(raw.get("early_checkin", "60m"))
-        early_td = early.wall
-    except ValueError as exc:
-        raise _err("roster.early_checkin", str(exc)) from None
-    table = raw.get("shifts", DEFAULT_SHIFTS)
-    if not isinstance(table, dict) or not table:
-        raise _err("roster.shifts", texts.ROSTER_CONFIG_TABLE)
+    _check.known_keys(raw, sorted(_TOP_KEYS), "roster")
+    early = _check.wall(raw.get("early_checkin", "60m"), "roster.early_checkin")
+    table = _check.table(raw.get("shifts", DEFAULT_SHIFTS), "roster.shifts")
+    if not table:  # no shift at all is as wrong as no table
+        raise _check.fail("roster.shifts", texts.CONFIG_TABLE)
     shifts = []
     for name, spec in table.items():
         key = f"roster.shifts.{name}"
-        if not isinstance(spec, dict):
-            raise _err(key, texts.ROSTER_CONFIG_TABLE)
+        _check.table(spec, key)
         if not name or len(name) > 16 or " " in name:
-            raise _err(key, texts.ROSTER_CONFIG_NAME)
-        bad = set(spec) - _SHIFT_KEYS
-        if bad:
-            raise _err(f"{key}.{sorted(bad)[0]}",
-                       texts.ROSTER_CONFIG_UNKNOWN.format(keys="、".join(sorted(_SHIFT_KEYS))))
+            raise _check.fail(key, texts.ROSTER_CONFIG_NAME)
+        _check.known_keys(spec, sorted(_SHIFT_KEYS), key)
         for needed in ("start", "end"):
-            if needed not in spec:
-                raise _err(f"{key}.{needed}", texts.ROSTER_CONFIG_TIME)
-        start, end = _clock(spec["start"], f"{key}.start"), _clock(spec["end"], f"{key}.end")
+            if needed not in spec:  # the same hint as a malformed time
+                raise _check.fail(f"{key}.{needed}", texts.ROSTER_CONFIG_TIME)
+        start, end = _clock(spec, "start", key), _clock(spec, "end", key)
         if start == end:
-            raise _err(f"{key}.end", texts.ROSTER_CONFIG_EMPTY)
+            raise _check.fail(f"{key}.end", texts.ROSTER_CONFIG_EMPTY)
         holiday = _bool(spec, "holiday", False, key)
         shifts.append(Shift(name, start, end, holiday,
                             _bool(spec, "checkin", not holiday, key),
                             _bool(spec, "handover", not holiday, key)))
     shifts.sort(key=lambda s: (s.start, s.name))
-    return RosterConfig(tuple(shifts), early_td)
+    return RosterConfig(tuple(shifts), early)
 
 
-_memo: dict[str, RosterConfig] = {}
+_memo = ruleconf.ContentMemo(build_config)
 
 
 def load_config(settings: "Settings") -> RosterConfig:
-    key = json.dumps(settings.roster, sort_keys=True, ensure_ascii=False, default=str)
-    hit = _memo.get(key)
-    if hit is None:
-        if len(_memo) > 16:
-            _memo.clear()
-        hit = _memo[key] = build_config(settings.roster)
-    return hit
+    return _memo(settings.roster)
 
 
 def validate_roster(settings: "Settings") -> None:

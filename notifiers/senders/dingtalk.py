@@ -16,6 +16,16 @@ Channels and what their address is:
   `extra["card_text"]` (and the title) and, in place of its buttons, the message text
   (texts.CARD_TAKEN, e.g. "已由 张三 接单").
 
+Images and files (kind IMAGE or FILE, `file_path` on disk) go to groups and users: the bytes are
+first uploaded through the legacy media API, POST {oapi_base}/media/upload?access_token=&type=
+image|file (multipart field `media`; up to 20 MB), which answers a `media_id`; then the robot
+OpenAPI sends msgKey `sampleImageMsg` {"photoURL": media_id} or `sampleFile` {"mediaId",
+"fileName", "fileType" (the extension)}. The upload takes the same OpenAPI token as the robot
+calls (DingTalk's own stream SDK uploads with it), so there is one token per app. A session
+reply carrying a file goes to the session's conversation through the OpenAPI instead (a session
+webhook takes text, markdown and action cards only); a custom robot cannot carry uploaded media,
+so a file to one fails for good.
+
 Cards with buttons (kind CARD to a group or a user) are interactive cards (互动卡片, template
 "StandardCard") sent with POST /v1.0/im/interactiveCards/send, `callbackRouteKey` =
 settings.dingtalk.card_callback_route_key and outTrackId = OutboundMessage.task_id. Each
@@ -38,6 +48,8 @@ import base64
 import hashlib
 import hmac
 import json
+import mimetypes
+import os
 from typing import Any
 
 import aiohttp
@@ -47,7 +59,7 @@ from bot.platforms import base
 from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
-from notifiers.senders.http import call, rebase
+from notifiers.senders.http import call, read_file, rebase
 from notifiers.senders.wecom import task_id_for
 from notifiers.tokens import TokenCache
 
@@ -57,6 +69,11 @@ BLOCK_S = 600.0
 THROTTLED_S = 60.0
 CARD_TEMPLATE = "StandardCard"
 CARD_LOGO = "@lALPDfJ6V_FPDmvNAfTNAfQ"
+MEDIA_MAX = 20 * 1024 * 1024  # image and file uploads alike
+# oapi errcodes: an access_token DingTalk no longer takes (invalid, expired).
+OAPI_TOKEN_INVALID = frozenset({40014, 42001, 40001})
+# oapi errcodes worth a later try: system busy, calls of this app or corp temporarily refused.
+OAPI_BUSY = frozenset({-1, 90002, 90006, 90018})
 
 
 class DingTalkSender:
@@ -111,8 +128,8 @@ class DingTalkSender:
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
         if msg.kind in (IMAGE, FILE):
-            # Robots take media only by mediaId from the older oapi upload; not wired yet.
-            raise SendFailed(f"DingTalk sender cannot send {msg.kind} yet")
+            await self._send_media(msg)
+            return
         channel = msg.channel
         if channel == base.CH_DINGTALK_CARD_UPDATE:
             await self._update_card(msg)
@@ -131,19 +148,69 @@ class DingTalkSender:
             return
         for piece in render.parts(_as_markdown_if_card(msg)):
             key, param = _sample(piece)
-            body: dict[str, Any] = {"robotCode": self._cfg.robot_code, "msgKey": key,
-                                    "msgParam": json.dumps(param, ensure_ascii=False)}
-            if piece.channel == base.CH_DINGTALK_GROUP:
-                body["openConversationId"] = piece.address
-                await self._openapi("POST", "/v1.0/robot/groupMessages/send", body)
-            else:
-                body["userIds"] = [piece.address]
-                result = await self._openapi("POST", "/v1.0/robot/oToMessages/batchSend", body)
-                if piece.address in (result.get("invalidStaffIdList") or []):
-                    raise SendFailed(f"oToMessages: invalid staffId {piece.address}")
-                if piece.address in (result.get("flowControlledStaffIdList") or []):
-                    raise SendRetry(f"oToMessages: flow controlled {piece.address}",
-                                    retry_after=THROTTLED_S)
+            await self._robot_message(piece.channel, piece.address, key, param)
+
+    async def _robot_message(self, channel: str, address: str, key: str, param: dict) -> None:
+        """One robot OpenAPI message (msgKey and msgParam) to a group or a single user."""
+        body: dict[str, Any] = {"robotCode": self._cfg.robot_code, "msgKey": key,
+                                "msgParam": json.dumps(param, ensure_ascii=False)}
+        if channel == base.CH_DINGTALK_GROUP:
+            body["openConversationId"] = address
+            await self._openapi("POST", "/v1.0/robot/groupMessages/send", body)
+            return
+        body["userIds"] = [address]
+        result = await self._openapi("POST", "/v1.0/robot/oToMessages/batchSend", body)
+        if address in (result.get("invalidStaffIdList") or []):
+            raise SendFailed(f"oToMessages: invalid staffId {address}")
+        if address in (result.get("flowControlledStaffIdList") or []):
+            raise SendRetry(f"oToMessages: flow controlled {address}", retry_after=THROTTLED_S)
+
+    # -- images and files --------------------------------------------------------------------
+
+    async def _send_media(self, msg: OutboundMessage) -> None:
+        if msg.channel == base.CH_DINGTALK_SESSION:
+            fallback = self._fallback(msg)
+            if fallback is None:
+                raise SendFailed(f"a session webhook cannot carry a {msg.kind}, and the reply "
+                                 "names no conversation to send it to")
+            msg = fallback
+        if msg.channel not in (base.CH_DINGTALK_GROUP, base.CH_DINGTALK_USER):
+            raise SendFailed(f"{msg.channel} cannot carry a {msg.kind}")
+        data = await read_file(msg.file_path)
+        name = os.path.basename(msg.file_path)
+        kind = "image" if msg.kind == IMAGE else "file"
+        media_id = await self.upload(kind, name, data)
+        if kind == "image":
+            await self._robot_message(msg.channel, msg.address, "sampleImageMsg",
+                                      {"photoURL": media_id})
+        else:
+            ext = os.path.splitext(name)[1].lstrip(".").lower() or "file"
+            await self._robot_message(msg.channel, msg.address, "sampleFile",
+                                      {"mediaId": media_id, "fileName": name, "fileType": ext})
+
+    async def upload(self, kind: str, name: str, data: bytes) -> str:
+        """The legacy media upload (type image or file): the media_id robots send by."""
+        if len(data) > MEDIA_MAX:
+            raise SendFailed(f"media/upload: {name} is over 20 MB")
+        refetched = False
+        while True:
+            token = await self.tokens.get()
+            status, result = await call(self._session, "POST", f"{self._oapi_base}/media/upload",
+                                        params={"access_token": token, "type": kind},
+                                        data=_form(name, data))
+            code = _errcode(status, result)
+            if (status in (401, 403) or code in OAPI_TOKEN_INVALID) and not refetched:
+                self.tokens.invalidate(token)
+                refetched = True
+                continue
+            reason = f"media/upload: {code} {result.get('errmsg', '')}".strip()
+            if code == 0 and result.get("media_id"):
+                return str(result["media_id"])
+            if code == 0:
+                raise SendRetry("media/upload returned no media_id", retry_after=THROTTLED_S)
+            if code in OAPI_BUSY or code in OAPI_TOKEN_INVALID or status == 429:
+                raise SendRetry(reason, retry_after=THROTTLED_S)
+            raise SendFailed(reason)
 
     # -- session webhook, with the OpenAPI behind it ----------------------------------------
 
@@ -293,6 +360,15 @@ def _robot_body(msg: OutboundMessage) -> dict:
         return {"msgtype": "markdown", "markdown": {"title": _title(msg), "text": msg.text + tail},
                 "at": at}
     return {"msgtype": "text", "text": {"content": msg.text + tail}, "at": at}
+
+
+def _form(name: str, data: bytes) -> aiohttp.FormData:
+    # The name as browsers and `requests` send it (raw UTF-8), not aiohttp's default
+    # percent-encoding, which a platform would show as "%E7%99%BB...".
+    form = aiohttp.FormData(quote_fields=False)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    form.add_field("media", data, filename=name, content_type=content_type)
+    return form
 
 
 def _errcode(status: int, body: dict) -> int:

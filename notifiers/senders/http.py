@@ -1,13 +1,15 @@
-"""What both platform senders need from HTTP: JSON calls whose network failures mean "retry"."""
+"""What both platform senders need from HTTP: JSON calls whose network failures mean "retry",
+and the bytes of a file to upload."""
 from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 
-from notifiers.senders.base import SendRetry
+from notifiers.senders.base import SendFailed, SendRetry
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
 # A network failure or a 5xx is worth another try soon; the relay's backoff grows from here.
@@ -47,3 +49,11 @@ async def call(session: aiohttp.ClientSession, method: str, url: str, *,
     if not isinstance(body, dict):
         body = {"_raw": body}
     return status, body
+
+
+async def read_file(path: str) -> bytes:
+    """The bytes of an image or file to send; a missing file will not appear by retrying."""
+    try:
+        return await asyncio.to_thread(Path(path).read_bytes)
+    except OSError as exc:
+        raise SendFailed(f"cannot read {path}: {exc}") from exc

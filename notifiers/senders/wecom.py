@@ -23,12 +23,10 @@ The access token is fetched with `gettoken` once per app and cached until shortl
 """
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import os
 import re
-from pathlib import Path
 from typing import Any, Callable
 
 import aiohttp
@@ -38,7 +36,7 @@ from bot.platforms import base
 from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
-from notifiers.senders.http import call, rebase
+from notifiers.senders.http import call, read_file, rebase
 from notifiers.tokens import TokenCache
 
 OFFICIAL_BASE = "https://qyapi.weixin.qq.com"
@@ -138,21 +136,17 @@ class WeComSender:
 
     # -- app messages ----------------------------------------------------------------------
 
+    def _app_head(self, userid: str) -> dict[str, Any]:
+        """What every app message carries besides its content."""
+        return {"touser": userid, "agentid": self._cfg.agent_id, "safe": 0,
+                "enable_duplicate_check": 1,
+                "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL_S}
+
     def _app_body(self, msg: OutboundMessage, dedupe_key: str) -> dict:
-        body: dict[str, Any] = {
-            "touser": msg.address, "agentid": self._cfg.agent_id, "safe": 0,
-            "enable_duplicate_check": 1, "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL_S,
-        }
         if msg.kind == CARD:
-            body["msgtype"] = "template_card"
-            body["template_card"] = self._card(msg, dedupe_key)
-        elif msg.kind == MARKDOWN:
-            body["msgtype"] = "markdown"
-            body["markdown"] = {"content": msg.text}
-        else:
-            body["msgtype"] = "text"
-            body["text"] = {"content": msg.text}
-        return body
+            return {**self._app_head(msg.address), "msgtype": "template_card",
+                    "template_card": self._card(msg, dedupe_key)}
+        return {**self._app_head(msg.address), **_text_content(msg)}
 
     def _card(self, msg: OutboundMessage, dedupe_key: str) -> dict:
         lines = msg.text.split("\n", 1)
@@ -179,14 +173,7 @@ class WeComSender:
             raise SendFailed(f"message/send: invalid user {body['touser']}")
 
     def _appchat_body(self, msg: OutboundMessage) -> dict:
-        body: dict[str, Any] = {"chatid": msg.address, "safe": 0}
-        if msg.kind == MARKDOWN:
-            body["msgtype"] = "markdown"
-            body["markdown"] = {"content": msg.text}
-        else:
-            body["msgtype"] = "text"
-            body["text"] = {"content": msg.text}
-        return body
+        return {"chatid": msg.address, "safe": 0, **_text_content(msg)}
 
     async def create_appchat(self, name: str, owner: str, userlist: list[str],
                              chatid: str = "") -> str:
@@ -230,7 +217,7 @@ class WeComSender:
     # -- images and files --------------------------------------------------------------------
 
     async def _send_media(self, msg: OutboundMessage) -> None:
-        data = await _read(msg.file_path)
+        data = await read_file(msg.file_path)
         name = os.path.basename(msg.file_path)
         kind = "image" if msg.kind == IMAGE else "file"
         if msg.channel == base.CH_WECOM_WEBHOOK:
@@ -245,10 +232,8 @@ class WeComSender:
             return
         media_id = await self.upload(kind, name, data)
         if msg.channel == base.CH_WECOM_APP:
-            await self._app_send({"touser": msg.address, "agentid": self._cfg.agent_id,
-                                  "msgtype": kind, kind: {"media_id": media_id}, "safe": 0,
-                                  "enable_duplicate_check": 1,
-                                  "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL_S})
+            await self._app_send({**self._app_head(msg.address),
+                                  "msgtype": kind, kind: {"media_id": media_id}})
         elif msg.channel == base.CH_WECOM_APPCHAT:
             await self._api("/cgi-bin/appchat/send", json_body={
                 "chatid": msg.address, "msgtype": kind, kind: {"media_id": media_id}, "safe": 0})
@@ -273,6 +258,12 @@ class WeComSender:
         return str(result["media_id"])
 
 
+def _text_content(msg: OutboundMessage) -> dict:
+    """The content of a text or markdown message in an app or app-chat body."""
+    kind = "markdown" if msg.kind == MARKDOWN else "text"
+    return {"msgtype": kind, kind: {"content": msg.text}}
+
+
 def _webhook_body(msg: OutboundMessage) -> dict:
     if msg.kind == MARKDOWN:
         content = msg.text
@@ -286,16 +277,9 @@ def _webhook_body(msg: OutboundMessage) -> dict:
 
 
 def _form(name: str, data: bytes) -> aiohttp.FormData:
-    form = aiohttp.FormData()
+    form = aiohttp.FormData(quote_fields=False)
     form.add_field("media", data, filename=name, content_type="application/octet-stream")
     return form
-
-
-async def _read(path: str) -> bytes:
-    try:
-        return await asyncio.to_thread(Path(path).read_bytes)
-    except OSError as exc:
-        raise SendFailed(f"cannot read {path}: {exc}") from exc
 
 
 def _errcode(status: int, body: dict) -> int:

@@ -2,7 +2,10 @@
 
 A real aiohttp app on loopback. It issues and checks OpenAPI access tokens (expiring them on
 demand: 401 InvalidAuthentication), verifies custom-robot signatures and their timestamp window,
-serves session webhooks that expire, keeps interactive cards by outTrackId, and enforces 20
+serves session webhooks that expire, keeps interactive cards by outTrackId, takes legacy media
+uploads (oapi `media/upload`, with the same access tokens, keeping each file's bytes under the
+media_id it answers) and refuses image and file messages whose media_id it never issued, and
+enforces 20
 messages a minute per robot destination: a custom robot past it answers errcode 130101 and stays
 blocked for 10 minutes; the OpenAPI answers HTTP 429 (groups) or lists the user under
 flowControlledStaffIdList (one-to-one). Arrival times come from the clock it is given.
@@ -60,6 +63,7 @@ class FakeDingTalk:
         self.rejected: list[Received] = []  # refused for going too fast (130101, 429, flow control)
         self.card_updates: list[dict] = []
         self.cards: dict[str, dict] = {}
+        self.media: dict[str, tuple[str, str, bytes]] = {}  # media_id -> (type, filename, data)
         self.token_calls = 0
         self._tokens: dict[str, datetime] = {}
         self._webhooks: dict[str, str] = {}  # access_token -> signing secret ("" for none)
@@ -110,6 +114,7 @@ class FakeDingTalk:
         app.router.add_post("/v1.0/im/interactiveCards/send", self._card_send)
         app.router.add_put("/v1.0/im/interactiveCards", self._card_update)
         app.router.add_post("/robot/send", self._robot_send)
+        app.router.add_post("/media/upload", self._media_upload)
         app.router.add_post("/robot/sendBySession", self._session_send)
         return app
 
@@ -153,6 +158,26 @@ class FakeDingTalk:
     def _check_robot(self, body: dict) -> web.Response | None:
         if body.get("robotCode") != self.robot_code:
             return self._error(400, "resource.not.found", "robot 不存在")
+        return self._check_media(body)
+
+    def _check_media(self, body: dict) -> web.Response | None:
+        """Image and file messages must name media this server issued (or, for images, a URL)."""
+        key = body.get("msgKey")
+        if key not in ("sampleImageMsg", "sampleFile"):
+            return None
+        try:
+            param = json.loads(body.get("msgParam") or "{}")
+        except ValueError:
+            return self._error(400, "param.invalid", "msgParam 不是 JSON")
+        if key == "sampleImageMsg":
+            photo = str(param.get("photoURL", ""))
+            issued = self.media.get(photo, ("",))[0] == "image"
+            if issued or photo.startswith(("http://", "https://")):
+                return None
+            return self._error(400, "param.invalid", "photoURL 不合法")
+        if param.get("mediaId") not in self.media or not param.get("fileName") \
+                or not param.get("fileType"):
+            return self._error(400, "param.invalid", "mediaId、fileName、fileType 不合法")
         return None
 
     # -- OpenAPI ----------------------------------------------------------------------------
@@ -237,6 +262,28 @@ class FakeDingTalk:
             return self._error(400, "param.invalid", "outTrackId 不存在")
         self.card_updates.append(body)
         return web.json_response({"success": True})
+
+    # -- legacy media upload (oapi) -----------------------------------------------------------
+
+    async def _media_upload(self, request: web.Request) -> web.Response:
+        expires = self._tokens.get(request.query.get("access_token", ""))
+        if expires is None:
+            return self._robot_answer(40014, "不合法的access_token")
+        if self.clock.now() >= expires:
+            return self._robot_answer(42001, "access_token超时")
+        kind = request.query.get("type", "")
+        if kind not in ("image", "voice", "video", "file"):
+            return self._robot_answer(40004, "不合法的媒体文件类型")
+        found: tuple[str, bytes] | None = None
+        async for part in await request.multipart():
+            if getattr(part, "name", None) == "media":
+                found = (part.filename or "", await part.read())  # type: ignore[union-attr]
+        if not found or not found[1] or not found[0]:
+            return self._robot_answer(41005, "缺少多媒体文件数据")
+        media_id = f"@lAfake{next(self._ids)}"
+        self.media[media_id] = (kind, found[0], found[1])
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": kind,
+                                  "media_id": media_id, "created_at": 1700000000000})
 
     # -- custom robots and session webhooks ---------------------------------------------------
 

@@ -13,6 +13,8 @@ Use it with pytest-aiohttp (`await aiohttp_server(fake.app())`) or on its own
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import itertools
 import json
 from dataclasses import dataclass
@@ -298,8 +300,11 @@ class FakeWeCom:
         chatid = str(body.get("chatid", ""))
         if chatid not in self.appchats:
             return self._answer(86003, "chat not exist")
-        if body.get("msgtype") not in ("text", "markdown", "image", "file"):
+        msgtype = body.get("msgtype")
+        if msgtype not in ("text", "markdown", "image", "file"):
             return self._answer(40008, "invalid message type")
+        if msgtype in ("image", "file") and body[msgtype].get("media_id") not in self.media:
+            return self._answer(40007, "invalid media_id")
         self._cut(body, APPCHAT_BYTE_LIMITS)
         await self._deliver(api, chatid, body)
         return self._answer()
@@ -340,14 +345,28 @@ class FakeWeCom:
             return self._answer(40008, "invalid message type")
         if msgtype == "file" and body["file"].get("media_id") not in self.media:
             return self._answer(40007, "invalid media_id")
+        if msgtype == "image" and not self._webhook_image_ok(body["image"]):
+            return self._answer(40009, "invalid image: base64, md5, size or format")
         self._cut(body, BYTE_LIMITS)
         await self._deliver(api, key, body)
         return self._answer()
+
+    @staticmethod
+    def _webhook_image_ok(image: dict) -> bool:
+        """A robot image: base64 of a JPG or PNG of at most 2 MB, with the md5 of those bytes."""
+        try:
+            data = base64.b64decode(str(image.get("base64", "")), validate=True)
+        except ValueError:
+            return False
+        return (0 < len(data) <= 2 * 1024 * 1024 and data[:3] in (b"\xff\xd8\xff", b"\x89PN")
+                and hashlib.md5(data).hexdigest() == image.get("md5"))
 
     async def _webhook_upload(self, request: web.Request) -> web.Response:
         self.calls.append("webhook/upload_media")
         if not request.query.get("key"):
             return self._answer(93000, "invalid webhook url")
+        if request.query.get("type") not in ("file", "voice"):
+            return self._answer(40004, "invalid media type")
         media = await self._read_media(request)
         if media is None:
             return self._answer(41005, "media data missing")

@@ -22,13 +22,12 @@ Every key is optional over the defaults below:
 """
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import ConfigError
+from bot.services import ruleconf
 from bot.services.reports import texts
 
 if TYPE_CHECKING:
@@ -57,7 +56,6 @@ DEFAULTS: dict[str, Any] = {
     "service_manager": "",
     "categories": list(CATEGORIES),
 }
-_HHMM = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
 
 
 class ReportConfigError(ConfigError):
@@ -84,15 +82,17 @@ class ReportConfig:
     categories: tuple[str, ...]
 
 
-def _bad(key: str, problem: str) -> ReportConfigError:
-    return ReportConfigError(texts.CONFIG_BAD.format(key=f"reports.{key}", problem=problem))
+_check = ruleconf.Checks(ReportConfigError, texts.CONFIG_BAD)
+
+
+def _bad(key: str, problem: str) -> ConfigError:
+    return _check.fail(f"reports.{key}", problem)
 
 
 def _time(raw: dict[str, Any], key: str) -> str:
-    v = raw[key]
-    if not isinstance(v, str) or not _HHMM.match(v):
-        raise _bad(key, texts.CONFIG_TIME)
-    return v
+    # Kept as typed: the schedules take "HH:MM" strings.
+    _check.hhmm(raw[key], f"reports.{key}", texts.CONFIG_TIME)
+    return raw[key]
 
 
 def _fraction(raw: dict[str, Any], key: str) -> float:
@@ -103,30 +103,21 @@ def _fraction(raw: dict[str, Any], key: str) -> float:
 
 
 def _count(raw: dict[str, Any], key: str) -> int:
-    v = raw[key]
-    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise _bad(key, texts.CONFIG_COUNT)
-    return v
+    return _check.count(raw[key], f"reports.{key}")
 
 
 def _words(raw: dict[str, Any], key: str,
            allowed: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    v = raw[key]
-    if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-        raise _bad(key, texts.CONFIG_LIST)
+    words = _check.words(raw[key], f"reports.{key}", texts.CONFIG_LIST)
     if allowed is not None:
-        for x in v:
+        for x in words:
             if x not in allowed:
                 raise _bad(key, texts.CONFIG_PURPOSE.format(value=x, allowed="、".join(allowed)))
-    return tuple(v)
+    return words
 
 
 def build_config(table: dict[str, Any]) -> ReportConfig:
-    if not isinstance(table, dict):
-        raise ReportConfigError(texts.CONFIG_BAD.format(key="reports", problem=texts.CONFIG_TABLE))
-    unknown = sorted(set(table) - set(DEFAULTS))
-    if unknown:
-        raise _bad(unknown[0], texts.CONFIG_UNKNOWN.format(keys="、".join(DEFAULTS)))
+    _check.known_keys(_check.table(table, "reports"), DEFAULTS, "reports")
     raw = {**DEFAULTS, **table}
     if not isinstance(raw["dir"], str) or not raw["dir"].strip():
         raise _bad("dir", texts.CONFIG_PATH)
@@ -153,17 +144,11 @@ def build_config(table: dict[str, Any]) -> ReportConfig:
     )
 
 
-_memo: dict[str, ReportConfig] = {}
+_memo = ruleconf.ContentMemo(build_config)
 
 
 def load_config(settings: "Settings") -> ReportConfig:
-    key = json.dumps(settings.reports, sort_keys=True, ensure_ascii=False, default=str)
-    hit = _memo.get(key)
-    if hit is None:
-        if len(_memo) > 16:
-            _memo.clear()
-        hit = _memo[key] = build_config(settings.reports)
-    return hit
+    return _memo(settings.reports)
 
 
 def validate_config(settings: "Settings") -> None:

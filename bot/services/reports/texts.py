@@ -1,12 +1,9 @@
 """Every Chinese text of the reports: the daily digest, the monthly reports, charts, workbook."""
 
-# configuration ([reports] in deskbot.toml)
+# configuration ([reports] in deskbot.toml; the texts every table shares are in bot/services/texts.py)
 CONFIG_BAD = "报表配置错误：{key}：{problem}"
-CONFIG_TABLE = "应为一个表（键值对）"
-CONFIG_UNKNOWN = "未知的键，可用：{keys}"
 CONFIG_TIME = "应为 HH:MM 形式的时刻，例如 \"17:45\""
 CONFIG_FRACTION = "应为 0 到 1 之间的小数，例如 0.05 表示 5%"
-CONFIG_COUNT = "应为不小于 0 的整数"
 CONFIG_LIST = "应为非空文字的列表"
 CONFIG_PURPOSE = "未知的群用途“{value}”，可用：{allowed}"
 CONFIG_PATH = "应为目录路径"
