@@ -42,6 +42,7 @@ class CenterSettings(Section):
     # Who receives what nobody else is responsible for: failed sends, dead letters.
     admins: list[str] = []
     general_manager: str = ""  # userid of the general manager (key-customer complaints)
+    phrasebook_file: str = ""  # the center's own standard phrases; default bot/services/phrasebook.toml
 
 
 class CalendarSettings(Section):

@@ -1,10 +1,12 @@
-"""Knowledge base commands: /查 searches the standard problem library, /知识 shows one entry."""
+"""Knowledge commands: /查 searches the standard problem library, /知识 shows one entry, /话术 the
+standard phrases."""
 from __future__ import annotations
 
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
-from bot.services import knowledge
+from bot.services import knowledge, phrasebook
+from bot.services import texts as service_texts
 from commands import texts
 from commands.parsing import object_number
 
@@ -30,3 +32,12 @@ async def show(ctx: CommandContext) -> str:
     """查看问题库条目：现象、原因、解决方法、产品和版本。"""
     entry = await knowledge.get_entry(object_number(ctx.args.get(0), "K"))
     return knowledge.render(entry)
+
+
+@router.command("话术", aliases=("script",), usage="/话术 [场景]", example="/话术 回电")
+async def phrases(ctx: CommandContext) -> str:
+    """查标准话术：热线接听、转接、回电、上门、回访、投诉受理等场景。"""
+    query = ctx.args.rest(0)
+    if not query:
+        return service_texts.PHRASE_SCENES.format(scenes="、".join(phrasebook.scenes(ctx.env)))
+    return "\n\n".join(phrasebook.render(ctx.env, s) for s in phrasebook.lookup(ctx.env, query))

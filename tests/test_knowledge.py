@@ -91,3 +91,15 @@ async def test_resolve_into_the_library_and_suggest_to_the_next_ticket(chat, env
     # Without 入库 nothing is added.
     assert await chat.say("lina", "/解决 T3 更换加密锁") == "T3 已解决。"
     assert await KnowledgeEntry.all().count() == 1
+
+
+async def test_phrasebook_lists_scenes_and_finds_by_keyword(chat):
+    listing = await chat.say("sunli", "/话术")
+    assert "可查的话术场景：" in listing and "回电" in listing and "投诉受理" in listing
+    callback = await chat.say("zhangwei", "/话术 回电")
+    assert callback.startswith("【回电】") and "1 小时内给您回电" in callback
+    by_keyword = await chat.say("zhangwei", "/script 态度")
+    assert "【投诉-服务态度】" in by_keyword
+    assert "售后服务中心" in await chat.say("zhangwei", "/话术 热线接听")
+    missing = await chat.say("zhangwei", "/话术 天气")
+    assert "没有“天气”的话术" in missing and "可查的场景" in missing

@@ -450,3 +450,8 @@ KPI_WARN_SATISFACTION = "【指标预警】{month} 满意度 {num}/{den} = {pct}
 KPI_WARN_COMPLIANCE = "【指标预警】{month} 时限达标率 {num}/{den} = {pct}，低于目标 {target}。最低：{worst}。"
 FU_ISSUE_STATUS = {"open": "待指派", "assigned": "已指派", "closed": "已办结"}
 FU_ISSUE_LINE = "· {v} {customer} 的{kind}：{issue}［{status}，{who}］"
+
+# phrasebook (/话术)
+PHRASE_NOT_FOUND = "没有“{query}”的话术。可查的场景：{scenes}"
+PHRASE_TITLE = "【{scene}】"
+PHRASE_SCENES = "可查的话术场景：{scenes}\n例如：/话术 回电"
