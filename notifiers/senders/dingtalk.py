@@ -48,7 +48,6 @@ import base64
 import hashlib
 import hmac
 import json
-import mimetypes
 import os
 from typing import Any
 
@@ -59,7 +58,7 @@ from bot.platforms import base
 from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
-from notifiers.senders.http import call, read_file, rebase
+from notifiers.senders.http import call, media_form, read_file, rebase
 from notifiers.senders.wecom import task_id_for
 from notifiers.tokens import TokenCache
 
@@ -197,7 +196,7 @@ class DingTalkSender:
             token = await self.tokens.get()
             status, result = await call(self._session, "POST", f"{self._oapi_base}/media/upload",
                                         params={"access_token": token, "type": kind},
-                                        data=_form(name, data))
+                                        data=media_form(name, data))
             code = _errcode(status, result)
             if (status in (401, 403) or code in OAPI_TOKEN_INVALID) and not refetched:
                 self.tokens.invalidate(token)
@@ -362,13 +361,6 @@ def _robot_body(msg: OutboundMessage) -> dict:
     return {"msgtype": "text", "text": {"content": msg.text + tail}, "at": at}
 
 
-def _form(name: str, data: bytes) -> aiohttp.FormData:
-    # The name as browsers and `requests` send it (raw UTF-8), not aiohttp's default
-    # percent-encoding, which a platform would show as "%E7%99%BB...".
-    form = aiohttp.FormData(quote_fields=False)
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    form.add_field("media", data, filename=name, content_type=content_type)
-    return form
 
 
 def _errcode(status: int, body: dict) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import mimetypes
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +58,13 @@ async def read_file(path: str) -> bytes:
         return await asyncio.to_thread(Path(path).read_bytes)
     except OSError as exc:
         raise SendFailed(f"cannot read {path}: {exc}") from exc
+
+
+def media_form(name: str, data: bytes) -> aiohttp.FormData:
+    """The multipart body both platforms' media uploads take: one field "media". The name goes
+    as raw UTF-8, as browsers send it, not aiohttp's percent-encoding, which a platform would
+    show as "%E7%99%BB..."."""
+    form = aiohttp.FormData(quote_fields=False)
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    form.add_field("media", data, filename=name, content_type=content_type)
+    return form

@@ -36,7 +36,7 @@ from bot.platforms import base
 from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
-from notifiers.senders.http import call, read_file, rebase
+from notifiers.senders.http import call, media_form, read_file, rebase
 from notifiers.tokens import TokenCache
 
 OFFICIAL_BASE = "https://qyapi.weixin.qq.com"
@@ -243,7 +243,7 @@ class WeComSender:
     async def upload(self, kind: str, name: str, data: bytes) -> str:
         """media/upload (type image or file): the media_id, valid for three days."""
         result = await self._api("/cgi-bin/media/upload", params={"type": kind},
-                                 form=lambda: _form(name, data))
+                                 form=lambda: media_form(name, data))
         media_id = result.get("media_id")
         if not media_id:
             raise SendRetry("media/upload returned no media_id")
@@ -253,7 +253,7 @@ class WeComSender:
         url, params = self._webhook_url(address)
         url = url.replace("/webhook/send", "/webhook/upload_media")
         status, result = await call(self._session, "POST", url,
-                                    params={**params, "type": "file"}, data=_form(name, data))
+                                    params={**params, "type": "file"}, data=media_form(name, data))
         _check("webhook/upload_media", _errcode(status, result), result)
         return str(result["media_id"])
 
@@ -276,10 +276,6 @@ def _webhook_body(msg: OutboundMessage) -> dict:
     return {"msgtype": "text", "text": text}
 
 
-def _form(name: str, data: bytes) -> aiohttp.FormData:
-    form = aiohttp.FormData(quote_fields=False)
-    form.add_field("media", data, filename=name, content_type="application/octet-stream")
-    return form
 
 
 def _errcode(status: int, body: dict) -> int:
