@@ -1,10 +1,11 @@
 """A crash between the acknowledgement and the processing loses nothing and doubles nothing.
 
-The first bot acknowledges real WeCom callbacks (so their events are committed) and then "dies":
-either its processing crashes mid-command, after the ticket was written inside the processing
-transaction but before the answer and the processed mark (the transaction is rolled back), or it
-never gets to process at all. A second bot started on the same database processes every event
-exactly once: one ticket and one answer each.
+The first bot acknowledges real WeCom callbacks (so their events are committed) and then "dies"
+while processing them: before the command runs, or after it wrote its ticket inside the
+processing transaction but before the answer and the processed mark (the transaction is then
+rolled back). Rows stored by an acceptance that was never followed by any processing at all are
+recovered too. A bot started later on the same database processes every event exactly once: one
+ticket and one answer each.
 """
 from __future__ import annotations
 
@@ -120,6 +121,23 @@ async def test_events_acknowledged_but_never_processed_are_processed_at_next_sta
     second = await start_bot(aiohttp_client, settings, clock)
     await second.settle(send=False)
     await assert_each_processed_once()
+
+
+async def test_the_stored_event_is_the_whole_message(settings, clock, aiohttp_client):
+    # Recovery rebuilds the message from the row alone: every field must survive the trip.
+    bot = await start_bot(aiohttp_client, settings, clock)
+    msg = InboundMessage(
+        platform=base.WECOM_BOT, dedupe_key="wecom_bot:whole-1", sender_id="lina",
+        chat_type=base.GROUP, chat_id="wrG1", text="/接单 T9", mentions=("zhangwei", "赵敏"),
+        reply=Reply(channel=base.CH_WECOM_RESPONSE, address="http://127.0.0.1:9/r?c=1",
+                    expires_at=1795400000.5, extra={"chatid": "wrG1", "nested": {"a": [1, 2]}}),
+        action=base.CardAction(key="claim:T9", task_id="card-9", response_code="RC9"),
+        sent_at=1795396000.0)
+    assert await bot.pipeline.accept(msg) is True
+    assert await bot.pipeline.accept(msg) is False  # the same key again is a duplicate
+    row = await InboundEvent.get(dedupe_key=msg.dedupe_key)
+    assert row.payload == msg.to_json()
+    assert InboundMessage.from_json(row.payload) == msg
 
 
 async def test_stored_events_from_any_platform_are_recovered(settings, clock, aiohttp_client):
