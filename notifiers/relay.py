@@ -13,7 +13,10 @@ than the platform's retry_after, and hold the destination's other rows as long; 
 the settings.outbox.max_attempts-th failed try, marks the row dead and queues a notice to every
 admin (settings.center.admins), except for rows that are themselves such notices.
 
-`owner` names this relay in leases; it must be unique per running process.
+`owner` names this relay in leases; it must be unique per running process. Unexpected errors
+(a failed pass, a destination that raised, a sender that raised) go to `on_error(kind, exc)`, the
+app's one error path (bot/failures.py); the rows involved wait and are retried, and a relay
+that dies mid-pass leaves its leases to run out, after which any relay takes the rows again.
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ import logging
 import random
 from contextlib import suppress
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from tortoise.transactions import in_transaction
 
@@ -30,7 +33,7 @@ from bot.platforms.base import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
 from notifiers.senders.base import SendFailed, SendRetry, Sender
-from storage.models import OutboxMessage, Staff
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +51,8 @@ class _Backoff(Exception):
 class Relay:
     def __init__(self, settings: Any, clock: Any, senders: dict[str, Sender], *, owner: str,
                  calendar: Any = None, limiter: BaseRateLimiter | None = None,
-                 rng: random.Random | None = None, concurrency: int = 8) -> None:
+                 rng: random.Random | None = None, concurrency: int = 8,
+                 on_error: Callable[[str, BaseException], Awaitable[Any]] | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.senders = dict(senders)
@@ -63,6 +67,7 @@ class Relay:
         self._task: asyncio.Task | None = None
         self._running = False
         self._sem = asyncio.Semaphore(concurrency)
+        self._on_error = on_error
 
     @staticmethod
     def registry(*senders: Sender) -> dict[str, Sender]:
@@ -110,8 +115,8 @@ class Relay:
                     claimed, _ = await self._pass()
                 except asyncio.CancelledError:
                     raise
-                except Exception:
-                    log.exception("relay %s: pass failed", self.owner)
+                except Exception as exc:
+                    await self._report("relay:pass", exc, "relay %s: pass failed")
                     claimed = 0
                 if not claimed and not self._stopping:
                     await self._idle()
@@ -169,8 +174,9 @@ class Relay:
                 return await self._destination(channel, address, rows, now)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("relay %s: destination %s %s failed", self.owner, channel, address)
+            except Exception as exc:
+                await self._report(f"relay:{channel}:{type(exc).__name__}", exc,
+                                   f"relay %s: destination {channel} {address} failed")
                 until = now + timedelta(seconds=self._cfg.backoff_base_s)
                 with suppress(Exception):
                     await relay_store.hold([r.id for r in rows], until, self.owner)
@@ -271,7 +277,8 @@ class Relay:
         except Exception as exc:
             retry_after = exc.retry_after if isinstance(exc, SendRetry) else None
             if not isinstance(exc, SendRetry):
-                log.exception("relay %s: sender raised on row %s", self.owner, row.id)
+                await self._report(f"relay:{row.channel}:{type(exc).__name__}", exc,
+                                   f"relay %s: sender raised on row {row.id}")
             attempts = row.attempts + 1
             if attempts >= self._cfg.max_attempts:
                 await self._dead(row, msg, str(exc) or repr(exc))
@@ -281,6 +288,15 @@ class Relay:
             raise _Backoff(until) from exc
         await relay_store.mark_sent(row.id, self.clock.now())
         return 1
+
+    async def _report(self, kind: str, exc: BaseException, what: str) -> None:
+        if self._on_error is None:
+            log.error(what, self.owner, exc_info=exc)
+            return
+        try:
+            await self._on_error(kind, exc)
+        except Exception:  # noqa: BLE001 - reporting must not stop the relay
+            log.exception(what + " (and reporting it failed)", self.owner)
 
     async def _dead(self, row: OutboxMessage, msg: OutboundMessage | None, error: str) -> None:
         log.error("relay %s: row %s (%s) dead: %s", self.owner, row.id, row.dedupe_key, error)
@@ -292,8 +308,8 @@ class Relay:
 
     async def _tell_admins(self, row: OutboxMessage, msg: OutboundMessage | None, error: str,
                            conn: Any) -> None:
+        from bot.failures import tell_admins
         from bot.services.env import Env
-        from notifiers.outbox import notify_staff
 
         preview = render.body_text(msg).strip() if msg else ""
         if len(preview) > PREVIEW_CHARS:
@@ -302,9 +318,6 @@ class Relay:
             attempts=row.attempts + 1, channel=row.channel, address=row.address,
             error=error[:300], preview=preview or texts.DEAD_LETTER_NO_PREVIEW)
         env = Env(settings=self.settings, clock=self.clock, calendar=self.calendar)
-        for userid in self.settings.center.admins:
-            staff = await Staff.filter(userid=userid).using_db(conn).first()
-            if staff is None:  # an admin named in settings but never imported: reach them anyway
-                staff = Staff(userid=userid, name=userid)
-            key = relay_store.DEAD_NOTICE_KEY.format(row=row.id, admin=userid)
-            await notify_staff(env, staff, text, key, conn=conn)
+        await tell_admins(env, text, relay_store.DEAD_NOTICE_KEY.format(row=row.id,
+                                                                        admin="{admin}"),
+                          conn=conn)
