@@ -43,7 +43,8 @@ PG_SERVER = os.environ.get("DESKBOT_BENCH_PG_SERVER", "postgres://postgres@127.0
 PG_DB = "deskbot_bench_load"
 SECRET = "bench-secret"
 USERS = 1200
-PORT = 18131
+PORTS = range(18130, 18200)  # the bench ports of this work tree's engineer
+PORT = 0  # the served bot's, chosen free per database
 
 
 class TimedWeCom(FakeWeCom):
@@ -109,6 +110,19 @@ def pct(values: list[float], q: float) -> float:
         return float("nan")
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def free_port() -> int:
+    import socket
+
+    for port in PORTS:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise SystemExit("no free port in 18130-18199")
 
 
 def write_config(tmp: Path, url: str, api_base: str) -> Path:
@@ -225,6 +239,8 @@ async def run_rate(rate: float, seconds: float, gen: Callbacks, api: TimedWeCom,
 
 
 async def bench_db(name: str, url: str, rates: list[float], seconds: float, tmp: Path) -> None:
+    global PORT
+    PORT = free_port()
     api = TimedWeCom()
     api_base = await api.start()
     cfg = write_config(tmp, url, api_base)
@@ -236,6 +252,8 @@ async def bench_db(name: str, url: str, rates: list[float], seconds: float, tmp:
                             stdout=log, stderr=subprocess.STDOUT)
     try:
         await wait_ready(PORT, proc)
+        if proc.poll() is not None:  # the port was taken meanwhile: that was another's bot
+            raise SystemExit(f"deskbot serve exited with {proc.returncode}")
         gen = Callbacks()
         conn = aiohttp.TCPConnector(limit=500)
         async with aiohttp.ClientSession(connector=conn,
@@ -274,7 +292,7 @@ async def main() -> None:
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
     print(f"# bench/load.py at {commit}: {', '.join(f'{r:g}/s' for r in rates)} for "
-          f"{args.seconds:g} s each; bot = `deskbot serve` child on 127.0.0.1:{PORT}, load and "
+          f"{args.seconds:g} s each; bot = `deskbot serve` child on a free 127.0.0.1 port, load and "
           f"fake WeCom API in this process; {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}", flush=True)
     with tempfile.TemporaryDirectory(prefix="deskbot-load-") as tmp:
