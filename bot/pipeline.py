@@ -83,6 +83,8 @@ class Pipeline:
         self.cfg = cfg
         self.lease = timedelta(seconds=cfg.lease_s)
         self.budget_s = cfg.batch_budget_ms / 1000
+        # Only SQLite's one connection makes acknowledgements wait behind processing.
+        self.shared_connection = env.settings.database.url.startswith("sqlite")
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         if workers is None:
             sqlite = env.settings.database.url.startswith("sqlite")
@@ -224,7 +226,7 @@ class Pipeline:
 
     async def _acks_first(self) -> None:
         """Let acknowledgements waiting for their commit go first, for at most the budget."""
-        if not self._idle.is_set():
+        if self.shared_connection and not self._idle.is_set():
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(self._idle.wait(), self.budget_s)
 
