@@ -240,12 +240,18 @@ class Pipeline:
         if not claimed:
             return 0
         done: list[int] = []
-        failed: list[tuple[inbound.Claimed, BaseException]] = []
+        # Tried max_attempts times already and never heard of again (each try killed the
+        # process, say): dead-lettered without a further try.
+        failed: list[tuple[inbound.Claimed, BaseException]] = [
+            (e, RuntimeError(f"interrupted {e.attempts - 1} times"))
+            for e in claimed if e.attempts > self.cfg.max_attempts]
         abandoned: list[int] = []
         started = time.perf_counter()
         try:
             async with in_transaction():
                 for event in claimed:
+                    if event.attempts > self.cfg.max_attempts:
+                        continue
                     if done and time.perf_counter() - started > self.budget_s:
                         break  # the rest goes back, for the next transaction
                     try:

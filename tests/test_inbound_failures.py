@@ -173,6 +173,29 @@ async def test_a_failing_event_is_retried_then_dead_lettered_and_does_not_block_
         await pipe.stop()
 
 
+async def test_an_event_that_kills_every_try_is_dead_lettered_without_another(
+        settings, env, clock):
+    env.settings = settings
+    msg = message("killer", CREATE)
+    # Three tries claimed it (max_attempts) and none came back; the last lease has run out.
+    row = await InboundEvent.create(
+        dedupe_key=msg.dedupe_key, platform=msg.platform, payload=msg.to_json(),
+        received_at=clock.now(), attempts=3, request_id="req-killer-1",
+        lease_until=clock.now() - timedelta(seconds=1))
+    pipe = Pipeline(env, Dies(Dispatcher(env, all_routers())))
+    await pipe.start()
+    try:
+        await pipe.drain()
+    finally:
+        await pipe.stop()
+    row = await InboundEvent.get(id=row.id)
+    assert row.dead_at == clock.now() and row.processed_at is None and row.attempts == 4
+    assert "interrupted 3 times" in row.last_error
+    [(_, _, text)] = await outbox("failed:")
+    assert text.startswith("处理失败，参考号 req-killer-1：")
+    assert len(await outbox("inbound-dead:")) == 1 and await Ticket.all().count() == 0
+
+
 async def test_the_request_id_is_the_reference_of_a_failed_command(
         settings, clock, aiohttp_client, monkeypatch):
     bot = await start_bot(aiohttp_client, settings, clock)
