@@ -95,6 +95,7 @@ class Pipeline:
         self._writer: asyncio.Task | None = None
         self._idle = asyncio.Event()  # set while no acknowledgement waits for a commit
         self._idle.set()
+        self._flushed = asyncio.Event()  # set after each commit of acknowledgements
         self._wakes: list[asyncio.Event] = []  # one per worker: new events were stored
         self._workers: list[asyncio.Task] = []
         self._busy = 0  # batches in progress
@@ -125,6 +126,7 @@ class Pipeline:
                 batch, self._pending = (self._pending[:self.batch_max],
                                         self._pending[self.batch_max:])
                 await self._write_batch(batch)
+                self._flushed.set()
             self._idle.set()
 
     async def _write_batch(self, batch: list[Pending]) -> None:
@@ -225,10 +227,12 @@ class Pipeline:
                 self._quiet.set()
 
     async def _acks_first(self) -> None:
-        """Let acknowledgements waiting for their commit go first, for at most the budget."""
+        """Let the acknowledgements waiting now have their commit first, waiting at most the
+        budget (one commit, not an empty queue: under a steady load there always is one)."""
         if self.shared_connection and not self._idle.is_set():
+            self._flushed.clear()
             with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._idle.wait(), self.budget_s)
+                await asyncio.wait_for(self._flushed.wait(), self.budget_s)
 
     async def process_batch(self) -> int:
         await self._acks_first()

@@ -118,7 +118,7 @@ class InboundSettings(Section):
     # Events processed in one transaction (a savepoint each) and the time it may hold the
     # database: acknowledgements wait behind it on SQLite.
     batch_max: int = Field(16, ge=1)
-    batch_budget_ms: float = Field(100.0, gt=0)
+    batch_budget_ms: float = Field(50.0, gt=0)
     # Unexpected errors page the admins at most once per kind of error per this many minutes.
     error_notice_minutes: int = Field(10, ge=1)
 
