@@ -14,13 +14,13 @@ from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
 from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services import knowledge
-from bot.services.env import Env
-from bot.services.penalty_rules import validate_penalties
-from bot.services.policies import validate_policies
+from bot.services.deadlines.policies import validate_policies
+from bot.services.knowledge import library
+from bot.services.penalties.rules import validate_penalties
 from bot.services.reports.config import validate_config as validate_reports
-from bot.services.roster_config import validate_roster
+from bot.services.roster.config import validate_roster
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
@@ -51,7 +51,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar
-    env = Env(settings=settings, clock=clock, calendar=calendar)
+    env = Runtime(settings=settings, clock=clock, calendar=calendar)
     app[keys.ENV] = env
     app[keys.RUN_BACKGROUND] = run_background
 
@@ -85,7 +85,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                                              batch_ms=settings.database.inbound_batch_ms,
                                              batch_max=settings.database.inbound_batch_max)
         # jieba's dictionary takes a second to load: do it before the first /建单 needs it.
-        await knowledge.ready()
+        await library.ready()
         await pipe.start()
         yield
         await pipe.stop()

@@ -35,13 +35,13 @@ from tortoise import connections
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from bot import audit, replies
 from bot.dispatcher import Dispatcher
-from bot.platforms.base import InboundMessage
-from bot.services import audit, replies
+from bot.messages import InboundMessage
 from storage.models import InboundEvent
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 log = logging.getLogger("deskbot.pipeline")
 
@@ -65,7 +65,7 @@ def payload_json(msg: InboundMessage) -> str:
 
 
 class Pipeline:
-    def __init__(self, env: "Env", dispatcher: Dispatcher, *, batch_ms: float = 2.0,
+    def __init__(self, env: "Runtime", dispatcher: Dispatcher, *, batch_ms: float = 2.0,
                  batch_max: int = 256, owner: str | None = None,
                  workers: int | None = None) -> None:
         self.env = env

@@ -29,7 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from storage.claims import run_once_per_period
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 log = logging.getLogger("deskbot.scheduler")
 
@@ -69,7 +69,7 @@ def _parse_at(text: str) -> time:
 class Scheduler:
     stop_timeout_s = 10.0
 
-    def __init__(self, env: "Env", *, period_check_s: float = 30.0,
+    def __init__(self, env: "Runtime", *, period_check_s: float = 30.0,
                  on_error: ErrorHandler | None = None, instance: str = "") -> None:
         self.env = env
         self.period_check_s = period_check_s

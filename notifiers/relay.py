@@ -26,10 +26,10 @@ from typing import Any, Iterable
 
 from tortoise.transactions import in_transaction
 
-from bot.platforms.base import OutboundMessage
+from bot.messages import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
-from notifiers.senders.base import SendFailed, SendRetry, Sender
+from notifiers.senders.base import Sender, SendFailed, SendRetry
 from storage.models import OutboxMessage, Staff
 
 log = logging.getLogger(__name__)
@@ -292,8 +292,8 @@ class Relay:
 
     async def _tell_admins(self, row: OutboxMessage, msg: OutboundMessage | None, error: str,
                            conn: Any) -> None:
-        from bot.services.env import Env
-        from notifiers.outbox import notify_staff
+        from bot.runtime import Runtime
+        from bot.services.outbox import notify_staff
 
         preview = render.body_text(msg).strip() if msg else ""
         if len(preview) > PREVIEW_CHARS:
@@ -301,7 +301,7 @@ class Relay:
         text = texts.DEAD_LETTER.format(
             attempts=row.attempts + 1, channel=row.channel, address=row.address,
             error=error[:300], preview=preview or texts.DEAD_LETTER_NO_PREVIEW)
-        env = Env(settings=self.settings, clock=self.clock, calendar=self.calendar)
+        env = Runtime(settings=self.settings, clock=self.clock, calendar=self.calendar)
         for userid in self.settings.center.admins:
             staff = await Staff.filter(userid=userid).using_db(conn).first()
             if staff is None:  # an admin named in settings but never imported: reach them anyway

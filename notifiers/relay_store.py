@@ -17,9 +17,8 @@ from typing import Iterable, Sequence
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from bot.messages import OutboundMessage
 from storage.claims import claim_due
-
-from bot.platforms.base import OutboundMessage
 from storage.models import OutboxMessage
 from storage.models.messaging import DEAD, PENDING, SENT
 

@@ -16,7 +16,7 @@ from tortoise import Tortoise, connections
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
-from bot.services.env import Env
+from bot.runtime import Runtime
 from bot.settings import load_settings
 from storage.db import tortoise_config
 
@@ -86,15 +86,15 @@ def calendar(settings) -> WorkCalendar:
 
 
 @pytest.fixture
-def env(settings, clock, calendar) -> Env:
-    return Env(settings=settings, clock=clock, calendar=calendar)
+def env(settings, clock, calendar) -> Runtime:
+    return Runtime(settings=settings, clock=clock, calendar=calendar)
 
 
 @pytest.fixture
 async def demo(db):
     """The demo staff, customers and local chats that `make run` loads."""
     from bot.cli import DEMO_CHATS, DEMO_DIR
-    from bot.services import imports
+    from bot.services.directory import imports
     from storage.models import Chat
 
     await imports.import_staff(DEMO_DIR / "staff.csv")

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 import aiohttp
 import pytest
 
-from bot.platforms import base
-from bot.platforms.base import MARKDOWN, OutboundMessage
+from bot import messages as base
+from bot.messages import MARKDOWN, OutboundMessage
+from bot.services.outbox import enqueue
 from bot.settings import load_settings
 from notifiers import render
-from notifiers.outbox import enqueue
 from notifiers.ratelimit import NoRateLimiter
 from notifiers.relay import Relay
 from notifiers.senders.dingtalk import DingTalkSender

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.platforms.base import OutboundMessage
+from bot.messages import OutboundMessage
 
 
 class SendRetry(Exception):

@@ -11,9 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from bot.services import kpi
-from bot.services.people import mask_phone
-from bot.services.reports import texts
+from bot.services.directory.lookup import mask_phone
+from bot.services.reports import kpi, texts
 from bot.services.reports.monthly import MonthReport
 
 if TYPE_CHECKING:
