@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import partial
 from typing import AsyncIterator
 
 import aiohttp
@@ -17,6 +18,7 @@ from bot.platforms import dingtalk, local, wecom
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.services.deadlines.policies import validate_policies
+from bot.services import outbox
 from bot.services.knowledge import library
 from bot.services.penalties.rules import validate_penalties
 from bot.services.reports.config import validate_config as validate_reports
@@ -70,7 +72,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     async def relay(app: web.Application) -> AsyncIterator[None]:
         all_senders = senders if senders is not None else _platform_senders(app)
         relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
-                      calendar=calendar)
+                      calendar=calendar, notify_admins=partial(outbox.notify_admins, env))
         app[keys.RELAY] = relay
         env.wake_relay = relay.wake
         if run_background:

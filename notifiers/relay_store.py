@@ -25,7 +25,7 @@ from storage.models.messaging import DEAD, PENDING, SENT
 # Prefixes of the dedupe keys the relay itself writes.
 DIGEST_KEY = "digest:{first}:{last}:{n}"
 SPLIT_KEY = "split:{row}:{i}"
-DEAD_NOTICE_KEY = "dead:{row}:{admin}"
+DEAD_NOTICE_KEY = "dead:{row}"  # the services side adds ":<admin userid>"
 
 
 class LeaseLost(Exception):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from types import SimpleNamespace
 
 import aiohttp
@@ -11,7 +12,8 @@ import pytest
 
 from bot import messages as base
 from bot.messages import MARKDOWN, OutboundMessage
-from bot.services.outbox import enqueue
+from bot.runtime import Runtime
+from bot.services.outbox import enqueue, notify_admins
 from bot.settings import load_settings
 from notifiers import render
 from notifiers.ratelimit import NoRateLimiter
@@ -44,7 +46,9 @@ async def rig(db, aiohttp_server, clock):
 
 
 def make_relay(rig, owner: str = "relay-a", **kw) -> Relay:
-    return Relay(rig.settings, rig.clock, rig.senders, owner=owner, rng=random.Random(7), **kw)
+    env = Runtime(settings=rig.settings, clock=rig.clock, calendar=None)
+    return Relay(rig.settings, rig.clock, rig.senders, owner=owner, rng=random.Random(7),
+                 notify_admins=partial(notify_admins, env), **kw)
 
 
 async def put(rig, channel: str, address: str, text: str, key: str, **kw) -> None:

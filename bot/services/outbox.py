@@ -43,6 +43,15 @@ async def notify_staff(env: "Runtime", staff: Staff, text: str, key: str, *, kin
     return await enqueue(msg, key, now=env.now(), urgent=urgent, conn=conn)
 
 
+async def notify_admins(env: "Runtime", text: str, key: str, conn: Any = None) -> None:
+    """Tell every admin of settings.center.admins, one row each under `key:<userid>`."""
+    for userid in env.settings.center.admins:
+        staff = await Staff.filter(userid=userid).using_db(conn).first()
+        if staff is None:  # an admin named in settings but never imported: reach them anyway
+            staff = Staff(userid=userid, name=userid)
+        await notify_staff(env, staff, text, f"{key}:{userid}", conn=conn)
+
+
 async def notify_purpose(env: "Runtime", purpose: str, text: str, key: str, *, kind: str = TEXT,
                          title: str = "", mentions: Iterable[str] = (),
                          buttons: Iterable[Button] = (), task_id: str = "",
