@@ -117,7 +117,9 @@ class Dispatcher:
             cmd = self._by_action.get(verb)
             if cmd is None:
                 raise UserError(texts.UNKNOWN_ACTION)
-            ctx.command, ctx.args = cmd, parsing.parse_line(f"/{cmd.name} {obj}").args
+            parsed = parsing.parse_line(f"/{cmd.name} {obj}")
+            assert parsed is not None  # a line starting with "/" always parses
+            ctx.command, ctx.args = cmd, parsed.args
         else:
             parsed = parsing.parse_line(msg.text)
             if parsed is None:

@@ -29,7 +29,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast, TYPE_CHECKING
 
 from tortoise import connections
 from tortoise.expressions import F, Q
@@ -246,7 +246,7 @@ class Pipeline:
         ids = await InboundEvent.filter(
             Q(processed_at=None), Q(lease_until=None) | Q(lease_until__lt=now)
         ).order_by("id").values_list("id", flat=True)
-        for event_id in ids:
+        for event_id in cast("list[int]", ids):
             await self.process(event_id)
         return len(ids)
 

@@ -85,6 +85,7 @@ async def confirm(ctx: CommandContext) -> str:
         return texts.CMP_INVALID_DONE.format(no=c.number, hq=hq)
     gm = texts.CMP_GM_TOLD if c.gm_notified_at else ""
     described = await clocks.describe_all(ctx.env, "complaint", c.id, open_only=True)
+    assert c.responsible is not None  # a valid complaint always has its responsible person
     return texts.CMP_VALID_DONE.format(no=c.number, who=c.responsible.name,
                                        clocks="；".join(described), gm=gm)
 
@@ -130,6 +131,7 @@ async def verify(ctx: CommandContext) -> str:
     if satisfied:
         hq = texts.CMP_HQ_DUE.format(due=_when(ctx, done.hq_due)) if done.hq_due else ""
         return texts.CMP_VERIFIED_DONE.format(no=c.number, hq=hq)
+    assert c.responsible is not None  # only valid complaints are verified
     return texts.CMP_REOPENED_DONE.format(no=c.number, who=c.responsible.name,
                                           due=_when(ctx, done.response_due),
                                           hq=texts.CMP_ESCALATED_TOO if escalate else "")

@@ -54,7 +54,7 @@ async def assign(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.DISPATCH_MISSING)
     number = object_number(a.get(0), "T")
-    engineer = await find_staff(a.get(1), ctx.msg.mentions)
+    engineer = await find_staff(a.get(1, ""), ctx.msg.mentions)
     raw_at = a.opt("时间", "at") or a.rest(2)
     at = parse_when(ctx.env, raw_at) if raw_at else None
     d = await planning.assign(ctx.env, ctx.me, number, engineer, at)

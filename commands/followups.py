@@ -46,7 +46,7 @@ async def assign(ctx: CommandContext) -> str:
     a = ctx.args
     if len(a) < 2:
         raise UsageError(texts.FU_ASSIGN_MISSING)
-    person = await find_staff(a.get(1), ctx.msg.mentions)
+    person = await find_staff(a.get(1, ""), ctx.msg.mentions)
     f = await calls.assign_issue(ctx.env, ctx.me, object_number(a.get(0), "V"), person)
     return texts.FU_ASSIGN_DONE.format(no=f.number, who=person.name)
 

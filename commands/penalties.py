@@ -56,7 +56,7 @@ async def register(ctx: CommandContext) -> str:
     a = ctx.args
     if len(a) < 3:
         raise UsageError(texts.PEN_REGISTER_MISSING)
-    person = await find_staff(a.get(0), ctx.msg.mentions)
+    person = await find_staff(a.get(0, ""), ctx.msg.mentions)
     amount, start = None, 2
     word = a.get(2) or ""
     if word.isdigit():
@@ -64,7 +64,7 @@ async def register(ctx: CommandContext) -> str:
     elif word in ("警告", "warning"):
         amount, start = 0, 3
     reason = a.rest(start)
-    p = await ledger.register(ctx.env, ctx.me, person, a.get(1), amount, reason)
+    p = await ledger.register(ctx.env, ctx.me, person, a.get(1, ""), amount, reason)
     return texts.PEN_REGISTER_DONE.format(no=p.number, name=person.name, label=p.label,
                                           amount=ledger.amount_text(p))
 
@@ -89,7 +89,7 @@ async def decide(ctx: CommandContext) -> str:
     a = ctx.args
     if len(a) < 3:
         raise UsageError(texts.PEN_DECIDE_MISSING)
-    p = await ledger.decide(ctx.env, ctx.me, object_number(a.get(0), "F"), a.get(1),
+    p = await ledger.decide(ctx.env, ctx.me, object_number(a.get(0), "F"), a.get(1, ""),
                                a.rest(2))
     return texts.PEN_DECIDE_DONE.format(no=p.number, name=p.staff.name,
                                         decision=PEN_STATUS[p.status])

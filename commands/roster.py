@@ -35,7 +35,7 @@ async def set_duty(ctx: CommandContext) -> str:
         raise UsageError(texts.DUTY_MISSING)
     day = parse_day(a.get(0), assignments.today(ctx.env))
     people = [] if a.get(2) in _CLEAR and len(a) == 3 else await _people(ctx, 2)
-    done = await assignments.assign(ctx.env, ctx.me, day, a.get(1), people)
+    done = await assignments.assign(ctx.env, ctx.me, day, a.get(1, ""), people)
     label = day_label(ctx.env.calendar, day)
     if not done.people:
         return texts.DUTY_CLEARED.format(day=label, shift=done.shift.name)
@@ -64,7 +64,7 @@ async def rotate(ctx: CommandContext) -> str:
               "day": assignments.DAY}.get(by.lower())
     if period is None:
         raise UsageError(texts.ROTATE_BAD_PERIOD.format(by=by))
-    done = await assignments.rotate(ctx.env, ctx.me, first, last, a.get(rest),
+    done = await assignments.rotate(ctx.env, ctx.me, first, last, a.get(rest, ""),
                                await _people(ctx, rest + 1), period)
     counts = "、".join(texts.ROTATE_COUNT.format(name=p.name, n=len(done.days[p.id]))
                       for p in done.people)

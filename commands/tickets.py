@@ -167,7 +167,7 @@ async def transfer(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.TRANSFER_MISSING)
     number = object_number(a.get(0), "T")
-    target = await find_staff(a.get(1), ctx.msg.mentions)
+    target = await find_staff(a.get(1, ""), ctx.msg.mentions)
     ticket = await handling.transfer(ctx.env, ctx.me, number, target, a.rest(2))
     return texts.TRANSFER_DONE.format(no=ticket.number, who=target.name)
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import cast, Sequence
 
 from bot import messages
 from bot.messages import OutboundMessage
@@ -118,7 +118,7 @@ class DbRateLimiter(BaseRateLimiter):
                            .filter(channel=channel, address=address, status=PENDING,
                                    lease_until__gt=now)
                            .exclude(lease_owner=owner).count())
-        return Window(limit=limit, window=span, sent=list(sent), in_flight=in_flight)
+        return Window(limit=limit, window=span, sent=cast("list[datetime]", list(sent)), in_flight=in_flight)
 
 
 # -- planning ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ the carrier is what the destination receives, and what the rate window counts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from typing import cast, Iterable, Sequence
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
@@ -81,7 +81,7 @@ async def next_due(now: datetime) -> datetime | None:
         .order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True))
     leased = await (OutboxMessage.filter(status=PENDING, lease_until__gte=now)
                     .order_by("lease_until").first().values_list("lease_until", flat=True))
-    times = [t for t in (free, leased) if t is not None]
+    times = [cast(datetime, t) for t in (free, leased) if t is not None]
     return min(times) if times else None
 
 

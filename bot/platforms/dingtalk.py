@@ -144,7 +144,9 @@ def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     private = content.get("cardPrivateData") if isinstance(content, dict) else None
     if not isinstance(private, dict):
         return None
-    params = private.get("params") if isinstance(private.get("params"), dict) else {}
+    params = private.get("params")
+    if not isinstance(params, dict):
+        params = {}
     action_ids = private.get("actionIds")
     first_id = action_ids[0] if isinstance(action_ids, list) and action_ids else ""
     key = params.get("key") or first_id

@@ -150,7 +150,7 @@ async def build_inbound(app: web.Application, data: dict, *, click: bool) -> Typ
     person = await _staff(userid)
     chat_type, chat_id, address = await _conversation(_str_field(data, "conv", limit=140), userid)
     cid = _client_id(data)
-    common = dict(platform=messages.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
+    common: dict[str, Any] = dict(platform=messages.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
                   chat_type=chat_type, chat_id=chat_id,
                   reply=messages.Reply(channel=messages.CH_LOCAL, address=address),
                   sent_at=app[keys.CLOCK].now().timestamp())
@@ -281,7 +281,7 @@ async def _pump(resp: web.StreamResponse, sub: Subscription, epoch: str, heartbe
         item = await sub.get(heartbeat)
         if item is None:
             return
-        if item is False:
+        if item is False or item is True:
             await resp.write(b": ping\n\n")
         else:
             await resp.write(_sse(item, epoch))
@@ -299,7 +299,7 @@ async def media(request: web.Request) -> web.StreamResponse:
 @lru_cache(maxsize=1)
 def render_page() -> str:
     """sim.html with its {{label}} placeholders filled from texts.SIM_PAGE (a missing one fails)."""
-    labels = texts.SIM_PAGE
+    labels: dict[str, Any] = texts.SIM_PAGE
     page = (STATIC / "sim.html").read_text(encoding="utf-8")
     page = re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(labels[m.group(1)]), page)
     blob = json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")

@@ -187,13 +187,13 @@ class SimulatorHub:
         names = dict(await Staff.all().values_list("userid", "name"))
         for ev in events:
             try:
-                entry = typed_entry_from_event(messages.InboundMessage.from_json(ev.payload), names)
+                typed = typed_entry_from_event(messages.InboundMessage.from_json(ev.payload), names)
             except Exception:
                 log.warning("simulator: skipping inbound event %s", ev.id, exc_info=True)
                 continue
-            if entry is not None:
+            if typed is not None:
                 rows.append((ev.received_at, 0, ev.dedupe_key,
-                             dict(entry, at=ev.received_at.isoformat())))
+                             dict(typed, at=ev.received_at.isoformat())))
         rows.sort(key=lambda r: (r[0], r[1]))
         for _, _, key, entry in rows:
             self.publish(entry, dedupe_key=key)

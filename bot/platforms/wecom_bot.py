@@ -58,9 +58,9 @@ def _text_of(data: dict[str, Any]) -> str | None:
         return content if isinstance(content, str) else None
     if msg_type == "mixed":
         items = (data.get("mixed") or {}).get("msg_item") or []
-        parts = [(i.get("text") or {}).get("content") for i in items
+        found = [(i.get("text") or {}).get("content") for i in items
                  if isinstance(i, dict) and i.get("msgtype") == "text"]
-        parts = [p for p in parts if isinstance(p, str)]
+        parts = [p for p in found if isinstance(p, str)]
         return " ".join(parts) if parts else None
     return None
 
@@ -83,7 +83,7 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> messages
                    "aibotid": str(data.get("aibotid") or "")})
     created = str(data.get("create_time") or "")
     sent_at = float(created) if created.isdigit() else 0.0
-    common = dict(platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
+    common: dict[str, Any] = dict(platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
                   chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat_id, reply=reply,
                   sent_at=sent_at)
     text = _text_of(data)

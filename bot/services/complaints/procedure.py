@@ -235,6 +235,7 @@ async def respond(env: "Runtime", actor: Staff, number: int, measure: str, *, fi
                   cause: str = "") -> Responded:
     c = await get_complaint(number)
     _require(c, HANDLING)
+    assert c.responsible is not None  # a complaint in handling has its responsible person
     if c.responsible_id != actor.id and not actor.has_role(Role.MANAGER):
         raise Forbidden(texts.CMP_NOT_RESPONSIBLE.format(no=c.number, who=c.responsible.name))
     measure = measure.strip()
@@ -301,6 +302,7 @@ async def verify(env: "Runtime", actor: Staff, number: int, satisfied: bool, opi
     response, plan = await _start_handling(env, c)
     fill = _fill(env, c) | dict(opinion=c.opinion or "-", who=actor.name, n=c.reopened,
                                 due=when(env, response.due_at), plan_due=when(env, plan.due_at))
+    assert c.responsible is not None  # only a valid complaint is verified and reopened
     await notify_staff(env, c.responsible, texts.CMP_REOPENED_NOTICE.format(**fill),
                        f"complaint:{c.id}:reopened:{c.reopened}")
     await notify_purpose(env, Purpose.MANAGERS, texts.CMP_REOPENED_NOTICE.format(**fill),

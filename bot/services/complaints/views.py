@@ -32,15 +32,18 @@ async def render(env: "Runtime", c: Complaint) -> str:
                                            ticket=f"T{c.ticket_id}" if c.ticket_id else "-"),
              texts.CMP_VIEW_CONTENT.format(content=c.content)]
     if c.confirmed_at:
+        assert c.confirmed_by is not None  # set together with confirmed_at
         verdict = texts.CMP_VALID if c.valid else texts.CMP_INVALID
         lines.append(texts.CMP_VIEW_CONFIRM.format(
             verdict=verdict, who=c.confirmed_by.name, at=when(env, c.confirmed_at),
             note=c.confirm_note or "-"))
     if c.valid:
+        assert c.responsible is not None  # named on confirmation
         lines.append(texts.CMP_VIEW_HANDLING.format(
             dept=c.department or "-", responsible=c.responsible.name, cause=c.cause or "-",
             measure=c.measure or "-"))
     if c.verified_at:
+        assert c.verified_by is not None  # set together with verified_at
         lines.append(texts.CMP_VIEW_VERIFY.format(
             result=texts.CMP_SATISFIED if c.satisfied else texts.CMP_DISSATISFIED,
             who=c.verified_by.name, at=when(env, c.verified_at), opinion=c.opinion or "-",

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast, TYPE_CHECKING
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -283,4 +283,4 @@ async def breached_object_ids(env: "Runtime", object_type: str, *, conn: Any = N
         | Q(state=PAUSED, remaining_s__lte=0),
         object_type=object_type,
     ).using_db(conn).distinct().values_list("object_id", flat=True)
-    return sorted(set(ids))
+    return sorted(set(cast("list[int]", ids)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast, TYPE_CHECKING
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
@@ -74,7 +74,7 @@ async def next_due(env: "Runtime") -> datetime | None:
     rows = await Deadline.filter(Q(lease_until=None) | Q(lease_until__lt=now),
                                  next_check_at__not_isnull=True) \
         .order_by("next_check_at").limit(1).values_list("next_check_at", flat=True)
-    return rows[0] if rows else None
+    return cast(datetime, rows[0]) if rows else None
 
 
 async def _batch(env: "Runtime", limit: int) -> tuple[int, int]:

@@ -141,6 +141,7 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
     busy = await Dispatch.filter(ticket_id=ticket.id, status__in=ACTIVE) \
         .select_related("engineer").order_by("id").first()
     if busy is not None:
+        assert busy.engineer is not None  # an active visit names its engineer
         raise UserError(texts.DISPATCH_BUSY.format(no=ticket.number, d=busy.number,
                                                    who=busy.engineer.name))
     if at is not None and at <= env.now():

@@ -61,11 +61,14 @@ async def get_dispatch(number: int) -> Dispatch:
     return d
 
 
-def _require_engineer(d: Dispatch, actor: Staff) -> None:
+def _require_engineer(d: Dispatch, actor: Staff) -> Staff:
+    """The dispatch's engineer, who must be `actor`."""
     if d.engineer_id is None:
         raise UserError(texts.DISPATCH_NOT_DISPATCHED.format(d=d.number))
+    assert d.engineer is not None  # get_dispatch fetches the engineer with the dispatch
     if d.engineer_id != actor.id:
         raise Forbidden(texts.DISPATCH_NOT_YOURS.format(d=d.number, who=d.engineer.name))
+    return d.engineer
 
 
 def _require_state(d: Dispatch, *states: str) -> None:
@@ -92,15 +95,15 @@ async def _tell_manager(env: "Runtime", d: Dispatch, text: str, key: str) -> Non
 
 async def accept(env: "Runtime", actor: Staff, number: int) -> Dispatch:
     d = await get_dispatch(number)
-    _require_engineer(d, actor)
+    engineer = _require_engineer(d, actor)
     if d.status != DISPATCHED:
-        raise UserError(texts.DISPATCH_ALREADY_TAKEN.format(d=d.number, who=d.engineer.name)
+        raise UserError(texts.DISPATCH_ALREADY_TAKEN.format(d=d.number, who=engineer.name)
                         if d.accepted_at else texts.DISPATCH_WRONG_STATE.format(
             d=d.number, status=texts.DISPATCH_STATUS[d.status], hint=""))
     won = await Dispatch.filter(id=d.id, status=DISPATCHED).update(status=ACCEPTED,
                                                                    accepted_at=env.now())
     if not won:
-        raise UserError(texts.DISPATCH_ALREADY_TAKEN.format(d=d.number, who=d.engineer.name))
+        raise UserError(texts.DISPATCH_ALREADY_TAKEN.format(d=d.number, who=engineer.name))
     await clocks.meet(env, "dispatch", d.id, ACCEPT_CLOCK)
     await log_event(env, d.ticket, actor, "dispatch_accepted", d.number)
     await _tell_manager(env, d, texts.DISPATCH_ACCEPTED_NOTICE.format(

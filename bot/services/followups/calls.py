@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast, TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -66,7 +66,7 @@ def local_midnight(env: "Runtime", day: date) -> datetime:
 
 async def completed_services(env: "Runtime", start: datetime, end: datetime) -> list[Service]:
     """Services completed in [start, end): tickets solved and visits written off, by time."""
-    out = [Service(f"ticket:{t.id}", t.number, t, None, t.owner_id, t.resolved_at)
+    out = [Service(f"ticket:{t.id}", t.number, t, None, t.owner_id, cast(datetime, t.resolved_at))
            for t in await Ticket.filter(resolved_at__gte=start, resolved_at__lt=end)
            .select_related("customer")]
     Dispatch = dispatch_model()
@@ -74,7 +74,7 @@ async def completed_services(env: "Runtime", start: datetime, end: datetime) -> 
         for d in await Dispatch.filter(written_off_at__gte=start, written_off_at__lt=end) \
                 .select_related("ticket__customer"):
             out.append(Service(f"dispatch:{d.id}", d.number, d.ticket, d.id, d.engineer_id,
-                               d.written_off_at))
+                               cast(datetime, d.written_off_at)))
     out.sort(key=lambda s: (s.at, s.key))
     return out
 

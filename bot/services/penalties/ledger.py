@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import cast, TYPE_CHECKING
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -96,8 +96,8 @@ async def scan(env: "Runtime") -> list[Penalty]:
     known: set[str] = set()
     keys = [f.key for f in findings]
     for i in range(0, len(keys), _CHUNK):
-        known.update(await Penalty.filter(dedupe_key__in=keys[i:i + _CHUNK])
-                     .values_list("dedupe_key", flat=True))
+        known.update(cast("list[str]", await Penalty.filter(dedupe_key__in=keys[i:i + _CHUNK])
+                                              .values_list("dedupe_key", flat=True)))
     issued = []
     for f in findings:
         if f.key in known:
@@ -231,12 +231,12 @@ def parse_month(text: str, today: date) -> str | None:
     if raw == "上月":
         y, m = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
         return f"{y:04d}-{m:02d}"
-    m = _MONTH_FULL.match(raw)
-    if m and 1 <= int(m.group(2)) <= 12:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
-    m = _MONTH_ONLY.match(raw)
-    if m and 1 <= int(m.group(1)) <= 12:
-        mon = int(m.group(1))
+    full = _MONTH_FULL.match(raw)
+    if full and 1 <= int(full.group(2)) <= 12:
+        return f"{int(full.group(1)):04d}-{int(full.group(2)):02d}"
+    only = _MONTH_ONLY.match(raw)
+    if only and 1 <= int(only.group(1)) <= 12:
+        mon = int(only.group(1))
         return f"{today.year - (mon > today.month):04d}-{mon:02d}"
     return None
 
@@ -280,7 +280,7 @@ async def fund_total(up_to_month: str | None = None) -> int:
     q = Penalty.filter(status__in=IN_FORCE)
     if up_to_month:
         q = q.filter(month__lte=up_to_month)
-    return sum(await q.values_list("amount", flat=True))
+    return sum(cast("list[int]", await q.values_list("amount", flat=True)))
 
 
 async def ledger(env: "Runtime", viewer: Staff, person: Staff | None, month: str) -> Ledger:

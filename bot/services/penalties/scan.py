@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast, TYPE_CHECKING
 
 import storage.models as models
 from bot.services.penalties import texts
@@ -56,7 +56,7 @@ async def _breached(env: "Runtime", rule: Rule, since: datetime, reason: str) ->
         return []
     rows = await Deadline.filter(clock__in=rule.clocks, breached_at__not_isnull=True,
                                  breached_at__gte=since, owner_id__not_isnull=True).order_by("id")
-    return [Finding(rule.name, d.owner_id, f"{rule.name}:{d.object_type}:{d.object_id}"
+    return [Finding(rule.name, cast(int, d.owner_id), f"{rule.name}:{d.object_type}:{d.object_id}"
                     + (f":{d.cycle}" if d.cycle else ""), d.object_type, d.object_id, _ref(d),
                     reason.format(ref=_ref(d), due=_when(env, d.due_at)))
             for d in rows]

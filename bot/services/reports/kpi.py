@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from typing import cast, TYPE_CHECKING
 
 from tortoise.functions import Count
 
@@ -147,7 +147,7 @@ class MonthKpi:
     satisfied: int
     means: tuple[float | None, float | None, float | None]  # timeliness, skill, attitude
     clocks: list[ClockStat] = field(default_factory=list)
-    cfg: ReportConfig | None = None
+    cfg: ReportConfig = field(kw_only=True)
 
     @property
     def services(self) -> int:
@@ -174,9 +174,14 @@ class MonthKpi:
         return None if v is None else v >= self.cfg.satisfaction_target
 
 
+def scores(f: FollowUp) -> tuple[int, int, int]:
+    """Timeliness, skill and attitude of a visit that was made (the columns are empty before)."""
+    return cast(int, f.timeliness), cast(int, f.skill), cast(int, f.attitude)
+
+
 def satisfied(f: FollowUp, cfg: ReportConfig) -> bool:
     # Compared on the sum so 4+4+4 against 4.0 never falls to rounding.
-    return f.timeliness + f.skill + f.attitude >= 3 * cfg.satisfied_score - 1e-9
+    return sum(scores(f)) >= 3 * cfg.satisfied_score - 1e-9
 
 
 def _mean(values: list[int]) -> float | None:
@@ -243,8 +248,8 @@ async def month_kpi(env: "Runtime", month: Month) -> MonthKpi:
         invalid=sum(1 for c in complaints if c.valid is False),
         unconfirmed=sum(1 for c in complaints if c.valid is None),
         visits=len(visits), satisfied=sum(1 for f in visits if satisfied(f, cfg)),
-        means=(_mean([f.timeliness for f in visits]), _mean([f.skill for f in visits]),
-               _mean([f.attitude for f in visits])),
+        means=(_mean([scores(f)[0] for f in visits]), _mean([scores(f)[1] for f in visits]),
+               _mean([scores(f)[2] for f in visits])),
         clocks=await clock_stats(env, start, end, as_of), cfg=cfg)
 
 
@@ -337,7 +342,7 @@ async def watch(env: "Runtime") -> list[str]:
                 month=month.key, num=k.satisfied, den=k.visits, pct=k.satisfaction.pct(),
                 target=f"{cfg.satisfaction_target * 100:g}%", gone=f"{p.fraction * 100:.0f}%")
         else:
-            worst = sorted((c for c in k.clocks if c.total), key=lambda c: c.ratio.value)[:3]
+            worst = sorted((c for c in k.clocks if c.total), key=lambda c: c.ratio.value or 0.0)[:3]
             text = texts.KPI_WARN_COMPLIANCE.format(
                 month=month.key, num=k.compliance.num, den=k.compliance.den,
                 pct=k.compliance.pct(), target=f"{cfg.compliance_target * 100:g}%",

@@ -10,13 +10,14 @@ import importlib
 import inspect
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.services.complaints.procedure import CLOCKS as COMPLAINT_CLOCKS
 from bot.services.reports import kpi, texts
 from bot.services.reports.config import load_config
 from storage.models import Complaint, FollowUp
 from storage.models.complaints import ARCHIVED, FROM_HQ, MAJOR
+from bot.services.reports.kpi import ClockStat
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -52,7 +53,7 @@ class MonthReport:
     issues_assigned: int
     issues_closed: int
     penalties: str | None = None  # the penalty ledger's monthly summary, when installed
-    complaint_clocks: list[kpi.ClockStat] = field(default_factory=list)
+    complaint_clocks: list[ClockStat] = field(default_factory=list)
 
 
 async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
@@ -67,12 +68,12 @@ async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
         acc[1] += bool(c.valid and c.counted)
     valid = [c for c in complaints if c.valid and c.counted]
     people = Counter(c.responsible.name for c in valid if c.responsible)
-    engineers: dict[str, list] = {}
+    engineers: dict[str, list[Any]] = {}
     for f in visits:
-        acc = engineers.setdefault(f.engineer.name if f.engineer else texts.NOBODY, [0, 0, 0.0])
-        acc[0] += 1
-        acc[1] += kpi.satisfied(f, cfg)
-        acc[2] += (f.timeliness + f.skill + f.attitude) / 3
+        tally = engineers.setdefault(f.engineer.name if f.engineer else texts.NOBODY, [0, 0, 0.0])
+        tally[0] += 1
+        tally[1] += kpi.satisfied(f, cfg)
+        tally[2] += sum(kpi.scores(f)) / 3
     return MonthReport(
         kpi=k, complaints=complaints, visits=visits,
         by_category={c: (v[0], v[1]) for c, v in cats.items()},

@@ -86,7 +86,7 @@ async def open_items(env: "Runtime") -> list[Item]:
         ref = str(ctx.get("number") or f"{otype}:{oid}")
         title = str(ctx.get("title") or "")
         subject = title if ref in title else f"{ref} {title}".strip()
-        owner = owners.get(rows[0].owner_id, deadline_texts.DL_NO_OWNER)
+        owner = owners.get(rows[0].owner_id or 0, deadline_texts.DL_NO_OWNER)  # ids start at 1
         items.append(Item(ref, texts.HANDOVER_OTHER.format(subject=subject, clocks=clock_list(rows),
                                                            owner=owner)))
     return items

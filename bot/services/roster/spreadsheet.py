@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import cast, TYPE_CHECKING
 
 from tortoise.transactions import in_transaction
 
@@ -23,7 +23,7 @@ from bot.services.directory.imports import ImportReport, _pick, _rows
 from bot.services.directory.lookup import find_staff
 from bot.services.roster import texts
 from bot.services.roster.assignments import _replace
-from bot.services.roster.config import load_config, parse_day
+from bot.services.roster.config import Shift, load_config, parse_day
 from storage.models import DutyAssignment, Staff
 from storage.models.roster import BY_CSV
 
@@ -69,7 +69,7 @@ async def import_roster(path: Path, settings: "Settings", *,
     async with in_transaction():
         for (day, name), people in sorted(slots.items()):
             before = await DutyAssignment.filter(day=day, shift=name).count()
-            done = await _replace(env, None, day, cfg.get(name), people, BY_CSV)
+            done = await _replace(env, None, day, cast(Shift, cfg.get(name)), people, BY_CSV)
             report.created += len(done.added)
             if before and (done.added or done.removed):
                 report.updated += 1

@@ -231,6 +231,7 @@ async def render(env: "Runtime", ticket: Ticket) -> str:
                                             owner=ticket.owner.name,
                                             created=when(env, ticket.created_at)))
     if ticket.offered_to_id and ticket.status in OPEN_STATES:
+        assert ticket.offered_to is not None  # fetched with the ticket
         lines.append(texts.TICKET_OFFERED.format(who=ticket.offered_to.name))
     if ticket.duplicate_of_id:
         lines.append(texts.TICKET_DUPLICATE_OF.format(no=f"T{ticket.duplicate_of_id}"))
