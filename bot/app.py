@@ -17,8 +17,8 @@ from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services.deadlines.policies import validate_policies
 from bot.services import outbox
+from bot.services.deadlines.policies import validate_policies
 from bot.services.knowledge import library
 from bot.services.penalties.rules import validate_penalties
 from bot.services.reports.config import validate_config as validate_reports

@@ -119,7 +119,7 @@ def _refuse_second_sqlite_instance(settings: Settings) -> None:
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise SystemExit(texts.CLI_SECOND_INSTANCE.format(path=path))
+        raise SystemExit(texts.CLI_SECOND_INSTANCE.format(path=path)) from None
     _LOCKS.append(handle)
 
 

@@ -29,7 +29,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from typing import Any, cast, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tortoise import connections
 from tortoise.expressions import F, Q

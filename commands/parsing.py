@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from typing import overload
 
-from commands import texts
 from bot.errors import UsageError
+from commands import texts
 
 _FOLD = str.maketrans({"／": "/", "＝": "=", "：": ":", "　": " ", "＃": "#", "＠": "@",
                        "\u00a0": " "})

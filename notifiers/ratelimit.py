@@ -25,7 +25,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast, Sequence
+from typing import Sequence, cast
 
 from bot import messages
 from bot.messages import OutboundMessage

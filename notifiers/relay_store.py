@@ -12,7 +12,7 @@ the carrier is what the destination receives, and what the rate window counts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import cast, Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction

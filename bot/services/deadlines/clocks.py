@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any, cast, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast, TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction

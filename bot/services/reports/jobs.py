@@ -19,8 +19,7 @@ from tortoise.transactions import in_transaction
 from bot.services.reports.config import load_config
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
-    from bot.scheduler import Scheduler
+    from bot.runtime import JobScheduler, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +79,7 @@ async def monthly_reports(env: "Runtime", day: date) -> Any:
     return result
 
 
-def register(scheduler: "Scheduler", env: "Runtime") -> None:
+def register(scheduler: "JobScheduler", env: "Runtime") -> None:
     cfg = load_config(env.settings)
     scheduler.add_daily("followup_list", cfg.followup_at, lambda day: followup_list(env, day))
     scheduler.add_daily("kpi_watch", cfg.kpi_watch_at, lambda day: kpi_watch(env, day))

@@ -22,7 +22,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import cast, TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from tortoise.functions import Count
 

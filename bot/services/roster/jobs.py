@@ -15,11 +15,10 @@ from bot.services.roster import handover
 from bot.services.roster.config import load_config
 
 if TYPE_CHECKING:
-    from bot.runtime import Runtime
-    from bot.scheduler import Scheduler
+    from bot.runtime import JobScheduler, Runtime
 
 
-def register(scheduler: "Scheduler", env: "Runtime") -> None:
+def register(scheduler: "JobScheduler", env: "Runtime") -> None:
     for shift in load_config(env.settings).shifts:
         async def run(day, name=shift.name) -> None:
             await handover.start_shift(env, day, name)
