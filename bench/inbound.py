@@ -95,16 +95,16 @@ def bare_app(kind: str) -> web.Application:
 
 async def prepare_database(url: str) -> None:
     """Fresh schema and the demo data, as `make run` would have them."""
-    from tortoise import Tortoise, connections
+    from tortoise import Tortoise
 
     from bot.cli import DEMO_CHATS, DEMO_DIR
     from bot.services.directory import imports
-    from storage.db import tortoise_config
+    from storage.db import connection, tortoise_config
     from storage.models import Chat
 
     await Tortoise.init(config=tortoise_config(url))
     if not url.startswith("sqlite"):
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
     await imports.import_staff(DEMO_DIR / "staff.csv")

@@ -71,15 +71,13 @@ async def ensure_pg_database(url: str) -> str | None:
 
 
 async def fresh_schema(url: str) -> None:
-    from tortoise import Tortoise, connections
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
+    from tortoise import Tortoise
 
-    from storage.db import tortoise_config
+    from storage.db import connection, tortoise_config
 
-    EXECUTOR_CACHE.clear()  # SQL is cached per connection name: SQLite's "?" must not reach PG
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 

@@ -43,7 +43,7 @@ from bot.runtime import Runtime  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
 from bot.services.deadlines import clocks as deadlines  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from storage.db import tortoise_config  # noqa: E402
+from storage.db import connection, tortoise_config  # noqa: E402
 from storage.models import Chat, DeadlineEvent  # noqa: E402
 
 PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL",
@@ -89,14 +89,14 @@ async def pg_reachable(url: str) -> bool:
 async def fresh_schema(url: str) -> None:
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 
 
 async def add_open(url: str, first: int, count: int) -> None:
     """Insert `count` open deadlines, generated inside the database."""
-    conn = connections.get("default")
+    conn = connection()
     base = int(time.time()) + FAR
     if url.startswith("sqlite"):
         ts = "strftime('%Y-%m-%d %H:%M:%S+00:00', {} , 'unixepoch')"
@@ -230,8 +230,6 @@ async def main() -> None:
         await run(f"sqlite://{tmp}/timers.sqlite3", "SQLite (WAL)", args)
     if not args.no_postgres:
         if await pg_reachable(PG_URL):
-            from tortoise.backends.base.executor import EXECUTOR_CACHE
-            EXECUTOR_CACHE.clear()  # the models' SQL was built for SQLite above
             await Tortoise._reset_apps()
             await run(PG_URL, f"PostgreSQL ({urlparse(PG_URL).path.lstrip('/')})", args)
         else:

@@ -27,7 +27,7 @@ from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
 from notifiers.senders.base import Sender
-from storage.db import close_db, open_db
+from storage.db import close_db, connection, open_db
 
 log = logging.getLogger("deskbot.app")
 
@@ -127,12 +127,11 @@ def _platform_senders(app: web.Application) -> dict[str, Sender]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    from tortoise import connections
 
     app = request.app
     db_ok = True
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        await connection().execute_query("SELECT 1")
     except Exception:  # noqa: BLE001 - health reports, never raises
         db_ok = False
     relay = app.get(keys.RELAY)

@@ -113,8 +113,8 @@ def _refuse_second_sqlite_instance(settings: Settings) -> None:
 
     from storage.db import tortoise_config
 
-    path = Path(tortoise_config(settings.database.url)["connections"]["default"]["credentials"]
-                ["file_path"] + ".lock")
+    (conn,) = tortoise_config(settings.database.url)["connections"].values()
+    path = Path(conn["credentials"]["file_path"] + ".lock")
     handle = path.open("w")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -31,13 +31,13 @@ import socket
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from tortoise import connections
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from bot import audit, replies
 from bot.dispatcher import Dispatcher
 from bot.messages import InboundMessage
+from storage.db import connection
 from storage.models import InboundEvent
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ class Pipeline:
         keys: dict[str, InboundMessage] = {}
         for msg, _ in batch:
             keys.setdefault(msg.dedupe_key, msg)
-        conn = connections.get("default")
+        conn = connection()
         dialect = conn.capabilities.dialect
         if dialect not in ("sqlite", "postgres"):
             return await self._store_orm(keys)

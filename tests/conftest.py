@@ -12,13 +12,13 @@ import socket
 from datetime import datetime, timezone
 
 import pytest
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
 from bot.runtime import Runtime
 from bot.settings import load_settings
-from storage.db import tortoise_config
+from storage.db import connection, tortoise_config
 
 PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("DESKBOT_REQUIRE_PG", "") not in ("", "0")
@@ -51,14 +51,11 @@ def db_url(request, tmp_path) -> str:
 
 async def reset_schema(url: str) -> None:
     """Fresh tables for one test: recreate PostgreSQL's public schema; SQLite files are new."""
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    # Tortoise caches each model's SQL per connection name: SQLite's "?" would reach PostgreSQL.
-    EXECUTOR_CACHE.clear()
+    # Tortoise's public init and close; SQLite and PostgreSQL connections have different names
+    # (storage.db.connection_name), so neither reuses SQL Tortoise cached for the other.
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
-        conn = connections.get("default")
-        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connection().execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 
 
