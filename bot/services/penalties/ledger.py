@@ -20,7 +20,7 @@ from bot.durations import humanize
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.penalties import texts
-from bot.services.penalties.rules import Rule, load_rules
+from bot.services.penalties.rules import COMPLAINT_REVIEW, Rule, load_rules
 from bot.services.penalties.scan import Finding, find_all
 from storage.models import Penalty, PenaltyAppeal, Staff
 from storage.models.penalties import (
@@ -115,7 +115,7 @@ async def scan(env: "Runtime") -> list[Penalty]:
 async def _issue_finding(env: "Runtime", rule: Rule, f: Finding) -> Penalty:
     async with in_transaction():
         staff = await Staff.get(id=f.staff_id)
-        kind = REVIEW_KIND if rule.name == "complaint_review" else FINE
+        kind = REVIEW_KIND if rule.name == COMPLAINT_REVIEW else FINE
         return await _issue(env, staff, rule, amount=0 if kind == REVIEW_KIND else rule.amount,
                             kind=kind, reason=f.reason, key=f.key, object_type=f.object_type,
                             object_id=f.object_id, object_ref=f.object_ref)

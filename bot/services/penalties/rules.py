@@ -42,13 +42,18 @@ from bot.services.penalties import texts
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-AUTO = ("complaint", "complaint_review", "forms_late", "onsite_no_record", "remote_no_record",
+# The 200-yuan fine for a valid complaint, and the review after repeated ones. The names stay the
+# keys of [penalties.rules] and of stored penalties, so configurations and ledgers keep working.
+VALID_COMPLAINT = "complaint"
+COMPLAINT_REVIEW = "complaint_review"
+
+AUTO = (VALID_COMPLAINT, COMPLAINT_REVIEW, "forms_late", "onsite_no_record", "remote_no_record",
         "impl_form_late")
 MANUAL = ("meeting_late", "absent", "unreachable")
 
 DEFAULT_RULES: dict[str, dict[str, Any]] = {
-    "complaint": {"amount": 200},
-    "complaint_review": {"count": 3, "window": "183d"},
+    VALID_COMPLAINT: {"amount": 200},
+    COMPLAINT_REVIEW: {"count": 3, "window": "183d"},
     "forms_late": {"amount": 30, "clocks": ["forms_due"], "window": "1wd"},
     "onsite_no_record": {"amount": 30, "window": "1wd"},
     "remote_no_record": {"amount": 50, "min_chars": 10, "modes": ["远程"]},
@@ -142,7 +147,7 @@ def _rule(name: str, raw: dict[str, Any]) -> Rule:
     amount = _int(raw, "amount", lo, key)
     window = _check.duration(raw["window"], f"{key}.window") if "window" in raw else None
     count = _int(raw, "count", 0, key)
-    if name == "complaint_review" and count < 2:
+    if name == COMPLAINT_REVIEW and count < 2:
         raise _check.fail(f"{key}.count", texts.PEN_CONFIG_COUNT)
     return Rule(
         name=name, label=label, enabled=enabled, amount=amount, min_amount=lo,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import storage.models as models
 from bot.services.penalties import texts
-from bot.services.penalties.rules import Rule, Rules
+from bot.services.penalties.rules import COMPLAINT_REVIEW, VALID_COMPLAINT, Rule, Rules
 from storage.models import Deadline, Penalty, Ticket
 from storage.models.penalties import REVIEW
 
@@ -158,7 +158,7 @@ async def valid_complaints(since: datetime) -> list[_Valid]:
 
 
 async def _complaints(env: "Runtime", rules: Rules, since: datetime) -> list[Finding]:
-    fine, review = rules.rules["complaint"], rules.rules["complaint_review"]
+    fine, review = rules.rules[VALID_COMPLAINT], rules.rules[COMPLAINT_REVIEW]
     window = review.window.wall if review.window and not review.window.is_working \
         else timedelta(days=183)
     rows = await valid_complaints(since - window if review.enabled else since)

@@ -1,7 +1,7 @@
 """Every Chinese text of the penalty ledger: rules, notices, appeals, summaries."""
 
 PEN_RULE_LABELS = {
-    "complaint": "有效投诉", "complaint_review": "半年内多次有效投诉",
+    "complaint": "有效投诉", "complaint_review": "半年内多次有效投诉",  # rules.VALID_COMPLAINT, COMPLAINT_REVIEW
     "forms_late": "服务单据未按时交回", "onsite_no_record": "上门服务未填写服务记录",
     "remote_no_record": "远程服务未按要求填写记录", "impl_form_late": "实施单未按时取回",
     "meeting_late": "会议迟到", "absent": "缺席（书面警告）", "unreachable": "工作时间联系不上",
