@@ -181,7 +181,8 @@ async def run(url: str, label: str, args: argparse.Namespace) -> None:
     print(f"\n== {label} ==")
     await fresh_schema(url)
     settings = load_settings(None, database__url=url, clocks=CLOCKS)
-    env = Runtime(settings=settings, clock=SystemClock(), calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=SystemClock(),
+                  calendar=WorkCalendar.from_settings(settings))
     await Chat.create(platform="local", chat_key="managers", purpose="managers")
     print(f"tick interval {settings.scheduler.tick_s}s, lease {settings.scheduler.lease_s}s; "
           f"{args.firing} deadlines fire over {args.window}s per round")

@@ -1,4 +1,5 @@
-"""What every domain service is handed: settings, the clock, the working calendar, the relay's bell."""
+"""The runtime context every domain service is handed: settings, the clock, the working
+calendar, the relay's bell."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

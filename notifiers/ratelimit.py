@@ -118,7 +118,8 @@ class DbRateLimiter(BaseRateLimiter):
                            .filter(channel=channel, address=address, status=PENDING,
                                    lease_until__gt=now)
                            .exclude(lease_owner=owner).count())
-        return Window(limit=limit, window=span, sent=cast("list[datetime]", list(sent)), in_flight=in_flight)
+        return Window(limit=limit, window=span, sent=cast("list[datetime]", list(sent)),
+                      in_flight=in_flight)
 
 
 # -- planning ---------------------------------------------------------------------------------

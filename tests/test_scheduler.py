@@ -182,7 +182,8 @@ async def test_run_due_drives_the_deadline_tick(db, env):
 
 async def test_apscheduler_really_ticks_and_stops():
     settings = load_settings(None)
-    env = Runtime(settings=settings, clock=SystemClock(), calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=SystemClock(),
+                  calendar=WorkCalendar.from_settings(settings))
     count, errors = [], []
     enough = asyncio.Event()
 
@@ -207,7 +208,8 @@ async def test_apscheduler_really_ticks_and_stops():
 
 async def test_a_tick_also_runs_when_its_work_is_next_due():
     settings = load_settings(None)
-    env = Runtime(settings=settings, clock=SystemClock(), calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=SystemClock(),
+                  calendar=WorkCalendar.from_settings(settings))
     runs = []
     second = asyncio.Event()
 

@@ -125,7 +125,8 @@ def to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     created = data.get("createAt")
     return messages.InboundMessage(
         platform=messages.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
-        chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=conversation if group else "",
+        chat_type=messages.GROUP if group else messages.PRIVATE,
+        chat_id=conversation if group else "",
         # DingTalk already removes the robot's own @-mention from the content.
         text=content.strip(), mentions=tuple(mentions), reply=reply,
         sent_at=float(created) / 1000 if isinstance(created, (int, float)) else 0.0)

@@ -150,7 +150,8 @@ async def build_inbound(app: web.Application, data: dict, *, click: bool) -> Typ
     person = await _staff(userid)
     chat_type, chat_id, address = await _conversation(_str_field(data, "conv", limit=140), userid)
     cid = _client_id(data)
-    common: dict[str, Any] = dict(platform=messages.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
+    common: dict[str, Any] = dict(
+                  platform=messages.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
                   chat_type=chat_type, chat_id=chat_id,
                   reply=messages.Reply(channel=messages.CH_LOCAL, address=address),
                   sent_at=app[keys.CLOCK].now().timestamp())

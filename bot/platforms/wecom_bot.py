@@ -65,7 +65,8 @@ def _text_of(data: dict[str, Any]) -> str | None:
     return None
 
 
-def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> messages.InboundMessage | None:
+def to_inbound(data: dict[str, Any], now: float,
+               bot_name: str = "") -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on."""
     msg_id = data.get("msgid")
     sender = (data.get("from") or {}).get("userid")
@@ -83,8 +84,10 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> messages
                    "aibotid": str(data.get("aibotid") or "")})
     created = str(data.get("create_time") or "")
     sent_at = float(created) if created.isdigit() else 0.0
-    common: dict[str, Any] = dict(platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
-                  chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat_id, reply=reply,
+    common: dict[str, Any] = dict(
+                  platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
+                  chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat_id,
+                  reply=reply,
                   sent_at=sent_at)
     text = _text_of(data)
     if text is not None:

@@ -48,7 +48,8 @@ class Deadline(Model):
     owner: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="deadlines", null=True, on_delete=fields.SET_NULL)
     owner_id: int | None
-    context: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)  # what the reminders need (number, title, chat)
+    # What the reminders need (number, title, chat).
+    context: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     lease_until = fields.DatetimeField(null=True)
 
     class Meta:

@@ -66,7 +66,8 @@ class Chat(Model):
 class Customer(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(128, unique=True)  # the customer unit (单位)
-    contacts: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)  # [{"name", "phone", "mobile"}]
+    # [{"name", "phone", "mobile"}]
+    contacts: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     address = fields.CharField(256, default="")
     region = fields.CharField(64, default="")
     products = fields.CharField(256, default="")  # "product version; ..."

@@ -19,7 +19,7 @@ class DutyRotation(Model):
     shift = fields.CharField(16)
     first_day = fields.DateField()
     last_day = fields.DateField()
-    people: fields.JSONField[list[int]] = fields.JSONField(default=list)  # staff ids in rotation order
+    people: fields.JSONField[list[int]] = fields.JSONField(default=list)  # ids, rotation order
     period = fields.CharField(8, default="week")  # "week": one person a week; "day": a day each
     created_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="duty_rotations", null=True)

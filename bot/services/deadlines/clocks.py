@@ -10,7 +10,7 @@ Domain services call these functions (pass `conn` to run inside their own transa
     await deadlines.cancel(env, "ticket", t.id)           # no longer owed
 
 The scheduler's tick (`tick`, in tick.py) sends the warnings and escalations through the
-outbox. Policies (targets, warnings, escalation levels, tiers) are in bot/services/deadlines/policies.py.
+outbox. Policies (targets, warnings, escalation levels, tiers) are in policies.py.
 """
 from __future__ import annotations
 
@@ -231,7 +231,8 @@ async def set_owner(env: "Runtime", object_type: str, object_id: int, owner: Sta
     return await q.using_db(conn).update(owner_id=_owner_id(owner))
 
 
-async def get(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None) -> list[Deadline]:
+async def get(env: "Runtime", object_type: str, object_id: int, *,
+              conn: Any = None) -> list[Deadline]:
     return await Deadline.filter(object_type=object_type, object_id=object_id) \
         .order_by("id").using_db(conn)
 

@@ -129,7 +129,8 @@ async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
 
 
 async def _duty(env: "Runtime", day: date) -> str | None:
-    """Tomorrow's duty from the roster (bot/services/roster/assignments.py), when that area is installed."""
+    """Tomorrow's duty from the roster (bot/services/roster/assignments.py), when that area is
+    installed."""
     try:
         roster = importlib.import_module("bot.services.roster.assignments")
     except ModuleNotFoundError as exc:

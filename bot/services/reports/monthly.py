@@ -94,7 +94,8 @@ async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
 
 
 async def _penalties(env: "Runtime", month: kpi.Month) -> str | None:
-    """The penalty ledger's summary (bot/services/penalties/ledger.py), when that area is installed."""
+    """The penalty ledger's summary (bot/services/penalties/ledger.py), when that area is
+    installed."""
     try:
         mod = importlib.import_module("bot.services.penalties.ledger")
     except ModuleNotFoundError as exc:

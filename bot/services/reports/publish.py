@@ -116,7 +116,8 @@ async def publish(env: "Runtime", month: kpi.Month) -> Generated:
         await send(env, await targets(env, cfg.monthly_to, gm),
                    f"monthly:{month.key}:complaints", g.complaint_text, g.complaint_files)
         sm = await _staff(cfg.service_manager)
-        await send(env, await targets(env, (Purpose.MANAGERS,), sm), f"monthly:{month.key}:followups",
+        await send(env, await targets(env, (Purpose.MANAGERS,), sm),
+                   f"monthly:{month.key}:followups",
                    g.followup_text, g.followup_files)
     return g
 

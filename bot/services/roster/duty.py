@@ -1,4 +1,4 @@
-"""Who is on duty, asked of the roster when the roster exists (bot/services/roster/assignments.py, issue 6).
+"""Who is on duty, asked of the roster when the roster exists (assignments.py, issue 6).
 
 Until it exists, nobody is on duty and suggestions rank by load alone. The roster's
 `on_duty(env, when)` may return staff rows or user ids, directly or as a coroutine.

@@ -92,7 +92,8 @@ async def open_items(env: "Runtime") -> list[Item]:
     return items
 
 
-async def _previous_shift(env: "Runtime", day: date, shift: Shift) -> tuple[date, Shift, list[Staff]]:
+async def _previous_shift(env: "Runtime", day: date,
+                          shift: Shift) -> tuple[date, Shift, list[Staff]]:
     """The latest earlier shift that had people on it."""
     cfg, cal = load_config(env.settings), env.calendar
     start = shift.starts(cal, day)
