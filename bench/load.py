@@ -65,9 +65,10 @@ class TimedWeCom(FakeWeCom):
 
 class Callbacks:
     def __init__(self) -> None:
+        import base64
+
         from wechatpy.crypto import _get_signature
         from wechatpy.enterprise.crypto import PrpCrypto
-        import base64
 
         self._sign = _get_signature
         self._prp = PrpCrypto(base64.b64decode(AES_KEY + "="))
@@ -248,8 +249,7 @@ async def bench_db(name: str, url: str, rates: list[float], seconds: float, tmp:
     deskbot(cfg, "demo-data")
     deskbot(cfg, "staff", "import", str(tmp / "staff.csv"))
     log = (tmp / f"serve-{name}.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot", "-c", str(cfg), "serve"], cwd=ROOT,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = serve(cfg, log)
     try:
         await wait_ready(PORT, proc)
         if proc.poll() is not None:  # the port was taken meanwhile: that was another's bot
@@ -276,12 +276,17 @@ async def bench_db(name: str, url: str, rates: list[float], seconds: float, tmp:
         await api.close()
 
 
+def serve(cfg: Path, log) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "bot", "-c", str(cfg), "serve"], cwd=ROOT,
+                            stdout=log, stderr=subprocess.STDOUT)
+
+
 def psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG_SERVER}/postgres", "-q", "-c", sql], check=True,
                    capture_output=True)
 
 
-async def main() -> None:
+def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rates", default="20,50,100,200")
     ap.add_argument("--seconds", type=float, default=60.0)
@@ -297,19 +302,21 @@ async def main() -> None:
           f"{platform.python_version()}, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}", flush=True)
     with tempfile.TemporaryDirectory(prefix="deskbot-load-") as tmp:
         if not args.no_sqlite:
-            await bench_db("sqlite", f"sqlite://{tmp}/bench.sqlite3", rates, args.seconds,
-                           Path(tmp))
+            asyncio.run(bench_db("sqlite", f"sqlite://{tmp}/bench.sqlite3", rates,
+                                 args.seconds, Path(tmp)))
         if not args.no_postgres:
             try:
                 psql(f"CREATE DATABASE {PG_DB}")
             except subprocess.CalledProcessError as exc:
                 # Never drop a database this run did not create.
-                raise SystemExit(f"cannot create database {PG_DB}: {exc.stderr.decode().strip()}")
+                raise SystemExit(
+                    f"cannot create database {PG_DB}: {exc.stderr.decode().strip()}") from None
             try:
-                await bench_db("postgres", f"{PG_SERVER}/{PG_DB}", rates, args.seconds, Path(tmp))
+                asyncio.run(bench_db("postgres", f"{PG_SERVER}/{PG_DB}", rates, args.seconds,
+                                     Path(tmp)))
             finally:
                 psql(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -18,10 +18,10 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from storage.models import Staff
+from bot.services.outbox import notify_admins
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 log = logging.getLogger("deskbot.errors")
 
@@ -29,7 +29,7 @@ log = logging.getLogger("deskbot.errors")
 # stored event's request id while it is processed.
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("deskbot_request_id",
                                                                  default="")
-NOTICE_KEY = "alert:{kind}:{window}:{admin}"
+NOTICE_KEY = "alert:{kind}:{window}"  # notify_admins adds ":<userid>"
 
 
 def new_ref() -> str:
@@ -45,28 +45,13 @@ def describe(error: BaseException | str) -> str:
     return error if isinstance(error, str) else f"{type(error).__name__}: {error}"
 
 
-async def report(env: "Env", kind: str, notice: str, error: BaseException | str, ref: str,
-                 *, conn: Any = None) -> bool:
+async def report(env: "Runtime", kind: str, notice: str, error: BaseException | str, ref: str,
+                 *, conn: Any = None) -> None:
     """Log the error with its reference and tell the admins unless this kind of error was
-    already reported within the window. `notice` is the Chinese line for the admins; True when
-    a notice was queued."""
+    already reported within the window. `notice` is the Chinese line for the admins."""
     log.error("%s failed ref=%s: %s", kind, ref, describe(error),
               exc_info=error if isinstance(error, BaseException) else None)
     minutes = env.settings.inbound.error_notice_minutes
     window = int(env.now().timestamp() // (minutes * 60))
     text = notice + texts.ERROR_NOTICE_QUIET.format(minutes=minutes)
-    key = NOTICE_KEY.format(kind=kind[:120], window=window, admin="{admin}")
-    return bool(await tell_admins(env, text, key, conn=conn))
-
-
-async def tell_admins(env: "Env", text: str, key: str, *, conn: Any = None) -> int:
-    """Queue `text` for every admin under `key` (its "{admin}" filled in); rows queued."""
-    from notifiers.outbox import notify_staff
-
-    queued = 0
-    for userid in env.settings.center.admins:
-        staff = await Staff.filter(userid=userid).using_db(conn).first()
-        if staff is None:  # an admin named in settings but never imported: reach them anyway
-            staff = Staff(userid=userid, name=userid)
-        queued += await notify_staff(env, staff, text, key.format(admin=userid), conn=conn)
-    return queued
+    await notify_admins(env, text, NOTICE_KEY.format(kind=kind[:120], window=window), conn=conn)

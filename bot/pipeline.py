@@ -43,19 +43,19 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from tortoise import connections
 from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot import failures, texts
+from bot import audit, failures, replies, texts
 from bot.dispatcher import Dispatcher
-from bot.platforms.base import InboundMessage
-from bot.services import audit, replies
+from bot.messages import InboundMessage
+from bot.services.outbox import notify_admins
 from storage import inbound
+from storage.db import connection
 from storage.models import InboundEvent
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 log = logging.getLogger("deskbot.pipeline")
 
@@ -72,7 +72,7 @@ def payload_json(msg: InboundMessage) -> str:
 
 
 class Pipeline:
-    def __init__(self, env: "Env", dispatcher: Dispatcher, *, batch_ms: float = 2.0,
+    def __init__(self, env: "Runtime", dispatcher: Dispatcher, *, batch_ms: float = 2.0,
                  batch_max: int = 256, owner: str | None = None,
                  workers: int | None = None) -> None:
         self.env = env
@@ -154,7 +154,7 @@ class Pipeline:
         for msg, _, ref in batch:
             keys.setdefault(msg.dedupe_key, msg)
             refs.setdefault(msg.dedupe_key, ref[:64])
-        conn = connections.get("default")
+        conn = connection()
         dialect = conn.capabilities.dialect
         if dialect not in ("sqlite", "postgres"):
             return await self._store_orm(keys, refs)
@@ -290,8 +290,8 @@ class Pipeline:
         if rest:  # claimed but not started within the budget: no attempt is counted
             await InboundEvent.filter(id__in=rest, processed_at=None).update(
                 lease_until=None, attempts=F("attempts") - 1)
-        for event, exc in failed:
-            await self._failed(event, exc)
+        for event, error in failed:
+            await self._failed(event, error)
         return len(claimed)
 
     async def _run(self, event: inbound.Claimed) -> None:
@@ -334,9 +334,9 @@ class Pipeline:
             if msg is not None:
                 await replies.tell_sender(self.env, msg, texts.INBOUND_FAILED_USER.format(
                     ref=ref, text=text), f"failed:{event.id}", conn=conn)
-            await failures.tell_admins(self.env, texts.INBOUND_FAILED_ADMIN.format(
+            await notify_admins(self.env, texts.INBOUND_FAILED_ADMIN.format(
                 who=msg.sender_id if msg else "?", text=text, attempts=event.attempts, ref=ref,
-                error=error[:300]), f"inbound-dead:{event.id}:{{admin}}", conn=conn)
+                error=error[:300]), f"inbound-dead:{event.id}", conn=conn)
         self.env.wake_relay()
 
     async def drain(self) -> None:

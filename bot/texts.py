@@ -96,3 +96,4 @@ RELAY_FAILED = "【系统错误】消息发送环节出错（参考号 {ref}）�
 INBOUND_FAILED_USER = "处理失败，参考号 {ref}：“{text}”多次重试仍未能处理，已通知管理员，请稍后再试。"
 INBOUND_FAILED_ADMIN = ("【系统错误】{who} 的消息“{text}”经 {attempts} 次尝试仍处理失败，已停止重试"
                         "（参考号 {ref}）：{error}")
+ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from tortoise import connections
-
 from storage.claims import _utc
+from storage.db import connection
 
 
 @dataclass
@@ -27,7 +26,7 @@ class Claimed:
 
 async def claim(now: datetime, lease_until: datetime, limit: int) -> list[Claimed]:
     """Lease up to `limit` due events, oldest first."""
-    conn = connections.get("default")
+    conn = connection()
     pg = conn.capabilities.dialect == "postgres"
     marks = ["$1", "$2", "$3"] if pg else ["?", "?", "?"]
     now = _utc(now)

@@ -16,16 +16,14 @@ from datetime import timedelta
 
 import pytest
 
-from bot import failures, keys
+from bot import failures, keys, messages as base, texts
 from bot.app import report_error
 from bot.dispatcher import Dispatcher
+from bot.messages import InboundMessage, OutboundMessage, Reply
 from bot.pipeline import Pipeline
-from bot.platforms import base
-from bot.platforms.base import InboundMessage, OutboundMessage, Reply
+from bot.services.outbox import enqueue
 from bot.settings import load_settings
-from bot import texts
 from commands import all_routers
-from notifiers.outbox import enqueue
 from notifiers.relay import Relay
 from storage.models import InboundEvent, OutboxMessage, Ticket
 from tests.app_harness import start_bot
@@ -204,7 +202,7 @@ async def test_the_request_id_is_the_reference_of_a_failed_command(
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr(bot.pipeline.dispatcher.find("我的"), "handler", broken)
-    for n, rid in enumerate(("req-http-1", "req-http-2")):
+    for rid in ("req-http-1", "req-http-2"):
         body = {"userid": "zhangwei", "conv": "user", "text": "/我的"}
         resp = await bot.client.post("/sim/api/send", data=json.dumps(body, ensure_ascii=False),
                                      headers={"Content-Type": "application/json",
