@@ -159,13 +159,13 @@ def deskbot(cfg: Path, *args: str, **kw) -> subprocess.CompletedProcess:
 
 
 async def processed_count(url: str) -> int:
-    from tortoise import Tortoise, connections
+    from tortoise import Tortoise
 
-    from storage.db import tortoise_config
+    from storage.db import connection, tortoise_config
 
     await Tortoise.init(config=tortoise_config(url))
     try:
-        _, rows = await connections.get("default").execute_query(
+        _, rows = await connection().execute_query(
             'SELECT count(*) AS n FROM "inbound_event" WHERE "processed_at" IS NOT NULL')
         return int(rows[0]["n"])
     finally:
