@@ -15,7 +15,9 @@ Per rate it prints: offered/s; processed/s (events the bot marked processed duri
 from the database); acknowledgement p50/p99; callback-to-reply p50/p99 (a reply is matched to
 its callback first-in first-out per recipient, as the relay sends each recipient's rows in order;
 callbacks still unanswered when the next rate starts are counted as `unanswered`); the bot's CPU
-(from /proc of the child, in % of one core).
+(from /proc of the child, in % of one core), and this process's own (the load and the fake
+WeCom API share the machine's cores with the bot and the database: on 2 cores, a falling bot
+CPU at the highest rate means the machine, not the bot, ran out).
 """
 from __future__ import annotations
 
@@ -216,6 +218,7 @@ async def run_rate(rate: float, seconds: float, gen: Callbacks, api: TimedWeCom,
     for q in api.arrivals.values():
         q.clear()
     before, cpu0 = await processed_count(url), cpu_seconds(pid)
+    own0 = time.process_time()
     tasks: set[asyncio.Task] = set()
     start = time.perf_counter()
     n = int(rate * seconds)
@@ -229,13 +232,14 @@ async def run_rate(rate: float, seconds: float, gen: Callbacks, api: TimedWeCom,
     if tasks:
         await asyncio.wait(tasks, timeout=30)
     elapsed = time.perf_counter() - start
-    cpu = cpu_seconds(pid) - cpu0
+    cpu, own = cpu_seconds(pid) - cpu0, time.process_time() - own0
     processed = await processed_count(url) - before
     await asyncio.sleep(min(5.0, seconds / 4))  # replies to the last callbacks of the window
     match()
     return {"rate": rate, "offered": n / elapsed, "processed": processed / elapsed,
             "ack50": pct(acks, 0.5), "ack99": pct(acks, 0.99), "rep50": pct(replies, 0.5),
             "rep99": pct(replies, 0.99), "cpu": 100 * cpu / elapsed,
+            "own": 100 * own / elapsed,
             "unanswered": sum(len(t) for t in sent.values()), "statuses": dict(statuses)}
 
 
@@ -263,7 +267,8 @@ async def bench_db(name: str, url: str, rates: list[float], seconds: float, tmp:
                 print(f"{name:8} offered {r['offered']:6.1f}/s  processed {r['processed']:6.1f}/s"
                       f"  ack p50 {r['ack50'] * 1000:6.1f} ms p99 {r['ack99'] * 1000:7.1f} ms"
                       f"  reply p50 {r['rep50']:6.2f} s p99 {r['rep99']:6.2f} s"
-                      f"  bot CPU {r['cpu']:5.1f} %  unanswered {r['unanswered']}"
+                      f"  bot CPU {r['cpu']:5.1f} %  load+fake API CPU {r['own']:5.1f} %"
+                      f"  unanswered {r['unanswered']}"
                       f"  statuses {r['statuses']}", flush=True)
     finally:
         proc.terminate()

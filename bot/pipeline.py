@@ -19,7 +19,8 @@ a waiting acknowledgement go first (for at most `batch_budget_ms`) and sizes eac
 to hold the connection about `batch_budget_ms`; acknowledgements then wait at most one such
 transaction, and processing always gets the time between them, never none. Processed commands
 per second thus rise with the offered load until the CPU or the database is the limit
-(bench/load.py measures it). PostgreSQL runs more workers, which claim past each other.
+(bench/load.py measures it). PostgreSQL runs more workers, which claim past each other, on
+connections of their own, and fills each transaction up to `batch_max` events.
 
 A failed event is retried with exponential backoff (`next_attempt_at`); its `inbound.max_attempts`-th
 failure dead-letters it: the sender is told that it failed with its reference, and the admins
@@ -83,7 +84,9 @@ class Pipeline:
         self.cfg = cfg
         self.lease = timedelta(seconds=cfg.lease_s)
         self.budget_s = cfg.batch_budget_ms / 1000
-        # Only SQLite's one connection makes acknowledgements wait behind processing.
+        # Only SQLite's one connection makes acknowledgements wait behind processing; on
+        # PostgreSQL a transaction takes batch_max events, since a commit waits for the WAL
+        # flush and a time budget would shrink batches (more commits) just as the load grows.
         self.shared_connection = env.settings.database.url.startswith("sqlite")
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         if workers is None:
@@ -236,7 +239,9 @@ class Pipeline:
 
     async def process_batch(self) -> int:
         await self._acks_first()
-        limit = max(1, min(self.cfg.batch_max, int(self.budget_s / self._per_event_s)))
+        limit = self.cfg.batch_max
+        if self.shared_connection:  # hold SQLite's one connection about the budget
+            limit = max(1, min(limit, int(self.budget_s / self._per_event_s)))
         if self._solo:
             self._solo, limit = self._solo - 1, 1
         now = self.env.now()
@@ -256,7 +261,8 @@ class Pipeline:
                 for event in claimed:
                     if event.attempts > self.cfg.max_attempts:
                         continue
-                    if done and time.perf_counter() - started > self.budget_s:
+                    if self.shared_connection and done and \
+                            time.perf_counter() - started > self.budget_s:
                         break  # the rest goes back, for the next transaction
                     try:
                         async with in_transaction():  # a savepoint: a failure undoes only this

@@ -116,8 +116,8 @@ class InboundSettings(Section):
     lease_s: float = Field(60.0, gt=0)  # a dead instance's events are taken over after this
     sweep_s: float = Field(2.0, gt=0)  # how often every instance looks for unfinished events
     workers: int = Field(0, ge=0)  # processing tasks; 0: 1 on SQLite, 4 on PostgreSQL
-    # Events processed in one transaction (a savepoint each) and the time it may hold the
-    # database: acknowledgements wait behind it on SQLite.
+    # Events processed in one transaction (a savepoint each) and, on SQLite, the time it may
+    # hold the one connection that acknowledgements wait for.
     batch_max: int = Field(16, ge=1)
     batch_budget_ms: float = Field(50.0, gt=0)
     # Unexpected errors page the admins at most once per kind of error per this many minutes.

@@ -95,11 +95,11 @@ async def test_a_dead_instances_event_is_processed_by_a_live_one_after_its_lease
     dead = Pipeline(env, Dies(Dispatcher(env, all_routers())), owner="instance-dead")
     live = Pipeline(env, Dispatcher(env, all_routers()), owner="instance-live")
     await dead.start()
-    await live.start()
     try:
         await accept(dead, message("dead-1", CREATE), "req-dead-1")
         await dead.drain()
         await dead.stop()  # gone, its lease still on the event
+        await live.start()  # running before the lease runs out: no restart is needed after
         row = await InboundEvent.get(dedupe_key="local:dead-1")
         assert row.processed_at is None and row.attempts == 1 and row.lease_until is not None
         await live.drain()  # the lease is live: the live instance leaves the event alone
