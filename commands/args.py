@@ -155,6 +155,7 @@ class People(Rest):
 
     def __init__(self, name: str, label: str = "人员…", *, empty_words: tuple[str, ...] = (),
                  **kw: Any) -> None:
+        kw.setdefault("missing", texts.ARG_MISSING.format(label=label.rstrip("…")))
         super().__init__(name, label, **kw)
         self.empty_words = empty_words
 
@@ -218,6 +219,7 @@ class DayRange(Arg):
     _RANGE = re.compile(r"^(.+?)(?:\.\.|至|~|～)(.+)$")
 
     def __init__(self, first: str, last: str, label: str = "开始日期 结束日期", **kw: Any) -> None:
+        kw.setdefault("missing", texts.ARG_MISSING.format(label=label.replace(" ", "和")))
         super().__init__(first, label, **kw)
         self.last = last
 

@@ -64,7 +64,9 @@ class _Live:
 
 
 def render_doc(env: "Env", cmd: Command) -> str:
-    return cmd.doc.format_map({"clock": _Live(env, clock_text), "penalty": _Live(env, penalty_text),
+    # Docstring lines are wrapped for the source; Chinese joins them without spaces in a chat.
+    paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in cmd.doc.split("\n\n")]
+    return "\n".join(paragraphs).format_map({"clock": _Live(env, clock_text), "penalty": _Live(env, penalty_text),
                                "report": _Live(env, report_text)})
 
 

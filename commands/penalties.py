@@ -25,9 +25,9 @@ async def show(ctx: CommandContext, person: Staff | None, month: KpiMonth | None
 
     系统自动登记：有效投诉 {penalty.complaint}，服务单据逾期 {penalty.forms_late}，
     上门未写服务记录 {penalty.onsite_no_record}，远程服务记录不全 {penalty.remote_no_record}，
-    实施单据逾期 {penalty.impl_form_late}；监督员用 /处罚登记 登记：会议迟到
-    {penalty.meeting_late}，缺席 {penalty.absent}，工作时间联系不上 {penalty.unreachable}。
-    处罚通知后 {penalty.appeal_within}内可 /申诉。
+    实施单据逾期 {penalty.impl_form_late}；
+    监督员用 /处罚登记 登记：会议迟到 {penalty.meeting_late}，缺席 {penalty.absent}，
+    工作时间联系不上 {penalty.unreachable}。处罚通知后 {penalty.appeal_within}内可 /申诉。
     """
     env = ctx.env
     led = await penalties.ledger(env, ctx.me, person,
