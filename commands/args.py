@@ -19,7 +19,8 @@ from bot.services.roster import today
 from bot.services.roster_config import parse_day
 from bot.services.timeparse import parse_when
 from commands import texts
-from commands.parsing import INT_MAX, Token, object_ref
+from commands.parsing import INT_MAX, Args, Token, object_ref
+from storage.models import Staff
 
 if TYPE_CHECKING:
     from tortoise.models import Model
@@ -67,6 +68,9 @@ class Arg:
     def is_empty(self, raw: Any) -> bool:
         return raw is None or raw == ""
 
+    def from_options(self, args: Args) -> str | None:
+        return args.opt(*self.keys)
+
     def check_length(self, text: str) -> None:
         limit = self.max_len or TEXT_LIMIT
         if len(text) > limit:
@@ -108,11 +112,25 @@ class Obj(Arg):
         return number if len(self.letters) == 1 else f"{letter}{number}"
 
 
+class BareOption(Arg):
+    """An option that may also be written as its bare key (带走数据 alone): then its value is ""
+    and the service decides whether a value was needed; absent, it is None."""
+
+    def from_options(self, args: Args) -> str | None:
+        value = args.opt(*self.keys)
+        if value is None and any(t.text == self.keys[0] for t in args.positionals):
+            return ""
+        return value
+
+    def is_empty(self, raw: Any) -> bool:
+        return raw is None
+
+
 class Person(Arg):
     """A member of staff by name, platform id or @mention; a shared name gets a question back."""
 
     def __init__(self, name: str, label: str = "人员", **kw: Any) -> None:
-        super().__init__(name, label, max_len=kw.pop("max_len", 64), **kw)
+        super().__init__(name, label, max_len=kw.pop("max_len", column_limit(Staff, "name")), **kw)
 
     async def convert(self, ctx: "CommandContext", raw: Any) -> Any:
         self.check_length(raw)
@@ -186,8 +204,10 @@ class Choice(Arg):
     async def convert(self, ctx: "CommandContext", raw: Any) -> Any:
         key = raw.strip().lower()
         if key not in self.choices:
-            raise UsageError(self.invalid.format(token=raw) if self.invalid else texts.ARG_CHOICE.format(
-                label=self.label, token=raw, choices="、".join(self.choices)))
+            if self.invalid:
+                raise UsageError(self.invalid.format(token=raw))
+            raise UsageError(texts.ARG_CHOICE.format(label=self.label, token=raw,
+                                                     choices="、".join(self.choices)))
         return self.choices[key]
 
 
@@ -300,7 +320,7 @@ async def bind(ctx: "CommandContext", params: Sequence[Arg], *, unordered: bool 
         i = await _bind_in_order(ctx, positional, tokens, values)
     for p in params:
         if p.keys:
-            raw = ctx.args.opt(*p.keys)
+            raw = p.from_options(ctx.args)
             if p.is_empty(raw) and p.or_rest and i < len(tokens):
                 raw = " ".join(t.text for t in tokens[i:])
             if p.is_empty(raw):

@@ -9,23 +9,16 @@ from bot.routing import Answer, Router
 from bot.services import dispatch_plan, dispatches, service_modes
 from bot.services.timeparse import format_local
 from commands import texts
-from commands.args import Arg, Obj, Person, Rest, When, column_limit
-from commands.parsing import Args
+from commands.args import Arg, BareOption, Obj, Person, Rest, When, column_limit
 from storage.models import Dispatch, Staff
 
 router = Router("dispatches")
 STAFF = ("engineer", "manager")
 TICKET, DISPATCH = Obj("number", "T"), Obj("number", "D")
-# 带走数据=授权人 is read by _data_option; declared so the usage line shows it.
-DATA = Arg("data", "授权人", keys=(texts.DATA_WORD, "take_data"), required=False, hint="授权人",
-           max_len=column_limit(Dispatch, "data_authorized_by"))
+# 带走数据=授权人; the bare word, or a "yes" naming nobody, is refused by the service.
+DATA = BareOption("data", "授权人", keys=(texts.DATA_WORD, "take_data"), required=False,
+                  hint="授权人", max_len=column_limit(Dispatch, "data_authorized_by"))
 CAUSE = Arg("cause", "原因", keys=("原因", "cause"), required=False, default="")
-
-
-def _data_option(data: str | None, a: Args) -> str:
-    """带走数据=授权人; the bare word, or a "yes" naming nobody, is refused by the service."""
-    bare = any(t.text == texts.DATA_WORD for t in a.positionals)
-    return dispatches.data_authorization(data, bare)
 
 
 @router.command("申请上门", aliases=("onsite",), roles=STAFF, args=(
@@ -94,7 +87,8 @@ async def arrive(ctx: CommandContext, number: int) -> str:
                 example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计")
 async def backup(ctx: CommandContext, number: int, note: str, data: str | None) -> str:
     """记录已备份客户数据（完工前必须备份）；带走客户数据须写明客户授权人。"""
-    d = await dispatches.backup(ctx.env, ctx.me, number, note, _data_option(data, ctx.args))
+    who = dispatches.data_authorization(data, data == "")
+    d = await dispatches.backup(ctx.env, ctx.me, number, note, who)
     data = texts.BACKUP_DATA.format(who=d.data_authorized_by) if d.data_authorized_by else ""
     return texts.BACKUP_DONE.format(d=d.number, data=data)
 
@@ -110,8 +104,9 @@ async def backup(ctx: CommandContext, number: int, note: str, data: str | None) 
 async def done(ctx: CommandContext, number: int, signatory: str, result: str, cause: str,
                data: str | None) -> str:
     """上门解决，客户签字确认；工单结单并收入问题库。必须先 /备份。"""
+    who = dispatches.data_authorization(data, data == "")
     c = await dispatches.complete(ctx.env, ctx.me, number, signatory=signatory, result=result,
-                                  cause=cause, authorized_by=_data_option(data, ctx.args))
+                                  cause=cause, authorized_by=who)
     d = c.dispatch
     return texts.DONE_DONE.format(d=d.number, signatory=d.signatory, no=f"T{d.ticket_id}",
                                   kb=c.entry.number, forms=format_local(ctx.env, c.forms_due))

@@ -66,8 +66,9 @@ class _Live:
 def render_doc(env: "Env", cmd: Command) -> str:
     # Docstring lines are wrapped for the source; Chinese joins them without spaces in a chat.
     paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in cmd.doc.split("\n\n")]
-    return "\n".join(paragraphs).format_map({"clock": _Live(env, clock_text), "penalty": _Live(env, penalty_text),
-                               "report": _Live(env, report_text)})
+    return "\n".join(paragraphs).format_map({"clock": _Live(env, clock_text),
+                                             "penalty": _Live(env, penalty_text),
+                                             "report": _Live(env, report_text)})
 
 
 # -- who may use what, where ----------------------------------------------------------------------

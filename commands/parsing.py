@@ -16,7 +16,7 @@ _FOLD = str.maketrans({"／": "/", "＝": "=", "：": ":", "　": " ", "＃": "#
 _QUOTES = {'"': '"', "“": "”", "「": "」", "‘": "’", "'": "'"}
 # An option key is a word (Latin or Chinese), never a number: "14:00" is a time, not an option.
 _OPTION = re.compile(r"^([A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]*)([=:])(.*)$", re.S)
-_OBJECT = re.compile(r"^#?([A-Za-z])([0-9]+)$")
+_OBJECT = re.compile(r"^#?([A-Za-z])(\d+)$")
 
 
 @dataclass

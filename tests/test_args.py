@@ -131,3 +131,14 @@ def test_every_usage_line_is_rendered_from_its_declaration():
     assert usages["我的"] == "/我的"
     for cmd in (c for r in all_routers() for c in r.commands):
         assert cmd.example.startswith(f"/{cmd.name}"), cmd.name
+
+
+async def test_a_choice_without_its_own_refusal_lists_the_choices():
+    from bot.errors import UsageError
+    from commands.args import Choice
+
+    period = Choice("period", "周期", {"周": "week", "日": "day"})
+    assert await period.convert(None, "日") == "day"
+    with pytest.raises(UsageError) as exc:
+        await period.convert(None, "月")
+    assert str(exc.value) == "周期应为 周、日 之一，你写的是“月”。"
