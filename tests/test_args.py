@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.errors import UsageError
 from commands import all_routers
+from commands.args import Choice
 from storage.models import Complaint, Customer, DutyAssignment, FollowUp, Penalty
 from tests.hotline_scenario import snapshot
 
@@ -134,11 +136,19 @@ def test_every_usage_line_is_rendered_from_its_declaration():
 
 
 async def test_a_choice_without_its_own_refusal_lists_the_choices():
-    from bot.errors import UsageError
-    from commands.args import Choice
 
     period = Choice("period", "周期", {"周": "week", "日": "day"})
     assert await period.convert(None, "日") == "day"
     with pytest.raises(UsageError) as exc:
         await period.convert(None, "月")
     assert str(exc.value) == "周期应为 周、日 之一，你写的是“月”。"
+
+
+@pytest.mark.parametrize("letter", list("TDCVFKPRSLM"))
+def test_every_object_letter_of_the_command_language(letter):
+    from commands.parsing import object_ref
+
+    assert object_ref(f"#{letter.lower()}7", letter) == (letter, 7)
+    with pytest.raises(UsageError) as exc:
+        object_ref(f"{letter}2147483648", letter)
+    assert f"{letter}1 到 {letter}2147483647" in str(exc.value)

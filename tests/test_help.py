@@ -5,14 +5,21 @@ from __future__ import annotations
 from bot.dispatcher import CommandContext, Dispatcher
 from bot.platforms.base import CH_LOCAL, GROUP, LOCAL, PRIVATE, InboundMessage, Reply
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Router
+from bot.settings import load_settings
 from commands import help as help_module
 from storage.models import Staff
 
 
+def reconfigure(chat, **tables) -> None:
+    """As if deskbot.toml had been edited: new settings, read by the running bot at help time."""
+    chat.env.settings = load_settings(None, database__url=chat.env.settings.database.url,
+                                      simulator__enabled=True, **tables)
+
+
 async def test_consult_help_follows_the_configured_clock(chat):
     assert "开始 3 小时答复时限" in await chat.say("zhangwei", "/帮助 会诊")
-    chat.env.settings.clocks["ticket_consult"] = {"target": "5h"}
-    chat.env.settings.clocks["ticket_callback"] = {"target": "1h30m"}
+    reconfigure(chat, clocks__ticket_consult={"target": "5h"},
+                clocks__ticket_callback={"target": "1h30m"})
     assert "开始 5 小时答复时限" in await chat.say("zhangwei", "/帮助 会诊")
     assert "开始 1 小时 30 分钟回电时限" in await chat.say("zhangwei", "/帮助 回电")
 
@@ -20,16 +27,15 @@ async def test_consult_help_follows_the_configured_clock(chat):
 async def test_complaint_help_shows_working_day_clocks(chat):
     answer = await chat.say("chenjian", "/帮助 投诉确认")
     assert "一般投诉 3 个工作日、重大投诉 5 个工作日内给出" in answer, answer
-    chat.env.settings.clocks["plan_major"] = {"target": "7wd"}
+    reconfigure(chat, clocks__plan_major={"target": "7wd"})
     assert "重大投诉 7 个工作日内给出" in await chat.say("chenjian", "/帮助 投诉确认")
 
 
 async def test_penalty_help_follows_the_configured_amounts(chat):
     fine = await chat.say("chenjian", "/帮助 处罚登记")
     assert "会议迟到 2 元，缺席 10 元" in fine and "联系不上 警告（0）或 20-50 元" in fine, fine
-    chat.env.settings.penalties["rules"] = {"meeting_late": {"amount": 5},
-                                            "absent": {"amount": 30},
-                                            "unreachable": {"enabled": False}}
+    reconfigure(chat, penalties__rules={"meeting_late": {"amount": 5}, "absent": {"amount": 30},
+                                        "unreachable": {"enabled": False}})
     fine = await chat.say("chenjian", "/帮助 处罚登记")
     assert "会议迟到 5 元，缺席 30 元" in fine and "联系不上 （未启用）" in fine, fine
     ledger = await chat.say("zhangwei", "/帮助 处罚")
@@ -38,8 +44,7 @@ async def test_penalty_help_follows_the_configured_amounts(chat):
 
 async def test_kpi_help_follows_the_configured_targets(chat):
     assert "目标低于 5%" in await chat.say("liujing", "/帮助 指标")
-    chat.env.settings.reports["complaint_rate_target"] = 0.03
-    chat.env.settings.reports["satisfaction_target"] = 0.9
+    reconfigure(chat, reports__complaint_rate_target=0.03, reports__satisfaction_target=0.9)
     answer = await chat.say("liujing", "/帮助 指标")
     assert "目标低于 3%" in answer and "目标不低于 90%" in answer, answer
 
