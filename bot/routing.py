@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Concatenate, Protocol, Sequence
 
 if TYPE_CHECKING:
     from bot.dispatcher import CommandContext
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ANYWHERE, PRIVATE_ONLY, GROUP_ONLY = "any", "private", "group"
 
 # Called with the context and the declared arguments as typed keyword arguments.
-Handler = Callable[..., Awaitable["Answer | str"]]
+Handler = Callable[Concatenate["CommandContext", ...], Awaitable["Answer | str"]]
 
 
 class Param(Protocol):

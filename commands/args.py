@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from tortoise.fields import CharField
+
 from bot.errors import UsageError
-from bot.services import kpi
-from bot.services.people import find_staff
-from bot.services.reports import daily
-from bot.services.roster import today
-from bot.services.roster_config import parse_day
-from bot.services.timeparse import parse_when
+from bot.services.directory.lookup import find_staff
+from bot.services.reports import daily, kpi
+from bot.services.roster.assignments import today
+from bot.services.roster.config import parse_day
 from commands import texts
 from commands.parsing import INT_MAX, Args, Token, object_ref
+from commands.timeparse import parse_when
 from storage.models import Staff
 
 if TYPE_CHECKING:
@@ -38,7 +39,10 @@ Parse = Callable[["CommandContext", str], Any]
 
 def column_limit(model: "type[Model]", field: str) -> int:
     """The column's max_length, so a text is refused before the database refuses it."""
-    return int(model._meta.fields_map[field].max_length)
+    column = model._meta.fields_map[field]
+    if not isinstance(column, CharField):
+        raise TypeError(f"{model.__name__}.{field} has no max_length")
+    return column.max_length
 
 
 class Arg:
@@ -148,7 +152,8 @@ class Rest(Arg):
 
     def consume(self, tokens: list[Token], i: int) -> tuple[Any, int]:
         words = [t.text for t in tokens[i:] if t.text not in self.drop]
-        flagged = bool(self.flag) and bool(words) and words[-1].lower() in self.flag[1]
+        flag_words = self.flag[1] if self.flag else ()
+        flagged = bool(words) and words[-1].lower() in flag_words
         return (" ".join(words[:-1] if flagged else words), flagged), len(tokens)
 
     def is_empty(self, raw: Any) -> bool:

@@ -5,13 +5,15 @@ from datetime import datetime
 
 from bot.dispatcher import CommandContext
 from bot.routing import Router
-from bot.services import complaints
+from bot.services.complaints import intake, procedure, texts as complaint_texts, views
+from bot.services.deadlines import clocks
 from commands import texts
 from commands.args import Arg, Choice, Obj, Person, Rest, When, column_limit
 from storage.models import Complaint, Customer, Staff
+from storage.models.people import Role
 
 router = Router("complaints")
-SUPERVISOR = ("supervisor",)
+SUPERVISOR = (Role.SUPERVISOR,)
 COMPLAINT = Obj("number", "C")
 LEVEL = Arg("level", "级别", keys=("级别", "level"), required=False, default="", hint="一般或重大",
             max_len=column_limit(Complaint, "level"))
@@ -24,7 +26,7 @@ def _option(name: str, keys: tuple[str, ...], column: str | None = None, hint: s
 
 
 def _when(ctx: CommandContext, dt) -> str:
-    return complaints.when(ctx.env, dt)
+    return procedure.when(ctx.env, dt)
 
 
 def _verdict(yes: tuple[str, ...], no: tuple[str, ...]) -> dict[str, bool]:
@@ -56,14 +58,14 @@ async def register(ctx: CommandContext, customer: str, category: str, content: s
     （可配置）。来源=总部 表示总部转来的投诉，处理结束后须在 {clock.complaint_hq_feedback}内把结果反馈总部。
     客户是先打来电话、稍后才登记的，用 时间= 写明受理时间，时限从那时算起。
     """
-    req = complaints.NewComplaint(
+    req = intake.NewComplaint(
         customer=customer, category=category, content=content, source=source, contact=contact,
         phone=phone, channel=channel, level=level, ticket=ticket, received_at=received_at)
-    done = await complaints.register(ctx.env, ctx.me, req)
+    done = await procedure.register(ctx.env, ctx.me, req)
     c = done.complaint
     return texts.CMP_REGISTERED.format(
         no=c.number, customer=c.customer.name, category=c.category,
-        source=complaints.texts.CMP_SOURCE[c.source], due=_when(ctx, done.ack_due),
+        source=complaint_texts.CMP_SOURCE[c.source], due=_when(ctx, done.ack_due),
         answer_by=_when(ctx, done.answer_by))
 
 
@@ -84,15 +86,16 @@ async def confirm(ctx: CommandContext, number: int, valid: bool, person: Staff |
     重大投诉 {clock.plan_major}内给出；
     大客户的有效投诉同时通知总经理。不属服务范围的，写明向客户所作的解释。
     """
-    c = await complaints.confirm(ctx.env, ctx.me, number, valid, responsible=person,
+    c = await procedure.confirm(ctx.env, ctx.me, number, valid, responsible=person,
                                  department=department, level=level, note=note)
     if not valid:
         hq = texts.CMP_HQ_FED_BACK if c.hq_feedback_at else ""
         return texts.CMP_INVALID_DONE.format(no=c.number, hq=hq)
     gm = texts.CMP_GM_TOLD if c.gm_notified_at else ""
-    clocks = await complaints.deadlines.describe_all(ctx.env, "complaint", c.id, open_only=True)
+    described = await clocks.describe_all(ctx.env, "complaint", c.id, open_only=True)
+    assert c.responsible is not None  # a valid complaint always has its responsible person
     return texts.CMP_VALID_DONE.format(no=c.number, who=c.responsible.name,
-                                       clocks="；".join(clocks), gm=gm)
+                                       clocks="；".join(described), gm=gm)
 
 
 @router.command("投诉回应", aliases=("crespond",), args=(
@@ -108,7 +111,7 @@ async def respond(ctx: CommandContext, number: int, measure: str, interim: bool,
     首次回应须在确认后 {clock.complaint_response}内。末尾加“处理中”表示阶段回应、处理方案仍在进行；
     不加则为处理结果，监督员须在 {clock.complaint_verify}内联系客户核实。
     """
-    done = await complaints.respond(ctx.env, ctx.me, number, measure, final=not interim,
+    done = await procedure.respond(ctx.env, ctx.me, number, measure, final=not interim,
                                     cause=cause)
     if done.final:
         return texts.CMP_RESPONDED_DONE.format(no=done.complaint.number,
@@ -132,12 +135,13 @@ async def verify(ctx: CommandContext, number: int, satisfied: bool, opinion: str
     须在处理结果给出后 {clock.complaint_verify}内核实。不满意时末尾加“升级”同时升级总部；
     总部转来的投诉，核实满意后须在 {clock.complaint_hq_feedback}内归档并反馈总部。
     """
-    done = await complaints.verify(ctx.env, ctx.me, number, satisfied, opinion,
+    done = await procedure.verify(ctx.env, ctx.me, number, satisfied, opinion,
                                    escalate_to_hq=escalate)
     c = done.complaint
     if satisfied:
         hq = texts.CMP_HQ_DUE.format(due=_when(ctx, done.hq_due)) if done.hq_due else ""
         return texts.CMP_VERIFIED_DONE.format(no=c.number, hq=hq)
+    assert c.responsible is not None  # only valid complaints are verified
     return texts.CMP_REOPENED_DONE.format(no=c.number, who=c.responsible.name,
                                           due=_when(ctx, done.response_due),
                                           hq=texts.CMP_ESCALATED_TOO if escalate else "")
@@ -151,17 +155,17 @@ async def verify(ctx: CommandContext, number: int, satisfied: bool, opinion: str
                 example="/投诉归档 C5 纠正=向客户致歉并重新上门 预防=热线回电纳入每日检查")
 async def archive(ctx: CommandContext, number: int, corrective: str, preventive: str) -> str:
     """写明纠正措施和预防措施后归档投诉登记表；总部转来的投诉同时把处理结果反馈总部。"""
-    c = await complaints.archive(ctx.env, ctx.me, number, corrective, preventive)
+    c = await procedure.archive(ctx.env, ctx.me, number, corrective, preventive)
     return texts.CMP_ARCHIVED_DONE.format(no=c.number,
                                           hq=texts.CMP_HQ_FED_BACK if c.hq_feedback_at else "")
 
 
-@router.command("投诉升级", aliases=("cescalate",), roles=("supervisor", "manager"), args=(
+@router.command("投诉升级", aliases=("cescalate",), roles=(Role.SUPERVISOR, Role.MANAGER), args=(
     COMPLAINT, Rest("reason", "原因", required=False, default="")),
                 example="/投诉升级 C5 客户两次不满意，需总部协调产品部")
 async def escalate(ctx: CommandContext, number: int, reason: str) -> str:
     """本中心解决不了的投诉升级到总部（服务发展部），总部群收到完整记录。"""
-    c = await complaints.escalate(ctx.env, ctx.me, number, reason)
+    c = await procedure.escalate(ctx.env, ctx.me, number, reason)
     return texts.CMP_ESCALATED_DONE.format(no=c.number)
 
 
@@ -170,14 +174,14 @@ async def escalate(ctx: CommandContext, number: int, reason: str) -> str:
 async def show(ctx: CommandContext, number: int | None) -> str:
     """查看一张投诉登记表（处理记录和时限）；不写编号则列出未归档的投诉。"""
     if number is not None:
-        c = await complaints.get_complaint(number)
-        return await complaints.render(ctx.env, c)
-    items = await complaints.open_complaints()
+        c = await procedure.get_complaint(number)
+        return await views.render(ctx.env, c)
+    items = await views.open_complaints()
     if not items:
         return texts.CMP_NONE_OPEN
     lines = [texts.CMP_OPEN_HEAD.format(n=len(items))]
     lines += [texts.CMP_OPEN_LINE.format(
-        no=c.number, status=complaints.status_text(c), customer=c.customer.name,
+        no=c.number, status=procedure.status_text(c), customer=c.customer.name,
         category=c.category, who=c.responsible.name if c.responsible else "-",
         at=_when(ctx, c.received_at)) for c in items]
     return "\n".join(lines)

@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Callable
 
 from bot.dispatcher import CommandContext, role_names
 from bot.durations import WORKDAYS, WORKHOURS, humanize
-from bot.platforms.base import GROUP, PRIVATE
+from bot.messages import GROUP, PRIVATE
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Command, Router
-from bot.services.penalty_rules import load_rules
-from bot.services.policies import load_policies
+from bot.services.deadlines.policies import load_policies
+from bot.services.penalties.rules import load_rules
 from bot.services.reports.config import load_config as load_report_config
 from commands import texts
 from commands.args import Arg
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
     from storage.models import Staff
 
 router = Router("help")
@@ -28,7 +28,7 @@ router = Router("help")
 
 # -- the live numbers: one small accessor per rule table ------------------------------------------
 
-def clock_text(env: "Env", clock: str) -> str:
+def clock_text(env: "Runtime", clock: str) -> str:
     """A clock's target as people say it: "3 小时", "1 个工作日"."""
     target = load_policies(env.settings).get(clock).target
     if target.kind == WORKDAYS:
@@ -38,7 +38,7 @@ def clock_text(env: "Env", clock: str) -> str:
     return humanize(target.wall)
 
 
-def penalty_text(env: "Env", rule: str) -> str:
+def penalty_text(env: "Runtime", rule: str) -> str:
     """A penalty rule's amount ("2 元", "警告（0）或 20-50 元"), or the appeal window."""
     rules = load_rules(env.settings)
     if rule == "appeal_within":
@@ -47,7 +47,7 @@ def penalty_text(env: "Env", rule: str) -> str:
     return r.amount_text() if r.enabled and rules.enabled else texts.HELP_RULE_OFF
 
 
-def report_text(env: "Env", key: str) -> str:
+def report_text(env: "Runtime", key: str) -> str:
     """A target of [reports]: fractions as percentages, scores as numbers."""
     value = getattr(load_report_config(env.settings), key)
     return f"{value:.0%}" if key.endswith("_target") else f"{value:g}"
@@ -56,14 +56,14 @@ def report_text(env: "Env", key: str) -> str:
 class _Live:
     """`{clock.ticket_consult}` in a docstring: attribute access reads the settings."""
 
-    def __init__(self, env: "Env", read: Callable[["Env", str], str]) -> None:
+    def __init__(self, env: "Runtime", read: Callable[["Runtime", str], str]) -> None:
         self._env, self._read = env, read
 
     def __getattr__(self, name: str) -> str:
         return self._read(self._env, name)
 
 
-def render_doc(env: "Env", cmd: Command) -> str:
+def render_doc(env: "Runtime", cmd: Command) -> str:
     # Docstring lines are wrapped for the source; Chinese joins them without spaces in a chat.
     paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in cmd.doc.split("\n\n")]
     return "\n".join(paragraphs).format_map({"clock": _Live(env, clock_text),

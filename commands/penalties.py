@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from bot.dispatcher import CommandContext
 from bot.routing import Router
-from bot.services import penalties
-from bot.services.kpi import Month as KpiMonth
-from bot.services.texts import PEN_STATUS
-from bot.services.roster import today
+from bot.services.penalties import ledger
+from bot.services.penalties.texts import PEN_STATUS
+from bot.services.reports.kpi import Month as KpiMonth
+from bot.services.roster.assignments import today
 from commands import texts
 from commands.args import Arg, Count, Month, Obj, Person, Rest, looks_like_month
 from storage.models import Staff
+from storage.models.people import Role
 
 router = Router("penalties")
 PENALTY = Obj("number", "F")
@@ -30,7 +31,7 @@ async def show(ctx: CommandContext, person: Staff | None, month: KpiMonth | None
     工作时间联系不上 {penalty.unreachable}。处罚通知后 {penalty.appeal_within}内可 /申诉。
     """
     env = ctx.env
-    led = await penalties.ledger(env, ctx.me, person,
+    led = await ledger.ledger(env, ctx.me, person,
                                  month.key if month else f"{today(env):%Y-%m}")
     who = led.person.name if led.person else texts.PEN_EVERYONE
     lines = [texts.PEN_SHOW_HEAD.format(month=led.month, who=who)]
@@ -40,7 +41,7 @@ async def show(ctx: CommandContext, person: Staff | None, month: KpiMonth | None
         lines.append(texts.PEN_SHOW_LINE.format(
             no=p.number, at=env.calendar.local(p.issued_at).strftime("%m-%d"), name=p.staff.name,
             label=p.label, about=f"（{p.object_ref}）" if p.object_ref else "",
-            amount=penalties.amount_text(p), status=PEN_STATUS[p.status]))
+            amount=ledger.amount_text(p), status=PEN_STATUS[p.status]))
     lines.append(texts.PEN_SHOW_TOTALS.format(
         n=led.in_force.count, amount=led.in_force.amount, pending=led.pending.count,
         pending_amount=led.pending.amount, cancelled=led.cancelled.count,
@@ -50,7 +51,7 @@ async def show(ctx: CommandContext, person: Staff | None, month: KpiMonth | None
     return "\n".join(lines)
 
 
-@router.command("处罚登记", aliases=("fine",), roles=("supervisor",), args=(
+@router.command("处罚登记", aliases=("fine",), roles=(Role.SUPERVISOR,), args=(
     Person("person"), Arg("category", "类别", max_len=32),
     Count("amount", "金额", required=False, hi=MAX_AMOUNT, words=texts.PEN_WARNING_WORDS),
     Rest("reason", "理由")),
@@ -62,24 +63,24 @@ async def register(ctx: CommandContext, person: Staff, category: str, amount: in
     类别：会议迟到 {penalty.meeting_late}，缺席 {penalty.absent}，
     工作时间联系不上 {penalty.unreachable}（金额写在类别后面，写“警告”即 0 元）。
     """
-    p = await penalties.register(ctx.env, ctx.me, person, category, amount, reason)
+    p = await ledger.register(ctx.env, ctx.me, person, category, amount, reason)
     return texts.PEN_REGISTER_DONE.format(no=p.number, name=person.name, label=p.label,
-                                          amount=penalties.amount_text(p))
+                                          amount=ledger.amount_text(p))
 
 
 @router.command("申诉", aliases=("appeal",), args=(PENALTY, Rest("reason", "申诉理由")),
                 example="/申诉 F3 当天已交回单据，见行政部签收记录")
 async def appeal(ctx: CommandContext, number: int, reason: str) -> str:
     """对自己的处罚向服务中心经理申诉，写明理由（通知后 {penalty.appeal_within}内）。"""
-    p = await penalties.appeal(ctx.env, ctx.me, number, reason)
+    p = await ledger.appeal(ctx.env, ctx.me, number, reason)
     return texts.PEN_APPEAL_DONE.format(no=p.number)
 
 
-@router.command("申诉处理", aliases=("ruling",), roles=("manager",), args=(
+@router.command("申诉处理", aliases=("ruling",), roles=(Role.MANAGER,), args=(
     PENALTY, Arg("decision", "维持或撤销", max_len=16), Rest("reason", "理由")),
                 example="/申诉处理 F3 撤销 行政部确认单据当天已交回")
 async def decide(ctx: CommandContext, number: int, decision: str, reason: str) -> str:
     """服务中心经理处理申诉：维持或撤销处罚，并写明理由；撤销的不计入基金。"""
-    p = await penalties.decide(ctx.env, ctx.me, number, decision, reason)
+    p = await ledger.decide(ctx.env, ctx.me, number, decision, reason)
     return texts.PEN_DECIDE_DONE.format(no=p.number, name=p.staff.name,
                                         decision=PEN_STATUS[p.status])

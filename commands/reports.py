@@ -5,13 +5,13 @@ from datetime import date
 
 from bot.dispatcher import CommandContext
 from bot.routing import Router
-from bot.services import kpi
-from bot.services.reports import daily, publish
+from bot.services.reports import daily, kpi, publish
 from commands import texts
 from commands.args import Month, ReportDay
+from storage.models.people import Role
 
 router = Router("reports")
-READERS = ("manager", "supervisor")
+READERS = (Role.MANAGER, Role.SUPERVISOR)
 
 
 @router.command("指标", aliases=("kpi",), roles=READERS, args=(Month("month", required=False),),

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 from bot.dispatcher import CommandContext
 from bot.routing import Answer, Router
-from bot.services import knowledge, service_modes, ticket_flow, tickets
+from bot.services.deadlines import clocks
+from bot.services.dispatches import texts as dispatch_texts
+from bot.services.knowledge import library
+from bot.services.tickets import handling, lifecycle, service_modes, texts as ticket_texts
 from commands import texts
 from commands.args import Arg, Obj, Person, Rest, column_limit
-from storage.models import Customer, Ticket, Staff
+from storage.models import Customer, Staff, Ticket
+from storage.models.people import Role
 
 router = Router("tickets")
-STAFF = ("engineer", "manager")
+STAFF = (Role.ENGINEER, Role.MANAGER)
 TICKET = Obj("number", "T")
 
 
@@ -39,13 +43,13 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
     方式= 电话、远程、上门、送修、邮寄或有偿，由客户级别和服务期决定可选哪些；
     同一客户短时间内的相似问题会判为重复并关联，不重复计数（查重=否 可跳过）。
     """
-    req = tickets.NewTicket(
+    req = lifecycle.NewTicket(
         customer=customer, description=description, contact=contact, phone=phone,
         product=product, priority=priority, channel=channel, mode=mode,
         check_duplicates=check.lower() not in texts.NO_CHECK_WORDS,
         source_platform=ctx.msg.platform, source_chat=ctx.msg.chat_id,
     )
-    made = await tickets.open_ticket(ctx.env, ctx.me, req)
+    made = await lifecycle.open_ticket(ctx.env, ctx.me, req)
     t = made.ticket
     if made.duplicate_of is not None:
         orig = made.duplicate_of
@@ -53,25 +57,25 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
             if orig.owner_id != ctx.me.id else ""
         return texts.NEW_TICKET_DUPLICATE.format(
             customer=t.customer.name, window=ctx.env.settings.service.duplicate_window,
-            orig=orig.number, status=tickets.texts.STATUS[orig.status], owner=orig.owner.name,
+            orig=orig.number, status=ticket_texts.STATUS[orig.status], owner=orig.owner.name,
             no=t.number, told=told)
-    clocks = await tickets.deadlines.describe_all(ctx.env, "ticket", t.id, open_only=True)
+    described = await clocks.describe_all(ctx.env, "ticket", t.id, open_only=True)
     lines = [texts.NEW_TICKET_DONE.format(no=t.number, customer=t.customer.name,
-                                          clocks="；".join(clocks) or "-"),
+                                          clocks="；".join(described) or "-"),
              texts.NEW_TICKET_MODE.format(mode=t.service_mode,
                                           offer=service_modes.describe(made.offer))]
     if made.suggestions:
         lines.append(texts.NEW_TICKET_KB)
-        lines += [texts.KB_LINE.format(headline=knowledge.headline(h.entry))
+        lines += [texts.KB_LINE.format(headline=library.headline(h.entry))
                   for h in made.suggestions]
     return "\n".join(lines)
 
 
-@router.command("接单", aliases=("claim",), roles=("engineer",), args=(TICKET,),
+@router.command("接单", aliases=("claim",), roles=(Role.ENGINEER,), args=(TICKET,),
                 example="/接单 T12", actions=("claim",))
 async def claim(ctx: CommandContext, number: int) -> Answer:
     """认领一张无人接的工单，你成为负责人。"""
-    ticket = await tickets.claim(ctx.env, ctx.me, number)
+    ticket = await lifecycle.claim(ctx.env, ctx.me, number)
     return Answer(texts.CLAIM_DONE.format(no=ticket.number, customer=ticket.customer.name),
                   card_note=texts.CLAIMED_BY.format(who=ctx.me.name))
 
@@ -79,18 +83,18 @@ async def claim(ctx: CommandContext, number: int) -> Answer:
 @router.command("单", aliases=("show",), args=(TICKET,), example="/单 T12")
 async def show(ctx: CommandContext, number: int) -> str:
     """查看工单详情、上门、时限和处理历史。"""
-    ticket = await tickets.get_ticket(number)
-    return await tickets.render(ctx.env, ticket)
+    ticket = await lifecycle.get_ticket(number)
+    return await lifecycle.render(ctx.env, ticket)
 
 
 @router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
     """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
-    m = await tickets.mine(ctx.env, ctx.me)
+    m = await lifecycle.mine(ctx.env, ctx.me)
     if m.empty():
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
-    lines += [texts.TICKET_LINE.format(no=t.number, status=tickets.texts.STATUS[t.status],
+    lines += [texts.TICKET_LINE.format(no=t.number, status=ticket_texts.STATUS[t.status],
                                        customer=t.customer.name, desc=t.description[:30])
               for t in m.tickets]
     lines += [texts.MINE_OFFERED_LINE.format(no=t.number, customer=t.customer.name,
@@ -98,10 +102,10 @@ async def mine(ctx: CommandContext) -> str:
     if m.dispatches:
         lines.append(texts.MINE_VISITS)
         for d in m.dispatches:
-            at = texts.MINE_VISIT_AT.format(at=tickets.when(ctx.env, d.appointment_at)) \
+            at = texts.MINE_VISIT_AT.format(at=lifecycle.when(ctx.env, d.appointment_at)) \
                 if d.appointment_at and d.status in ("dispatched", "accepted", "appointed") else ""
             lines.append(texts.MINE_VISIT_LINE.format(
-                d=d.number, status=tickets.texts.DISPATCH_STATUS[d.status],
+                d=d.number, status=dispatch_texts.DISPATCH_STATUS[d.status],
                 no=f"T{d.ticket_id}", customer=d.ticket.customer.name, at=at))
     if m.complaints:
         lines.append(texts.MINE_COMPLAINTS)
@@ -118,13 +122,13 @@ async def mine(ctx: CommandContext) -> str:
 def _ticket_lines(ctx: CommandContext, items) -> list[str]:
     return [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name,
                                     desc=t.description[:30], owner=t.owner.name,
-                                    at=tickets.when(ctx.env, t.created_at)) for t in items]
+                                    at=lifecycle.when(ctx.env, t.created_at)) for t in items]
 
 
 @router.command("队列", aliases=("queue",), roles=STAFF, example="/队列")
 async def queue(ctx: CommandContext) -> str:
     """无人接单和已超时的工单、待派工的上门申请、已升级总部跟踪中的工单。"""
-    q = await tickets.queue(ctx.env)
+    q = await lifecycle.queue(ctx.env)
     if not (q.unclaimed or q.overdue or q.requests or q.at_hq):
         return texts.QUEUE_EMPTY
     lines = []
@@ -152,7 +156,7 @@ async def queue(ctx: CommandContext) -> str:
 async def resolve(ctx: CommandContext, number: int, solution: str, to_kb: bool,
                   cause: str) -> str:
     """记录解决方法并结单；加“入库”把它收入标准化问题库（现象、原因、解决方法、产品、版本）。"""
-    done = await tickets.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,
+    done = await lifecycle.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,
                                         cause=cause)
     if done.entry is not None:
         return texts.RESOLVE_KB_DONE.format(no=done.ticket.number, kb=done.entry.number)
@@ -164,7 +168,7 @@ async def resolve(ctx: CommandContext, number: int, solution: str, to_kb: bool,
                 example="/转派 T12 李娜 需要熟悉进销存的同事")
 async def transfer(ctx: CommandContext, number: int, target: Staff, note: str) -> str:
     """把工单转给别人；对方 /接收 之前，你仍是负责人（首问负责制）。"""
-    ticket = await ticket_flow.transfer(ctx.env, ctx.me, number, target, note)
+    ticket = await handling.transfer(ctx.env, ctx.me, number, target, note)
     return texts.TRANSFER_DONE.format(no=ticket.number, who=target.name)
 
 
@@ -172,7 +176,7 @@ async def transfer(ctx: CommandContext, number: int, target: Staff, note: str) -
                 example="/接收 T12", actions=("accept",))
 async def accept(ctx: CommandContext, number: int) -> Answer:
     """接收转派给你的工单，从此由你负责。"""
-    ticket = await ticket_flow.accept_transfer(ctx.env, ctx.me, number)
+    ticket = await handling.accept_transfer(ctx.env, ctx.me, number)
     return Answer(texts.ACCEPT_DONE.format(no=ticket.number, customer=ticket.customer.name),
                   card_note=texts.ACCEPTED_BY.format(who=ctx.me.name))
 
@@ -182,10 +186,10 @@ async def accept(ctx: CommandContext, number: int) -> Answer:
                 example="/回电 T12 需要查询补丁版本")
 async def callback(ctx: CommandContext, number: int, note: str) -> str:
     """需要内部查询后回电客户：开始 {clock.ticket_callback}回电时限。"""
-    row = await ticket_flow.callback(ctx.env, ctx.me, number, note)
+    row = await handling.callback(ctx.env, ctx.me, number, note)
     return texts.CALLBACK_DONE.format(no=f"T{row.object_id}",
-                                      due=tickets.when(ctx.env, row.due_at),
-                                      label=tickets.deadlines.label(ctx.env, row))
+                                      due=lifecycle.when(ctx.env, row.due_at),
+                                      label=clocks.label(ctx.env, row))
 
 
 @router.command("会诊", aliases=("consult",), roles=STAFF, args=(
@@ -193,9 +197,9 @@ async def callback(ctx: CommandContext, number: int, note: str) -> str:
                 example="/会诊 T12 电话无法解决，需要开发确认")
 async def consult(ctx: CommandContext, number: int, note: str) -> str:
     """电话解决不了：请服务经理组织内部会诊，开始 {clock.ticket_consult}答复时限。"""
-    row = await ticket_flow.consult(ctx.env, ctx.me, number, note)
+    row = await handling.consult(ctx.env, ctx.me, number, note)
     return texts.CONSULT_DONE.format(no=f"T{row.object_id}",
-                                     due=tickets.when(ctx.env, row.due_at))
+                                     due=lifecycle.when(ctx.env, row.due_at))
 
 
 @router.command("答复", aliases=("answer",), roles=STAFF, args=(
@@ -203,7 +207,7 @@ async def consult(ctx: CommandContext, number: int, note: str) -> str:
                 example="/答复 T12 已告知客户补丁下载地址，等待客户安装")
 async def answer(ctx: CommandContext, number: int, text: str) -> str:
     """已回电或已给客户会诊结果：完成回电、会诊答复时限。"""
-    labels = await ticket_flow.answer_customer(ctx.env, ctx.me, number, text)
+    labels = await handling.answer_customer(ctx.env, ctx.me, number, text)
     return texts.ANSWER_DONE.format(no=f"T{number}", labels="、".join(labels))
 
 
@@ -212,5 +216,5 @@ async def answer(ctx: CommandContext, number: int, text: str) -> str:
                 example="/升级 T12 疑似产品缺陷，需要总部技术中心确认")
 async def escalate(ctx: CommandContext, number: int, reason: str) -> str:
     """疑难问题升级总部（技术中心），解决前持续跟踪。"""
-    row = await ticket_flow.escalate(ctx.env, ctx.me, number, reason)
-    return texts.ESCALATE_DONE.format(no=f"T{number}", due=tickets.when(ctx.env, row.due_at))
+    row = await handling.escalate(ctx.env, ctx.me, number, reason)
+    return texts.ESCALATE_DONE.format(no=f"T{number}", due=lifecycle.when(ctx.env, row.due_at))

@@ -3,7 +3,7 @@ configuration at help time (a changed clock or penalty amount changes what help 
 from __future__ import annotations
 
 from bot.dispatcher import CommandContext, Dispatcher
-from bot.platforms.base import CH_LOCAL, GROUP, LOCAL, PRIVATE, InboundMessage, Reply
+from bot.messages import CH_LOCAL, GROUP, LOCAL, PRIVATE, InboundMessage, Reply
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Router
 from bot.settings import load_settings
 from commands import help as help_module
