@@ -7,6 +7,7 @@ help is shown, so changing deskbot.toml changes what help says.
 """
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable
 
 from bot.dispatcher import CommandContext, role_names
@@ -64,11 +65,12 @@ class _Live:
 
 
 def render_doc(env: "Runtime", cmd: Command) -> str:
-    # Docstring lines are wrapped for the source; Chinese joins them without spaces in a chat.
-    paragraphs = ["".join(line.strip() for line in p.splitlines()) for p in cmd.doc.split("\n\n")]
-    return "\n".join(paragraphs).format_map({"clock": _Live(env, clock_text),
-                                             "penalty": _Live(env, penalty_text),
-                                             "report": _Live(env, report_text)})
+    # Docstring lines are wrapped for the source: Chinese joins them without spaces, except after
+    # the end of a sentence or an item, where the chat keeps the line break.
+    lines = "\n".join(line.strip() for line in cmd.doc.splitlines())
+    text = re.sub(r"\n+", "\n", re.sub(r"(?<![。；：])\n(?!\n)", "", lines))
+    return text.format_map({"clock": _Live(env, clock_text), "penalty": _Live(env, penalty_text),
+                            "report": _Live(env, report_text)})
 
 
 # -- who may use what, where ----------------------------------------------------------------------
