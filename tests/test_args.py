@@ -152,3 +152,17 @@ def test_every_object_letter_of_the_command_language(letter):
     with pytest.raises(UsageError) as exc:
         object_ref(f"{letter}2147483648", letter)
     assert f"{letter}1 到 {letter}2147483647" in str(exc.value)
+
+
+async def test_an_ambiguous_person_gets_a_question_and_a_mention_settles_it(chat):
+    from storage.models import Staff, Ticket
+
+    await Staff.create(userid="zhangwei2", name="张伟", roles="engineer", team="现场组")
+    await chat.say("lina", "/建单 客户=华东制造 打印凭证时报错")
+    asked = await refused(chat, "lina", "/转派 T1 张伟")
+    assert asked.startswith("“张伟”有多位同名员工，请用 ID 指定："), asked
+    assert "张伟（ID zhangwei，热线组）；张伟（ID zhangwei2，现场组）" in asked
+    done = await chat.say("lina", "/转派 T1 @张伟", mentions=("zhangwei2",))
+    assert "已转派给 张伟" in done, done
+    ticket = await Ticket.get(id=1).select_related("offered_to")
+    assert ticket.offered_to is not None and ticket.offered_to.userid == "zhangwei2"
