@@ -1,7 +1,9 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
 from storage.models.people import Chat, Customer, Staff
 from storage.models.tickets import Ticket, TicketEvent
-from storage.models.messaging import AuditLog, InboundEvent, JobRun, OutboxMessage
+from storage.models.messaging import (
+    AuditLog, InboundEvent, JobRun, OutboxMessage, RejectedInbound,
+)
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry
@@ -16,3 +18,4 @@ __models__ = [
 __models__ += [Dispatch, KnowledgeEntry]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
+__models__ += [RejectedInbound]
