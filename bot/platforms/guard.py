@@ -125,6 +125,10 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def has_controls(value: str) -> bool:
+    return _ID_BAD.search(value) is not None
+
+
 def _ident(name: str, value: str, limit: int) -> str:
     if len(value) > limit:
         raise Malformed(f"{name} longer than {limit}")
