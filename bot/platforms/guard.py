@@ -114,6 +114,8 @@ def unix_seconds(value: Any, *, per_second: int = 1) -> float | None:
         value = ascii_int(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
+    if isinstance(value, int) and abs(value) > 10 ** 18:  # json.loads takes any length
+        return None
     seconds = value / per_second
     if not math.isfinite(seconds) or not _SANE_UNIX[0] <= seconds <= _SANE_UNIX[1]:
         return None

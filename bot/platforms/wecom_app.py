@@ -55,6 +55,8 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
         return None
     sender = _str(fields, "FromUserName")
     created = _str(fields, "CreateTime")
+    if created and guard.ascii_int(created) is None:
+        raise Malformed("<CreateTime> is not a unix time")
     msg_type = _str(fields, "MsgType").lower()
     if not sender:
         return None
