@@ -87,24 +87,6 @@ def _ack() -> web.Response:
     return web.json_response({})
 
 
-def _obj(data: dict[str, Any], name: str) -> dict[str, Any]:
-    value = data.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise Malformed(f"{name} is not an object")
-    return value
-
-
-def _str(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Malformed(f"{name} is not a string")
-    return value
-
-
 def _scalar(data: dict[str, Any], name: str) -> str:
     """A field DingTalk writes as a string or a number (conversationType, robotCode)."""
     value = data.get(name)
@@ -118,22 +100,22 @@ def _scalar(data: dict[str, Any], name: str) -> str:
 def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
     """A robot message as the core sees it, or None for what deskbot does not act on; Malformed
     when a field has the wrong type."""
-    msg_id, sender = _str(data, "msgId"), _str(data, "senderStaffId")
+    msg_id, sender = guard.string(data, "msgId"), guard.string(data, "senderStaffId")
     if not msg_id:
         return None
     if not sender:
         # Someone outside the organisation (no staffId): not a member deskbot can act for.
         log.info("ignoring DingTalk message %s without senderStaffId", msg_id[:64])
         return None
-    if (_str(data, "msgtype") or "text") != "text":
+    if (guard.string(data, "msgtype") or "text") != "text":
         return None
-    text = _obj(data, "text")
+    text = guard.obj(data, "text")
     if text.get("content") is None:
         return None
-    content = _str(text, "content")
+    content = guard.string(text, "content")
     conversation_type = _scalar(data, "conversationType")
     group = conversation_type == "2"
-    conversation = _str(data, "conversationId")
+    conversation = guard.string(data, "conversationId")
     bot_id = data.get("chatbotUserId")
     at_users = data.get("atUsers") or []
     if not isinstance(at_users, list):
@@ -146,7 +128,7 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
         if isinstance(staff, str) and staff and staff not in mentions:
             mentions.append(staff)
     reply = None
-    webhook = _str(data, "sessionWebhook")
+    webhook = guard.string(data, "sessionWebhook")
     if webhook:
         reply = base.Reply(
             channel=base.CH_DINGTALK_SESSION, address=webhook,
@@ -167,7 +149,7 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
 
 
 def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
-    track_id, user = _str(data, "outTrackId"), _str(data, "userId")
+    track_id, user = guard.string(data, "outTrackId"), guard.string(data, "userId")
     if not (track_id and user):
         return None
     content = data.get("content")
@@ -182,7 +164,7 @@ def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
     key = params.get("key") or first_id
     if not isinstance(key, str) or not key:
         return None
-    space = _str(data, "spaceId")
+    space = guard.string(data, "spaceId")
     group = data.get("spaceType") == "IM_GROUP" and bool(space)
     reply = (base.Reply(channel=base.CH_DINGTALK_GROUP, address=space) if group
              else base.Reply(channel=base.CH_DINGTALK_USER, address=user))

@@ -127,6 +127,27 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def obj(data: dict[str, Any], name: str) -> dict[str, Any]:
+    """A field that must be an object when present ({} when absent); Malformed otherwise."""
+    value = data.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Malformed(f"{name} is not an object")
+    return value
+
+
+def string(data: dict[str, Any], name: str) -> str:
+    """A field that must be a string when present ("" when absent); Malformed otherwise (a
+    nested XML element, which xmltodict turns into a dict, included)."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Malformed(f"{name} is not a string")
+    return value
+
+
 def has_controls(value: str) -> bool:
     return _ID_BAD.search(value) is not None
 

@@ -35,44 +35,33 @@ def _encrypt_of(body: bytes) -> str:
     return encrypt_in(body, XML_ENCRYPT)
 
 
-def _str(fields: dict[str, Any], name: str) -> str:
-    """A leaf field of the plaintext as text; Malformed when it is not one (nested elements
-    or attributes turn into dicts under xmltodict)."""
-    value = fields.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Malformed(f"<{name}> is not text")
-    return value
-
-
 def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on."""
-    agent = _str(fields, "AgentID")
+    agent = guard.string(fields, "AgentID")
     if expected_agent and agent not in ("", str(expected_agent)):
         # Another app of the same corp pointed here by mistake: not ours to answer.
         log.warning("ignoring callback for agent %s", agent[:20])
         return None
-    sender = _str(fields, "FromUserName")
-    created = _str(fields, "CreateTime")
+    sender = guard.string(fields, "FromUserName")
+    created = guard.string(fields, "CreateTime")
     if created and guard.ascii_int(created) is None:
         raise Malformed("<CreateTime> is not a unix time")
-    msg_type = _str(fields, "MsgType").lower()
+    msg_type = guard.string(fields, "MsgType").lower()
     if not sender:
         return None
     sent_at = guard.unix_seconds(created) or 0.0
     reply = base.Reply(channel=base.CH_WECOM_APP, address=sender)
     if msg_type == "text":
-        msg_id = _str(fields, "MsgId")
+        msg_id = guard.string(fields, "MsgId")
         if not msg_id:
             return None
         return base.InboundMessage(
             platform=base.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
-            chat_type=base.PRIVATE, text=_str(fields, "Content").strip(),
+            chat_type=base.PRIVATE, text=guard.string(fields, "Content").strip(),
             reply=reply, sent_at=sent_at)
-    if msg_type == "event" and _str(fields, "Event").lower() == "template_card_event":
-        key = _str(fields, "EventKey")
-        task_id = _str(fields, "TaskId")
+    if msg_type == "event" and guard.string(fields, "Event").lower() == "template_card_event":
+        key = guard.string(fields, "EventKey")
+        task_id = guard.string(fields, "TaskId")
         if not key:
             return None
         # A click has no MsgId; WeCom's retries repeat sender, time, key and card, so this
@@ -82,7 +71,7 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
             dedupe_key=f"wecom_app:card:{sender}:{created}:{key}:{task_id}",
             sender_id=sender, chat_type=base.PRIVATE, reply=reply, sent_at=sent_at,
             action=base.CardAction(key=key, task_id=task_id,
-                                   response_code=_str(fields, "ResponseCode")))
+                                   response_code=guard.string(fields, "ResponseCode")))
     return None
 
 

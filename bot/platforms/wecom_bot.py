@@ -53,33 +53,15 @@ def strip_bot_mention(text: str, bot_name: str = "") -> str:
     return _LEADING_MENTION.sub("", text, count=1).strip()
 
 
-def _obj(data: dict[str, Any], name: str) -> dict[str, Any]:
-    value = data.get(name)
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise Malformed(f"{name} is not an object")
-    return value
-
-
-def _str(data: dict[str, Any], name: str) -> str:
-    value = data.get(name)
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Malformed(f"{name} is not a string")
-    return value
-
-
 def _text_of(data: dict[str, Any]) -> str | None:
     msg_type = data.get("msgtype")
     if msg_type == "text":
-        return _str(_obj(data, "text"), "content")
+        return guard.string(guard.obj(data, "text"), "content")
     if msg_type == "mixed":
-        items = _obj(data, "mixed").get("msg_item")
+        items = guard.obj(data, "mixed").get("msg_item")
         if not isinstance(items, list):
             raise Malformed("mixed.msg_item is not a list")
-        parts = [_str(_obj(i, "text"), "content") for i in items
+        parts = [guard.string(guard.obj(i, "text"), "content") for i in items
                  if isinstance(i, dict) and i.get("msgtype") == "text"]
         parts = [p for p in parts if p]
         return " ".join(parts) if parts else None
@@ -89,36 +71,36 @@ def _text_of(data: dict[str, Any]) -> str | None:
 def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on; Malformed
     when a field has the wrong type."""
-    msg_id = _str(data, "msgid")
-    sender = _str(_obj(data, "from"), "userid")
+    msg_id = guard.string(data, "msgid")
+    sender = guard.string(guard.obj(data, "from"), "userid")
     if not msg_id or not sender:
         return None
-    chat = _str(data, "chatid")
-    chat_type = _str(data, "chattype")
+    chat = guard.string(data, "chatid")
+    chat_type = guard.string(data, "chattype")
     group = chat_type == "group"
-    response_url = _str(data, "response_url")
+    response_url = guard.string(data, "response_url")
     reply = None
     if response_url:
         reply = base.Reply(
             channel=base.CH_WECOM_RESPONSE, address=response_url,
             expires_at=now + RESPONSE_URL_TTL_S,
-            extra={"chatid": chat, "chattype": chat_type, "aibotid": _str(data, "aibotid")})
+            extra={"chatid": chat, "chattype": chat_type, "aibotid": guard.string(data, "aibotid")})
     common = dict(platform=base.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
                   chat_type=base.GROUP if group else base.PRIVATE, chat_id=chat if group else "",
                   reply=reply, sent_at=guard.unix_seconds(data.get("create_time")) or 0.0)
     text = _text_of(data)
     if text is not None:
         return base.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
-    event = _obj(data, "event") if data.get("msgtype") == "event" else {}
+    event = guard.obj(data, "event") if data.get("msgtype") == "event" else {}
     if event.get("eventtype") == "template_card_event":
         # The documented shape nests the details under the event type's name; accept the flat
         # form too, which some deliveries use.
         detail = event.get("template_card_event")
         detail = detail if isinstance(detail, dict) else event
-        key = _str(detail, "event_key")
+        key = guard.string(detail, "event_key")
         if key:
             return base.InboundMessage(
-                action=base.CardAction(key=key, task_id=_str(detail, "task_id")), **common)
+                action=base.CardAction(key=key, task_id=guard.string(detail, "task_id")), **common)
     return None
 
 
