@@ -38,7 +38,7 @@ from yarl import URL  # noqa: E402
 
 from bench.inbound import SinkSender  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
-from tests import test_edge_hostile as table  # noqa: E402
+from tests import hostile_cases as table  # noqa: E402
 
 WEIRD = ["", "²", "\x00", "\ud800", "é" * 50, "1" + "0" * 400, "-1", "null", "[]", " ", "\u202e",
          "9" * 30, "<a>", '"', "\\", "%FF"]
@@ -114,7 +114,7 @@ def random_case(rng: random.Random, clock) -> tuple[str, str, tuple, dict, bytes
     if door == "simulator" and rng.random() < 0.5:
         body = json.dumps(_mutate({"userid": "admin", "conv": "user", "text": "/帮助",
                                    "key": "claim:T1"}, rng)).encode()
-        headers["Origin"] = rng.choice(["http://evil.example", "null", f"http://127.0.0.1"])
+        headers["Origin"] = rng.choice(["http://evil.example", "null", "http://127.0.0.1"])
         return door, method, (path, params), headers, body
     return door, method, (path, params), headers, _body(rng)
 
