@@ -54,7 +54,6 @@ CLI_ROSTER_HELP = "导入值班表（CSV 或 Excel：日期、班次、人员）
 CLI_MIGRATED = "数据库已迁移到最新：{url}"
 CLI_NO_FILE = "找不到文件：{path}"
 CLI_DEMO = "演示数据已载入。\n员工：{staff}\n客户：{customers}\n群：{chats} 个"
-CLI_SIMULATOR_EXPOSED = "警告：本地模拟器已开启且监听 {host}，任何能访问它的人都能冒充任何员工。正式部署请设置 simulator.enabled = false。"
 CLI_SERVING = "deskbot 已启动：{url}"
 CLI_SECOND_INSTANCE = "另一个 deskbot 实例正在使用这个 SQLite 数据库（{path}）。多实例请改用 PostgreSQL。"
 
