@@ -56,7 +56,7 @@ def strip_bot_mention(text: str, bot_name: str = "") -> str:
 def _text_of(data: dict[str, Any]) -> str | None:
     msg_type = data.get("msgtype")
     if msg_type == "text":
-        return guard.string(guard.obj(data, "text"), "content")
+        return guard.string(guard.obj(data, "text"), "content") or None
     if msg_type == "mixed":
         items = guard.obj(data, "mixed").get("msg_item")
         if not isinstance(items, list):
