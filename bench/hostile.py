@@ -131,8 +131,8 @@ class ErrorCount(logging.Handler):
 
 
 async def serve(url: str, port: int) -> web.AppRunner:
+    from bot import messages
     from bot.app import create_app
-    from bot.platforms import base
     from bot.settings import load_settings
     from storage.db import migrate
 
@@ -144,7 +144,7 @@ async def serve(url: str, port: int) -> web.AppRunner:
         wecom__bot__enabled=True, wecom__bot__token=table.BOT.token,
         wecom__bot__encoding_aes_key=table.BOT.encoding_aes_key, dingtalk__enabled=True,
         dingtalk__app_secret=table.DING_SECRET)
-    channels = tuple(v for k, v in vars(base).items() if k.startswith("CH_"))
+    channels = tuple(v for k, v in vars(messages).items() if k.startswith("CH_"))
     sink = SinkSender(channels)
     app = create_app(settings, senders={ch: sink for ch in channels})
     runner = web.AppRunner(app, access_log=None)

@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import (
-    BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot import texts
 from bot.errors import ConfigError
-from bot.platforms import texts as platform_texts
 
 
 class Section(BaseModel):
@@ -45,7 +49,8 @@ class CenterSettings(Section):
     # Who receives what nobody else is responsible for: failed sends, dead letters.
     admins: list[str] = []
     general_manager: str = ""  # userid of the general manager (key-customer complaints)
-    phrasebook_file: str = ""  # the center's own standard phrases; default bot/services/phrasebook.toml
+    # The center's own standard phrases; default bot/services/knowledge/phrasebook.toml.
+    phrasebook_file: str = ""
 
 
 class CalendarSettings(Section):
@@ -64,7 +69,7 @@ class SimulatorSettings(Section):
     @classmethod
     def _token(cls, v: str) -> str:
         if v and len(v) < 16:
-            raise ValueError(platform_texts.SIM_TOKEN_SHORT)
+            raise ValueError(texts.SETTINGS_SIM_TOKEN_SHORT)
         return v
 
 
@@ -184,7 +189,7 @@ class Settings(BaseSettings):
     clocks: dict[str, Any] = {}
     penalties: dict[str, Any] = {}
     reports: dict[str, Any] = {}
-    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster_config.py)
+    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster/config.py)
 
     @model_validator(mode="after")
     def _simulator(self) -> "Settings":

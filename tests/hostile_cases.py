@@ -15,8 +15,15 @@ from yarl import URL
 
 from bot.platforms import dingtalk, wecom_app, wecom_bot
 from tests.fakes.callbacks import (
-    WeComKeys, dingtalk_card_click, dingtalk_headers, dingtalk_message, wecom_app_text,
-    wecom_bot_encrypt, wecom_bot_encrypt_plain, wecom_bot_message, wecom_encrypt_xml,
+    WeComKeys,
+    dingtalk_card_click,
+    dingtalk_headers,
+    dingtalk_message,
+    wecom_app_text,
+    wecom_bot_encrypt,
+    wecom_bot_encrypt_plain,
+    wecom_bot_message,
+    wecom_encrypt_xml,
     wecom_url_check,
 )
 

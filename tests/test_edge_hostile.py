@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from yarl import URL
 
+from bot.messages import InboundMessage
 from bot.platforms import dingtalk
-from bot.platforms.base import InboundMessage
 from bot.settings import load_settings
 from storage import models
 from storage.models import InboundEvent, RejectedInbound

@@ -38,9 +38,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot import keys
-from bot import texts as bot_texts
-from bot.platforms import base, guard, texts
+from bot import keys, messages, texts as bot_texts
+from bot.platforms import guard, texts
 from bot.platforms.guard import Malformed
 from bot.settings import SettingsError
 
@@ -97,7 +96,7 @@ def _scalar(data: dict[str, Any], name: str) -> str:
     return str(value)
 
 
-def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
+def to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     """A robot message as the core sees it, or None for what deskbot does not act on; Malformed
     when a field has the wrong type."""
     msg_id, sender = guard.string(data, "msgId"), guard.string(data, "senderStaffId")
@@ -130,8 +129,8 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
     reply = None
     webhook = guard.string(data, "sessionWebhook")
     if webhook:
-        reply = base.Reply(
-            channel=base.CH_DINGTALK_SESSION, address=webhook,
+        reply = messages.Reply(
+            channel=messages.CH_DINGTALK_SESSION, address=webhook,
             expires_at=guard.unix_seconds(data.get("sessionWebhookExpiredTime"),
                                           per_second=1000),
             # Where the answer goes once the session webhook has expired: the group, or the
@@ -140,15 +139,15 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
                    "conversation_type": conversation_type,
                    **({"open_conversation_id": conversation} if group
                       else {"user_id": sender})})
-    return base.InboundMessage(
-        platform=base.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
-        chat_type=base.GROUP if group else base.PRIVATE, chat_id=conversation if group else "",
+    return messages.InboundMessage(
+        platform=messages.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
+        chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=conversation if group else "",
         # DingTalk already removes the robot's own @-mention from the content.
         text=content.strip(), mentions=tuple(mentions), reply=reply,
         sent_at=guard.unix_seconds(data.get("createAt"), per_second=1000) or 0.0)
 
 
-def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
+def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     track_id, user = guard.string(data, "outTrackId"), guard.string(data, "userId")
     if not (track_id and user):
         return None
@@ -158,7 +157,9 @@ def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
     private = content.get("cardPrivateData") if isinstance(content, dict) else None
     if not isinstance(private, dict):
         return None
-    params = private.get("params") if isinstance(private.get("params"), dict) else {}
+    params = private.get("params")
+    if not isinstance(params, dict):
+        params = {}
     action_ids = private.get("actionIds")
     first_id = action_ids[0] if isinstance(action_ids, list) and action_ids else ""
     key = params.get("key") or first_id
@@ -166,16 +167,16 @@ def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
         return None
     space = guard.string(data, "spaceId")
     group = data.get("spaceType") == "IM_GROUP" and bool(space)
-    reply = (base.Reply(channel=base.CH_DINGTALK_GROUP, address=space) if group
-             else base.Reply(channel=base.CH_DINGTALK_USER, address=user))
-    return base.InboundMessage(
-        platform=base.DINGTALK, dedupe_key=f"dingtalk:card:{user}:{track_id}:{key}",
-        sender_id=user, chat_type=base.GROUP if group else base.PRIVATE,
+    reply = (messages.Reply(channel=messages.CH_DINGTALK_GROUP, address=space) if group
+             else messages.Reply(channel=messages.CH_DINGTALK_USER, address=user))
+    return messages.InboundMessage(
+        platform=messages.DINGTALK, dedupe_key=f"dingtalk:card:{user}:{track_id}:{key}",
+        sender_id=user, chat_type=messages.GROUP if group else messages.PRIVATE,
         chat_id=space if group else "", reply=reply,
-        action=base.CardAction(key=key, task_id=track_id))
+        action=messages.CardAction(key=key, task_id=track_id))
 
 
-def _door(convert: Callable[[dict[str, Any]], base.InboundMessage | None]) -> Handler:
+def _door(convert: Callable[[dict[str, Any]], messages.InboundMessage | None]) -> Handler:
     """A signed route: what `convert` makes of the body goes to the pipeline before the ack.
 
     The sign covers the headers only, so the body is read (bounded) and judged after them: a
@@ -195,7 +196,7 @@ def _door(convert: Callable[[dict[str, Any]], base.InboundMessage | None]) -> Ha
                 raise Malformed("body is not a JSON object")
             msg = convert(data)
         except Malformed as why:
-            await guard.reject(request, base.DINGTALK, str(why), body)
+            await guard.reject(request, messages.DINGTALK, str(why), body)
             return _ack()
         await guard.deliver(request, msg, body)
         return _ack()

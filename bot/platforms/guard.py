@@ -25,7 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import keys
-from bot.platforms.base import CardAction, InboundMessage, Reply
+from bot.messages import CardAction, InboundMessage, Reply
 
 log = logging.getLogger("deskbot.edge")
 

@@ -18,5 +18,4 @@ SIM_LOGIN_PAGE = {
     "button": "登录",
     "wrong": "口令不对，请重试。",
 }
-SIM_TOKEN_SHORT = "登录口令至少 16 个字符"
 SIM_FIELD_CONTROLS = "字段 {field} 含有控制字符"

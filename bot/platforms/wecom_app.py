@@ -16,8 +16,8 @@ from typing import Any
 import xmltodict
 from aiohttp import web
 
-from bot import keys
-from bot.platforms import base, guard
+from bot import keys, messages
+from bot.platforms import guard
 from bot.platforms.guard import Malformed
 from bot.platforms.wecom_crypto import XML_ENCRYPT, Envelope, add_routes, encrypt_in
 
@@ -35,7 +35,7 @@ def _encrypt_of(body: bytes) -> str:
     return encrypt_in(body, XML_ENCRYPT)
 
 
-def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundMessage | None:
+def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on."""
     agent = guard.string(fields, "AgentID")
     if expected_agent and agent not in ("", str(expected_agent)):
@@ -50,14 +50,14 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
     if not sender:
         return None
     sent_at = guard.unix_seconds(created) or 0.0
-    reply = base.Reply(channel=base.CH_WECOM_APP, address=sender)
+    reply = messages.Reply(channel=messages.CH_WECOM_APP, address=sender)
     if msg_type == "text":
         msg_id = guard.string(fields, "MsgId")
         if not msg_id:
             return None
-        return base.InboundMessage(
-            platform=base.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
-            chat_type=base.PRIVATE, text=guard.string(fields, "Content").strip(),
+        return messages.InboundMessage(
+            platform=messages.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
+            chat_type=messages.PRIVATE, text=guard.string(fields, "Content").strip(),
             reply=reply, sent_at=sent_at)
     if msg_type == "event" and guard.string(fields, "Event").lower() == "template_card_event":
         key = guard.string(fields, "EventKey")
@@ -66,11 +66,11 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
             return None
         # A click has no MsgId; WeCom's retries repeat sender, time, key and card, so this
         # key collapses them into one event while a later click stays a new one.
-        return base.InboundMessage(
-            platform=base.WECOM_APP,
+        return messages.InboundMessage(
+            platform=messages.WECOM_APP,
             dedupe_key=f"wecom_app:card:{sender}:{created}:{key}:{task_id}",
-            sender_id=sender, chat_type=base.PRIVATE, reply=reply, sent_at=sent_at,
-            action=base.CardAction(key=key, task_id=task_id,
+            sender_id=sender, chat_type=messages.PRIVATE, reply=reply, sent_at=sent_at,
+            action=messages.CardAction(key=key, task_id=task_id,
                                    response_code=guard.string(fields, "ResponseCode")))
     return None
 
@@ -95,4 +95,4 @@ async def _handle(request: web.Request, plain: str) -> None:
 
 
 def setup_routes(app: web.Application) -> None:
-    add_routes(app, PATH, base.WECOM_APP, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)
+    add_routes(app, PATH, messages.WECOM_APP, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)

@@ -19,8 +19,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import keys
-from bot.platforms import base, guard
+from bot import keys, messages
+from bot.platforms import guard
 from bot.platforms.guard import Malformed
 from bot.platforms.wecom_crypto import JSON_ENCRYPT, Envelope, add_routes, encrypt_in
 
@@ -68,7 +68,8 @@ def _text_of(data: dict[str, Any]) -> str | None:
     return None
 
 
-def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.InboundMessage | None:
+def to_inbound(data: dict[str, Any], now: float,
+               bot_name: str = "") -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on; Malformed
     when a field has the wrong type."""
     msg_id = guard.string(data, "msgid")
@@ -81,16 +82,16 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.Inb
     response_url = guard.string(data, "response_url")
     reply = None
     if response_url:
-        reply = base.Reply(
-            channel=base.CH_WECOM_RESPONSE, address=response_url,
+        reply = messages.Reply(
+            channel=messages.CH_WECOM_RESPONSE, address=response_url,
             expires_at=now + RESPONSE_URL_TTL_S,
             extra={"chatid": chat, "chattype": chat_type, "aibotid": guard.string(data, "aibotid")})
-    common = dict(platform=base.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
-                  chat_type=base.GROUP if group else base.PRIVATE, chat_id=chat if group else "",
+    common: dict[str, Any] = dict(platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
+                  chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat if group else "",
                   reply=reply, sent_at=guard.unix_seconds(data.get("create_time")) or 0.0)
     text = _text_of(data)
     if text is not None:
-        return base.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
+        return messages.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
     event = guard.obj(data, "event") if data.get("msgtype") == "event" else {}
     if event.get("eventtype") == "template_card_event":
         # The documented shape nests the details under the event type's name; accept the flat
@@ -99,8 +100,8 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.Inb
         detail = detail if isinstance(detail, dict) else event
         key = guard.string(detail, "event_key")
         if key:
-            return base.InboundMessage(
-                action=base.CardAction(key=key, task_id=guard.string(detail, "task_id")), **common)
+            return messages.InboundMessage(
+                action=messages.CardAction(key=key, task_id=guard.string(detail, "task_id")), **common)
     return None
 
 
@@ -118,4 +119,4 @@ async def _handle(request: web.Request, plain: str) -> None:
 
 
 def setup_routes(app: web.Application) -> None:
-    add_routes(app, PATH, base.WECOM_BOT, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)
+    add_routes(app, PATH, messages.WECOM_BOT, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)
