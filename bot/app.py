@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from functools import partial
 from typing import AsyncIterator
@@ -32,10 +33,14 @@ from storage.db import close_db, connection, open_db
 log = logging.getLogger("deskbot.app")
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
 @web.middleware
 async def request_id_middleware(request: web.Request, handler):
-    request[keys.REQUEST_ID] = rid = (request.headers.get("X-Request-Id") or "")[:64] \
-        or failures.new_ref()
+    # A caller's id is kept only when it is safe to log, store and echo in a header.
+    given = request.headers.get("X-Request-Id", "")
+    request[keys.REQUEST_ID] = rid = given if _REQUEST_ID.fullmatch(given) else failures.new_ref()
     # Also for the pipeline, which stores it with the event, and for the error path.
     token = failures.REQUEST_ID.set(rid)
     try:
