@@ -93,7 +93,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
     # A project stage, due at the close of its planned end day; the owner is the project manager.
-    "project_stage": {"target": "1wd", "warnings": [{"before": "1wd"}],
+    "project_stage": {"target": "1wd", "warnings": [{"before": "4wh"}],
                       "escalations": [{"after": "0m", "to": "owner"},
                                       {"after": "2wd", "to": ["owner", "managers"]}]},
 }
