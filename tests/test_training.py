@@ -4,8 +4,13 @@ written), lookups by unit, trainee and session, and a project's sessions feeding
 acceptance form; each refusal changes nothing."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.services.deadlines import clocks
+from bot.services.projects.report import month_figures
+from bot.services.reports import kpi, monthly
 from storage.models import Course, ProjectForm, Staff, Trainee, TrainingSession
 from tests.test_projects import by_address, team  # noqa: F401 (the fixture)
 
@@ -92,3 +97,28 @@ async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  
     f = await ProjectForm.get(project_id=1, kind="training")
     assert f.note == "由培训 L1、L2 学员签字验收"
     assert "培训验收单（学员签字） 11-23 09:00" in await chat.say("zhou", "/项目 P1")
+
+
+async def test_monthly_figures_of_projects_and_training(chat, env, team):  # noqa: F811
+    await chat.say("yang", "/项目申请 华东制造 财务软件实施")
+    await chat.say("yang", "/项目分配 P1 经理=周航 顾问=吴敏")
+    await chat.say("zhou", "/项目计划 P1 总账上线 开始=11-23 结束=11-23 成果=总账上线")
+    await chat.say("feng", "/课程 总账操作 类别=操作")
+    await chat.say("feng", "/培训计划 总账操作 日期=11-23 地点=三楼 讲师=冯琳 人数=3")
+    for unit, name in (("华东制造", "王某"), ("江南商贸", "李某"), ("北方物流", "赵某")):
+        await chat.say("sunli", f"/报名 L1 {unit} {name}")
+    await chat.say("feng", "/考勤 L1 王某 李某")
+    await chat.say("feng", "/成绩录入 L1 王某=80 李某=91")
+    # The stage goes late at Monday's close; Tuesday it is delivered and the project accepted.
+    env.clock.set(env.now() + timedelta(days=1))
+    await clocks.tick_until_idle(env)
+    await chat.say("wu", "/阶段完成 P1 总账上线 已上线")
+    await chat.say("wu", "/验收 P1 通过")
+    month = kpi.Month(2026, 11)
+    start, end = month.bounds(env)
+    f = await month_figures(env, start, end)
+    assert (f.started, f.accepted, f.paused, f.terminated, f.late_stages) == (1, 1, 0, 0, 1)
+    assert (f.sessions, f.trainees, f.attended, f.mean_score) == (1, 3, 2, 85.5)
+    text = monthly.render_complaints(env, await monthly.build(env, month))
+    assert "实施项目：启动 1 个，验收通过 1 个，暂停 0 个，终止 0 个，逾期阶段 1 个。" in text
+    assert "用户培训：举办 1 期，学员 3 人（到场 2 人），平均成绩 85.5。" in text

@@ -134,3 +134,7 @@ FORMS_LEFT = "还缺：{forms}。"
 ARCHIVED_DONE = "项目 {no} 已归档。"
 VERDICT_WORD = "请写“通过”“不通过”或“审核”。"
 DECISION_WORD = "请写“同意”或“拒绝”。"
+
+# The monthly report.
+MONTH_PROJECTS = "实施项目：启动 {started} 个，验收通过 {accepted} 个，暂停 {paused} 个，终止 {terminated} 个，逾期阶段 {late} 个。"
+MONTH_TRAINING = "用户培训：举办 {sessions} 期，学员 {trainees} 人（到场 {attended} 人），平均成绩 {mean}。"
