@@ -268,3 +268,12 @@ async def test_failed_for_a_product_gap_then_terminated_by_both(chat, env, team)
     assert await chat.say("zhou", "/项目审批 P1 同意") == "项目 P1 的终止申请已生效。"
     assert (await Project.get(id=1)).status == "terminated"
     assert await Deadline.filter(state__in=("running", "paused", "breached")).count() == 0
+
+
+async def test_help_documents_the_project_and_training_commands(chat, team):
+    answer = await chat.say("yang", "/帮助 项目申请")
+    assert "/项目申请 华东制造 财务软件实施 总账、报表、固定资产上线 首访=S3" in answer
+    listing = await chat.say("wu", "/帮助")
+    for name in ("/日志", "/阶段完成", "/暂停", "/验收", "/项目", "/成绩"):
+        assert name in listing, name
+    assert "/项目申请" not in listing  # the implementation manager's, not a consultant's

@@ -124,15 +124,6 @@ async def record_form(env: "Runtime", p: Project, kind: str, note: str,
     return f
 
 
-def parse_form(word: str) -> str:
-    w = (word or "").strip().lower()
-    for kind, words in texts.FORM_WORDS.items():
-        if w in words:
-            return kind
-    raise UsageError(texts.BAD_FORM.format(word=word, forms="、".join(
-        texts.FORM_NAMES[k] for k in FORMS)))
-
-
 async def hand_in(env: "Runtime", actor: Staff, number: int, kind: str,
                   note: str = "") -> ProjectForm:
     p = await lc.get_project(number)

@@ -80,7 +80,6 @@ FAILED_CAUSE_DETAIL = "原因：{cause}（{note}）"
 FAILED_NOTICE = "【验收未通过】{no} {customer}：{cause}（{note}）。可申请终止：/终止 {no} 原因"
 ALREADY_REVIEWED = "项目 {no} 的资料已于 {at} 审核。"
 FORM_DETAIL = "{form}（{note}）"
-BAD_FORM = "不认识的表单“{word}”，可用：{forms}。"
 FORM_ALREADY = "项目 {no} 的{form}已交回。"
 ARCHIVE_NOT_REVIEWED = "项目 {no} 的资料尚未经项目经理（{pm}）审核，不能归档。"
 ARCHIVE_FORMS_MISSING = "项目 {no} 还缺：{forms}，不能归档。"
@@ -138,3 +137,5 @@ DECISION_WORD = "请写“同意”或“拒绝”。"
 # The monthly report.
 MONTH_PROJECTS = "实施项目：启动 {started} 个，验收通过 {accepted} 个，暂停 {paused} 个，终止 {terminated} 个，逾期阶段 {late} 个。"
 MONTH_TRAINING = "用户培训：举办 {sessions} 期，学员 {trainees} 人（到场 {attended} 人），平均成绩 {mean}。"
+ALL_WORDS = ("全部", "all")
+BAD_FORM_TOKEN = "不认识的表单“{token}”，可用：实施单、培训验收、上线计划。"

@@ -34,14 +34,6 @@ def _require_trainer(actor: Staff) -> None:
         raise Forbidden(texts.NOT_TRAINER)
 
 
-def parse_kind(word: str) -> str:
-    w = (word or "").strip().lower()
-    for kind, words in texts.KIND_WORDS.items():
-        if w in words:
-            return kind
-    raise UsageError(texts.BAD_KIND.format(word=word, kinds="、".join(texts.KINDS.values())))
-
-
 async def add_course(env: "Runtime", actor: Staff, name: str, kind: str,
                      content: str = "") -> Course:
     _require_trainer(actor)

@@ -8,7 +8,7 @@ KIND_WORDS = {"operation": ("操作", "操作培训", "operation"),
 NOT_TRAINER = "只有培训讲师可以这样做。"
 NOT_A_TRAINER = "{who} 不是培训讲师。"
 NOT_SESSION_TRAINER = "只有 {no} 的讲师（{who}）可以这样做。"
-BAD_KIND = "不认识的课程类别“{word}”，可用：{kinds}。"
+BAD_KIND = "不认识的课程类别“{token}”，可用：操作、高级、业务（类别=操作）。"
 NEED_COURSE_NAME = "请写明课程名称。"
 COURSE_EXISTS = "已有课程“{name}”。"
 COURSE_NOT_FOUND = "找不到课程“{name}”；现有课程：{names}。"
