@@ -80,7 +80,7 @@ async def plan(ctx: CommandContext, number: int, name: str, training: bool, star
     return texts.PLANNED_DONE.format(
         no=p.number, seq=s.seq, name=s.name, start=s.planned_start.strftime("%m-%d"),
         end=s.planned_end.strftime("%m-%d"), deliverable=s.deliverable,
-        due=lifecycle.when(env, await lifecycle.stage_due(env, s)))
+        due=lifecycle.when(env, lifecycle.stage_due(env, s)))
 
 
 @router.command("项目", aliases=("projects",), args=(

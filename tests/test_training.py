@@ -110,8 +110,19 @@ async def test_monthly_figures_of_projects_and_training(chat, env, team):  # noq
     await chat.say("feng", "/考勤 L1 王某 李某")
     await chat.say("feng", "/成绩录入 L1 王某=80 李某=91")
     # The stage goes late at Monday's close; Tuesday it is delivered and the project accepted.
-    env.clock.set(env.now() + timedelta(days=1))
+    # Four working hours before Monday's close the project manager is warned; at it, escalated.
+    await chat.skip_pushes()
+    start_of_day = env.now()
+    env.clock.set(start_of_day + timedelta(hours=4, minutes=31))  # 13:31
     await clocks.tick_until_idle(env)
+    warned = by_address(await chat.pushes())
+    assert warned == {"user:zhou": [
+        "【项目阶段提醒】P1 华东制造有限公司 财务软件实施 总账上线：剩余 3 小时 59 分钟，截止 11-23 17:30。"
+        "负责人：周航"]}
+    env.clock.set(start_of_day + timedelta(days=1))
+    await clocks.tick_until_idle(env)
+    late = by_address(await chat.pushes())["user:zhou"]
+    assert late[0].startswith("【项目阶段超时·1级升级】P1 华东制造有限公司 财务软件实施 总账上线")
     await chat.say("wu", "/阶段完成 P1 总账上线 已上线")
     await chat.say("wu", "/验收 P1 通过")
     month = kpi.Month(2026, 11)

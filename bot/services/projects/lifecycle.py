@@ -127,7 +127,7 @@ async def find_stage(p: Project, name: str) -> ProjectStage:
     return hit[0]
 
 
-async def stage_due(env: "Runtime", s: ProjectStage) -> datetime:
+def stage_due(env: "Runtime", s: ProjectStage) -> datetime:
     return env.calendar.end_of_workday(env.calendar.prev_workday(s.planned_end)
                                        if not env.calendar.is_workday(s.planned_end)
                                        else s.planned_end)
@@ -198,7 +198,7 @@ async def add_stage(env: "Runtime", actor: Staff, number: int, name: str, start:
                                   planned_end=end, deliverable=deliverable[:256],
                                   training=training)
     await clocks.start(env, STAGE_OBJECT, s.id, STAGE_CLOCK, owner=p.manager_id,
-                       context=context(p, name), due_at=await stage_due(env, s))
+                       context=context(p, name), due_at=stage_due(env, s))
     await event(env, p, actor, "planned", texts.STAGE_LINE.format(
         seq=seq, name=name, start=start.strftime("%m-%d"), end=end.strftime("%m-%d"),
         deliverable=deliverable, status=texts.STAGE_STATUS[STAGE_OPEN]))
