@@ -123,6 +123,8 @@ async def test_monthly_figures_of_projects_and_training(chat, env, team):  # noq
     await clocks.tick_until_idle(env)
     late = by_address(await chat.pushes())["user:zhou"]
     assert late[0].startswith("【项目阶段超时·1级升级】P1 华东制造有限公司 财务软件实施 总账上线")
+    assert await chat.say("zhangwei", "/项目") == (
+        "项目共 1 个：\n【实施中】1 个\nP1 华东制造有限公司「财务软件实施」项目经理：周航 ⚠ 阶段“总账上线”逾期")
     await chat.say("wu", "/阶段完成 P1 总账上线 已上线")
     await chat.say("wu", "/验收 P1 通过")
     month = kpi.Month(2026, 11)

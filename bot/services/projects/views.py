@@ -13,15 +13,11 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 
-async def _late(env: "Runtime", p: Project) -> list[str]:
-    out = []
-    for s in await lc.stages(p):
-        if s.status != STAGE_DONE and \
-                s.id in set(await clocks.breached_object_ids(env, lc.STAGE_OBJECT)):
-            out.append(texts.LATE_STAGE.format(name=s.name))
-    if p.id in set(await clocks.breached_object_ids(env, lc.OBJECT)):
-        out.append(texts.LATE_FORM)
-    return out
+async def _late(env: "Runtime", p: Project, stages: set[int], projects: set[int]) -> list[str]:
+    """What is late: open stages and the implementation form past their clocks."""
+    out = [texts.LATE_STAGE.format(name=s.name) for s in await lc.stages(p)
+           if s.status != STAGE_DONE and s.id in stages]
+    return out + [texts.LATE_FORM] if p.id in projects else out
 
 
 async def listing(env: "Runtime", all_states: bool = False) -> str:
@@ -30,13 +26,15 @@ async def listing(env: "Runtime", all_states: bool = False) -> str:
     if not rows:
         return texts.NONE_OPEN
     lines = [texts.LIST_HEAD.format(n=len(rows))]
+    late_stages = set(await clocks.breached_object_ids(env, lc.STAGE_OBJECT))
+    late_forms = set(await clocks.breached_object_ids(env, lc.OBJECT))
     for state in texts.STATUS:
         group = [p for p in rows if p.status == state]
         if not group:
             continue
         lines.append(texts.LIST_GROUP.format(status=texts.STATUS[state], n=len(group)))
         for p in group:
-            late = await _late(env, p)
+            late = await _late(env, p, late_stages, late_forms)
             lines.append(texts.LIST_LINE.format(
                 no=p.number, customer=p.customer.name, title=p.title,
                 pm=p.manager.name if p.manager else texts.NOBODY,
