@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from bot.dispatcher import CommandContext
+from bot.messages import PRIVATE
 from bot.routing import Answer, Router
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
@@ -82,9 +83,9 @@ async def claim(ctx: CommandContext, number: int) -> Answer:
 
 @router.command("单", aliases=("show",), args=(TICKET,), example="/单 T12")
 async def show(ctx: CommandContext, number: int) -> str:
-    """查看工单详情、上门、时限和处理历史。"""
+    """查看工单详情、联系人、上门、时限和处理历史；完整电话只在私聊中给负责人和派工工程师看（留痕）。"""
     ticket = await lifecycle.get_ticket(number)
-    return await lifecycle.render(ctx.env, ticket)
+    return await lifecycle.render(ctx.env, ticket, ctx.me, ctx.msg.chat_type == PRIVATE)
 
 
 @router.command("我的", aliases=("mine",), example="/我的")

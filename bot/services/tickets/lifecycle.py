@@ -16,6 +16,7 @@ from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
+from bot.services.directory.phones import audit_full_read, normalise_phone, shown_phone
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
 from bot.services.outbox import notify_purpose, notify_staff
@@ -112,13 +113,14 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     description = req.description.strip()
     if not description:
         raise UserError(texts.TICKET_NEEDS_DESCRIPTION)
+    phone = normalise_phone(req.phone)
     customer = await find_customer(req.customer)
     mode, offer = service_modes.choose(env, customer, req.mode)
     original = await duplicates.find_original(env, customer, description) \
         if req.check_duplicates else None
     ticket = await Ticket.create(
         customer=customer, description=description, contact=req.contact,
-        phone=req.phone, product=req.product, priority=req.priority, channel=req.channel,
+        phone=phone, product=req.product, priority=req.priority, channel=req.channel,
         service_mode=mode, status=CLOSED if original else NEW, creator=actor, owner=actor,
         created_at=env.now(), duplicate_of=original,
         source_platform=req.source_platform, source_chat=req.source_chat,
@@ -134,7 +136,8 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     await notify_purpose(
         env, Purpose.HOTLINE, texts.TICKET_ANNOUNCE.format(
             no=ticket.number, customer=customer.name, desc=ticket.description[:200],
-            creator=actor.name, priority=ticket.priority, mode=mode),
+            contact=ticket.contact or "-", phone=shown_phone(ticket.phone, full=False),
+            product=ticket.product or "-", creator=actor.name, priority=ticket.priority, mode=mode),
         f"ticket:{ticket.id}:announce", kind=CARD, title=texts.TICKET_ANNOUNCE_TITLE.format(
             no=ticket.number), mentions=duty,
         buttons=[Button(f"claim:{ticket.number}", texts.BUTTON_CLAIM)],
@@ -221,10 +224,33 @@ async def history(ticket: Ticket) -> list[TicketEvent]:
     return await TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
 
 
-async def render(env: "Runtime", ticket: Ticket) -> str:
+async def may_read_phone(ticket: Ticket, viewer: Staff) -> bool:
+    """The owner and an engineer dispatched to the ticket call the customer back."""
+    if ticket.owner_id == viewer.id:
+        return True
+    return await Dispatch.filter(ticket_id=ticket.id, engineer_id=viewer.id).exists()
+
+
+async def contact_line(env: "Runtime", ticket: Ticket, viewer: Staff | None,
+                       private: bool) -> str:
+    """The phone in full only in a private chat with someone who needs it; that read is audited."""
+    full = bool(ticket.phone) and viewer is not None and private \
+        and await may_read_phone(ticket, viewer)
+    if full:
+        assert viewer is not None
+        await audit_full_read(env, viewer.userid, texts.PHONE_READ.format(no=ticket.number))
+    return texts.TICKET_CONTACT.format(contact=ticket.contact or "-",
+                                       phone=shown_phone(ticket.phone, full=full),
+                                       product=ticket.product or "-")
+
+
+async def render(env: "Runtime", ticket: Ticket, viewer: Staff | None = None,
+                 private: bool = False) -> str:
+    """The ticket as `viewer` may see it; without a viewer (a group, a report) the phone is masked."""
     lines = [texts.TICKET_HEADER.format(no=ticket.number, status=texts.STATUS[ticket.status],
                                         customer=ticket.customer.name),
              texts.TICKET_DESC.format(desc=ticket.description),
+             await contact_line(env, ticket, viewer, private),
              texts.TICKET_MODE.format(mode=ticket.service_mode, channel=ticket.channel,
                                       priority=ticket.priority)]
     lines.append(texts.TICKET_PEOPLE.format(creator=ticket.creator.name,
