@@ -165,6 +165,17 @@ class ServiceSettings(Section):
     # Outside the service period (contract ended) only these are offered.
     expired_modes: list[str] = ["有偿"]
     kb_suggestions: int = Field(3, ge=0, le=10)  # knowledge entries suggested on a new ticket
+    # Ticket priorities, most urgent first: /队列 sorts by this order.
+    priorities: list[str] = Field(default_factory=lambda: ["紧急", "高", "普通", "低"],
+                                  min_length=1)
+    default_priority: str = "普通"
+
+    @model_validator(mode="after")
+    def _priority_listed(self):
+        if self.default_priority not in self.priorities:
+            raise ValueError(texts.SETTINGS_BAD_PRIORITY.format(
+                priority=self.default_priority, allowed="、".join(self.priorities)))
+        return self
 
     @field_validator("duplicate_window")
     @classmethod

@@ -13,10 +13,12 @@ def all_routers() -> list[Router]:
         projects,
         reports,
         roster,
+        ticket_changes,
         tickets,
         training,
     )
 
-    return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
+    return [help.router, tickets.router, ticket_changes.router,
+            dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, reports.router,
             projects.router, training.router]

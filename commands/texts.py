@@ -62,7 +62,7 @@ HELP_AREA = "【{area}】"
 AREA_NAMES = {
     "help": "通用", "tickets": "热线工单", "dispatches": "上门服务", "knowledge": "知识库",
     "roster": "值班", "penalties": "处罚", "complaints": "投诉", "followups": "回访",
-    "reports": "报表",
+    "reports": "报表", "ticket_changes": "工单修改",
 }
 HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
 HELP_WORKDAYS = "{n} 个工作日"
@@ -84,6 +84,10 @@ QUEUE_OVERDUE = "已超时（{n}）："
 QUEUE_LINE = "· {no} {customer}：{desc}（{owner}，{at}）"
 KB_WORDS = ("入库", "kb")
 RESOLVE_DONE = "{no} 已解决。"
+NOTE_DONE = "已在 {no} 的历史中记下备注。"
+EDIT_DONE = "已修改 {no}：\n{changes}"
+REOPEN_DONE = "{no} 已重开，负责人 {owner}，回电时限重新开始。"
+CANCEL_DONE = "{no} 已撤单，时限已取消，不计为服务。"
 
 # hotline and on-site service (commands/tickets.py, dispatches.py, knowledge.py)
 NEW_TICKET_MODE = "服务方式：{mode}（{offer}）"

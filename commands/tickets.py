@@ -31,7 +31,7 @@ def _field(name: str, keys: tuple[str, ...], column: str, hint: str = "", **kw) 
     _field("contact", ("联系人", "contact"), "contact"),
     _field("phone", ("电话", "phone"), "phone"),
     _field("product", ("产品", "product"), "product"),
-    _field("priority", ("优先级", "priority"), "priority", default="普通"),
+    _field("priority", ("优先级", "priority"), "priority"),
     _field("channel", ("渠道", "channel"), "channel", default="热线"),
     _field("mode", ("方式", "mode"), "service_mode"),
     Arg("check", "查重", keys=("查重", "dedupe"), required=False, default="", hint="否")),

@@ -109,7 +109,7 @@ async def test_a_slash_alone_gets_the_help_hint(chat, text):
 
 
 async def test_handlers_receive_typed_values(chat):
-    made = await chat.say("zhangwei", "/建单 客户=华东制造 “打印 凭证 报错” 电话=021-1 优先级=紧急")
+    made = await chat.say("zhangwei", "/建单 客户=华东制造 “打印 凭证 报错” 电话=021-62345678 优先级=紧急")
     assert made.startswith("已建单 T1"), made
     assert "T1" in await chat.say("zhangwei", "/单 #t1")
     assert "T1" in await chat.say("zhangwei", "/单 1")

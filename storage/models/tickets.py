@@ -11,7 +11,9 @@ if TYPE_CHECKING:
 
 # Ticket states. "new": nobody has claimed it, the creator is accountable (first-responder rule).
 NEW, CLAIMED, RESOLVED, CLOSED = "new", "claimed", "resolved", "closed"
-STATUSES = (NEW, CLAIMED, RESOLVED, CLOSED)
+# Cancelled: made by mistake (/撤单); neither open work nor a service rendered.
+CANCELLED = "cancelled"
+STATUSES = (NEW, CLAIMED, RESOLVED, CLOSED, CANCELLED)
 
 
 class Ticket(Model):

@@ -41,7 +41,7 @@ class NewTicket:
     contact: str = ""
     phone: str = ""
     product: str = ""
-    priority: str = "普通"
+    priority: str = ""  # empty: the configured default
     channel: str = "热线"
     mode: str = ""  # service mode asked for; empty: the first the customer is offered
     check_duplicates: bool = True
@@ -108,19 +108,30 @@ def require_actor(ticket: Ticket, actor: Staff, *, manager_ok: bool = True) -> N
     raise Forbidden(texts.TICKET_NOT_OWNER.format(no=ticket.number, owner=ticket.owner.name))
 
 
+def check_priority(env: "Runtime", priority: str) -> str:
+    allowed = env.settings.service.priorities
+    priority = priority.strip()
+    if priority not in allowed:
+        raise UserError(texts.PRIORITY_UNKNOWN.format(priority=priority,
+                                                      allowed="、".join(allowed)))
+    return priority
+
+
 async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     """A new ticket with its service mode, duplicate check and knowledge suggestions."""
     description = req.description.strip()
     if not description:
         raise UserError(texts.TICKET_NEEDS_DESCRIPTION)
     phone = normalise_phone(req.phone)
+    priority = check_priority(env, req.priority) if req.priority.strip() \
+        else env.settings.service.default_priority
     customer = await find_customer(req.customer)
     mode, offer = service_modes.choose(env, customer, req.mode)
     original = await duplicates.find_original(env, customer, description) \
         if req.check_duplicates else None
     ticket = await Ticket.create(
         customer=customer, description=description, contact=req.contact,
-        phone=phone, product=req.product, priority=req.priority, channel=req.channel,
+        phone=phone, product=req.product, priority=priority, channel=req.channel,
         service_mode=mode, status=CLOSED if original else NEW, creator=actor, owner=actor,
         created_at=env.now(), duplicate_of=original,
         source_platform=req.source_platform, source_chat=req.source_chat,
@@ -166,6 +177,8 @@ async def claim(env: "Runtime", actor: Staff, number: int) -> Ticket:
         if ticket.status in OPEN_STATES:
             raise UserError(texts.TICKET_ALREADY_CLAIMED.format(
                 no=ticket.number, owner=ticket.owner.name))
+        if ticket.status == RESOLVED:
+            raise UserError(texts.TICKET_RESOLVED_CLAIM.format(no=ticket.number))
         raise UserError(texts.TICKET_NOT_OPEN.format(no=ticket.number,
                                                      status=texts.STATUS[ticket.status]))
     # Conditional update: of two simultaneous claims exactly one wins. A pending transfer offer

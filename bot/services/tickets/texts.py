@@ -1,7 +1,8 @@
 """Every Chinese text of the hotline tickets: replies, notices, card buttons."""
 
 # status and views
-STATUS = {"new": "待接单", "claimed": "处理中", "resolved": "已解决", "closed": "已关闭"}
+STATUS = {"new": "待接单", "claimed": "处理中", "resolved": "已解决", "closed": "已关闭",
+          "cancelled": "已撤销"}
 SYSTEM = "系统"
 TICKET_NOT_FOUND = "找不到工单 {no}。"
 TICKET_NEEDS_DESCRIPTION = "请写明故障现象，例如：/建单 客户=华东制造 打印凭证时报错。"
@@ -31,8 +32,27 @@ EVENT_NAMES = {
     "escalated": "升级总部", "dispatch_accepted": "接受派工", "appointed": "预约上门",
     "arrived": "到场", "backup": "备份数据", "data_taken": "带走数据",
     "onsite_done": "上门完工", "onsite_unsolved": "上门未解决", "written_off": "核销",
-    "forms": "交回服务单据",
+    "forms": "交回服务单据", "note": "备注", "edited": "修改", "cancelled": "撤单",
 }
+
+# notes, edits, reopening, cancelling (changes.py)
+TICKET_RESOLVED_CLAIM = "{no} 已解决，不能再接单；如问题没有解决，可用 /重开 {no} 原因 重新打开。"
+NOTE_NEEDS_TEXT = "请写明备注内容，例如：/备注 T12 客户下午三点后方便接电话。"
+EDIT_NOTHING = "请写明要修改的字段，例如：/改单 T12 联系人=李出纳 电话=13900002222。可改：客户、联系人、电话、产品、优先级、现象。"
+EDIT_SAME = "{no} 的这些字段已经是这个值，没有修改。"
+EDIT_LINE = "{field}：{old} → {new}"
+EDIT_CUSTOMER_VISIT = "{no} 有进行中的上门，不能更换客户：请先在派工单上 /完工 或 /未解决。"
+EDIT_NOTICE = "你负责的 {no} 已由 {who} 修改：{changes}"
+FIELD_NAMES = {"customer": "客户", "contact": "联系人", "phone": "电话", "product": "产品",
+               "priority": "优先级", "description": "现象"}
+PRIORITY_UNKNOWN = "没有“{priority}”这个优先级，可用：{allowed}。"
+REOPEN_NOT_RESOLVED = "{no} 当前状态为“{status}”，只有已解决的工单可以重开。"
+REOPEN_NEEDS_REASON = "请写明重开原因，例如：/重开 T12 客户反馈问题再次出现。"
+REOPEN_NOTICE = "你负责的 {no} 已由 {who} 重开：{reason}。请在回电时限内联系客户。"
+CANCEL_NEEDS_REASON = "请写明撤单原因，例如：/撤单 T12 误建，客户已自行解决。"
+CANCEL_VISIT_RUNNING = "{no} 还有进行中的上门 {d}，不能撤单：请先在派工单上 /完工 或 /未解决。"
+CANCEL_NOTICE = "你负责的 {no} 已由 {who} 撤单：{reason}"
+CHANGED_MEANWHILE = "{no} 刚刚被别人修改了，请重新查看 /单 {no}。"
 
 # offers, repeats, transfers, escalation, service modes
 TICKET_OFFER_NOT_ACCEPTED = "{no} 已转派给你，但你还没有接收：请先 /接收 {no}。在此之前负责人仍是 {owner}。"
