@@ -97,3 +97,12 @@ async def test_cancel_cancels_clocks_and_is_not_a_service(chat):
         "T1 当前状态为“已撤销”，不能这样操作")
     assert (await refused(chat, "zhangwei", "/改单 T1 联系人=某人")).startswith(
         "T1 当前状态为“已撤销”")
+
+
+async def test_daily_digest_counts_reopenings_and_leaves_cancelled_out(chat):
+    await resolved(chat)
+    await chat.say("lina", "/重开 T1 客户反馈问题再次出现")
+    await chat.say("zhangwei", "/建单 客户=华东制造 误建的单 查重=否")
+    await chat.say("zhangwei", "/撤单 T2 误建")
+    digest = await chat.say("liujing", "/日报")
+    assert "解决 0；上门核销 0；未结工单 1；重开 1；撤单 1（不计为服务）" in digest, digest

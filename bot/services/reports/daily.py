@@ -20,9 +20,10 @@ from bot.services.followups.calls import count_completed
 from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
 from bot.services.reports.config import load_config
-from storage.models import Complaint, Deadline, FollowUp, Ticket
+from storage.models import Complaint, Deadline, FollowUp, Ticket, TicketEvent
 from storage.models.complaints import DONE
 from storage.models.deadlines import PAUSED
+from storage.models.tickets import CANCELLED
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -67,6 +68,8 @@ class Digest:
     solved: int = 0
     written_off: int = 0
     open_tickets: int = 0
+    reopened: int = 0  # /重开 of resolved tickets: a solution that did not hold
+    cancelled: int = 0  # /撤单: neither open work nor a service
     overdue: list[Overdue] = field(default_factory=list)
     complaints_new: int = 0
     complaints_valid: int = 0
@@ -91,7 +94,10 @@ async def build(env: "Runtime", day: date) -> Digest:
     d.solved, d.written_off = await count_completed(env, start, as_of)
     d.open_tickets = await Ticket.filter(
         Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of), created_at__lt=as_of,
-        duplicate_of_id__isnull=True).count()
+        duplicate_of_id__isnull=True).exclude(status=CANCELLED).count()
+    changed = TicketEvent.filter(at__gte=start, at__lt=as_of)
+    d.reopened = await changed.filter(kind="reopened").count()
+    d.cancelled = await changed.filter(kind="cancelled").count()
     d.overdue = await overdue_at(env, as_of)
     d.complaints_new = await Complaint.filter(received_at__gte=start, received_at__lt=as_of).count()
     d.complaints_valid = await Complaint.filter(confirmed_at__gte=start, confirmed_at__lt=as_of,
@@ -150,7 +156,9 @@ def render(env: "Runtime", d: Digest) -> str:
         d.day + timedelta(days=1), time(0)) else texts.DAY_CLOSED
     lines = [texts.DIGEST_HEAD.format(day=f"{d.day:%Y-%m-%d}", as_of=as_of),
              texts.DIGEST_WORK.format(new=d.new, dup=d.duplicates, solved=d.solved,
-                                      written_off=d.written_off, open=d.open_tickets),
+                                      written_off=d.written_off, open=d.open_tickets)
+             + (texts.DIGEST_REOPENED.format(n=d.reopened) if d.reopened else "")
+             + (texts.DIGEST_CANCELLED.format(n=d.cancelled) if d.cancelled else ""),
              texts.DIGEST_OVERDUE.format(n=len(d.overdue))]
     lines += [texts.DIGEST_OVERDUE_LINE.format(
         label=o.label, subject=o.subject, due=cal.local(o.due).strftime("%m-%d %H:%M"))
