@@ -14,11 +14,13 @@ def all_routers() -> list[Router]:
         reports,
         roster,
         ticket_changes,
+        ticket_search,
         tickets,
         training,
     )
 
     return [help.router, tickets.router, ticket_changes.router,
+            ticket_search.router,
             dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, reports.router,
             projects.router, training.router]

@@ -63,6 +63,7 @@ AREA_NAMES = {
     "help": "通用", "tickets": "热线工单", "dispatches": "上门服务", "knowledge": "知识库",
     "roster": "值班", "penalties": "处罚", "complaints": "投诉", "followups": "回访",
     "reports": "报表", "ticket_changes": "工单修改",
+    "ticket_search": "查找工单",
 }
 HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
 HELP_WORKDAYS = "{n} 个工作日"
@@ -84,6 +85,11 @@ QUEUE_OVERDUE = "已超时（{n}）："
 QUEUE_LINE = "· {no} {customer}：{desc}（{owner}，{at}）"
 KB_WORDS = ("入库", "kb")
 RESOLVE_DONE = "{no} 已解决。"
+SEARCH_NONE = "没有找到符合条件的工单。"
+SEARCH_NEEDS_CRITERIA = "请写明查找条件，例如：/查单 客户=华东 或 /查单 电话=1111 或 /查单 状态=未完成 从=11-01 到=11-23。"
+SEARCH_HEAD = "找到 {total} 张工单（第 {page}/{pages} 页）："
+SEARCH_LINE = "· {no}［{status}］{customer}：{desc}（{owner}，{at}）"
+SEARCH_NEXT = "下一页：{command}"
 NOTE_DONE = "已在 {no} 的历史中记下备注。"
 EDIT_DONE = "已修改 {no}：\n{changes}"
 REOPEN_DONE = "{no} 已重开，负责人 {owner}，回电时限重新开始。"

@@ -92,3 +92,10 @@ MODE_NOT_OFFERED = "{customer} 不能选择“{mode}”：{why}"
 MODES_EXPIRED = "服务期已于 {end} 到期，只提供：{modes}"
 MODES_OUTSIDE = "不在服务期内，只提供：{modes}"
 MODES_OFFERED = "客户级别“{tier}”可提供：{modes}"
+
+# finding tickets (search.py)
+OPEN_WORDS = ("未完成", "未结", "进行中")
+SEARCH_BAD_STATUS = "没有“{status}”这个状态，可用：{allowed}。"
+SEARCH_SHORT_PHONE = "按电话查找至少要写 {n} 位数字（“{phone}”不够）。"
+SEARCH_BAD_RANGE = "开始日期 {first} 晚于结束日期 {last}。"
+SEARCH_NO_PAGE = "没有第 {page} 页，共 {pages} 页。"
