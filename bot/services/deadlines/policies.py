@@ -10,6 +10,8 @@ A policy in deskbot.toml, every key optional over the default (lists replace, no
     urgent = true                        # false: reminders wait out the quiet hours
     [clocks.ticket_claim.tiers.大客户]    # per customer tier, same keys
     target = "10m"
+    [clocks.ticket_claim.tiers."紧急/大客户"]  # ticket clocks: per priority, or priority/tier
+    target = "5m"
 
 Targets: owner, managers, supervisors, hq, hotline (chat purposes), general_manager.
 """
@@ -37,13 +39,17 @@ _MGR_HQ = [{"after": "0m", "to": ["owner", "managers"]}, {"after": "2h", "to": "
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     # Hotline and on-site service.
+    # An urgent ticket (优先级=紧急) is owed faster answers than an ordinary one.
     "ticket_claim": {"target": "15m", "warnings": ["10m"], "warn_to": ["hotline"],
                      "escalations": [{"after": "0m", "to": "managers"},
-                                     {"after": "30m", "to": "hq"}]},
+                                     {"after": "30m", "to": "hq"}],
+                     "tiers": {"紧急": {"target": "5m", "warnings": ["3m"]}}},
     "ticket_callback": {"target": "1h", "warnings": [{"before": "15m"}],
                         "escalations": [{"after": "0m", "to": ["owner", "managers"]},
-                                        {"after": "1h", "to": "hq"}]},
-    "ticket_consult": {"target": "3h", "warnings": [{"before": "30m"}], "escalations": _MGR_HQ},
+                                        {"after": "1h", "to": "hq"}],
+                        "tiers": {"紧急": {"target": "30m", "warnings": [{"before": "10m"}]}}},
+    "ticket_consult": {"target": "3h", "warnings": [{"before": "30m"}], "escalations": _MGR_HQ,
+                       "tiers": {"紧急": {"target": "1h", "warnings": [{"before": "15m"}]}}},
     # Started with an explicit due_at (the appointment); the target is only a fallback.
     "dispatch_appointment": {"target": "1d", "warnings": [{"before": "1h"}],
                              "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
@@ -151,6 +157,11 @@ class Policies:
         except KeyError:
             raise PolicyError(texts.DL_UNKNOWN_CLOCK.format(clock=clock)) from None
 
+    def key(self, clock: str, *candidates: str) -> str:
+        """The first candidate with its own policy for `clock` (the most specific one is given
+        first); "" when none has, and the base policy applies."""
+        return next((c for c in candidates if c and (clock, c) in self._tiered), "")
+
     def names(self) -> list[str]:
         return sorted(self._base)
 
@@ -243,8 +254,10 @@ def build_policies(clocks: dict[str, Any]) -> Policies:
     for clock in sorted(set(DEFAULTS) | set(clocks)):
         path = f"clocks.{clock}"
         override = _check.table(clocks.get(clock, {}), path)
-        tiers = _check.table(override.get("tiers", {}), f"{path}.tiers")
-        merged = {**DEFAULTS.get(clock, {}), **{k: v for k, v in override.items() if k != "tiers"}}
+        default = DEFAULTS.get(clock, {})
+        tiers = {**default.get("tiers", {}),
+                 **_check.table(override.get("tiers", {}), f"{path}.tiers")}
+        merged = {k: v for k, v in {**default, **override}.items() if k != "tiers"}
         base[clock] = _build(clock, "", merged, path)
         for tier, tier_over in tiers.items():
             tpath = f"{path}.tiers.{tier}"

@@ -25,6 +25,7 @@ from bot.services.tickets import texts
 from bot.services.tickets.lifecycle import (
     check_priority,
     clock_context,
+    clock_tier,
     get_ticket,
     log_event,
     require_actor,
@@ -126,7 +127,8 @@ async def reopen(env: "Runtime", actor: Staff, number: int, reason: str) -> Tick
     await log_event(env, ticket, actor, "reopened", reason)
     # The customer is still waiting: the owner owes a callback again, with fresh reminders.
     await clocks.start(env, "ticket", ticket.id, CALLBACK_CLOCK, owner=ticket.owner_id,
-                       tier=ticket.customer.tier, context=clock_context(ticket), restart=True)
+                       tier=clock_tier(env, CALLBACK_CLOCK, ticket), context=clock_context(ticket),
+                       restart=True)
     if ticket.owner_id != actor.id:
         await notify_staff(env, ticket.owner, texts.REOPEN_NOTICE.format(
             no=ticket.number, who=actor.name, reason=reason),

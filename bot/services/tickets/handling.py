@@ -18,6 +18,7 @@ from bot.services.tickets.lifecycle import (
     CLAIM_CLOCK,
     OPEN_STATES,
     clock_context,
+    clock_tier,
     get_ticket,
     log_event,
     require_actor,
@@ -95,7 +96,7 @@ async def _start(env: "Runtime", ticket: Ticket, clock: str, busy_text: str) -> 
         raise UserError(busy_text.format(no=ticket.number, due=when(env, running.due_at)))
     # A clock met earlier (a second consultation) starts a new round.
     return await clocks.start(env, "ticket", ticket.id, clock, owner=ticket.owner,
-                                 tier=ticket.customer.tier, context=clock_context(ticket),
+                                 tier=clock_tier(env, clock, ticket), context=clock_context(ticket),
                                  restart=True)
 
 
@@ -150,7 +151,7 @@ async def escalate_to_hq(env: "Runtime", actor: Staff, ticket: Ticket, reason: s
     if running is not None:
         raise UserError(texts.ESCALATE_RUNNING.format(no=ticket.number))
     row = await clocks.start(env, "ticket", ticket.id, HQ_CLOCK, owner=ticket.owner,
-                                tier=ticket.customer.tier, context=clock_context(ticket),
+                                tier=clock_tier(env, HQ_CLOCK, ticket), context=clock_context(ticket),
                                 restart=True)
     await log_event(env, ticket, actor, "escalated", reason.strip())
     fill = dict(no=ticket.number, customer=ticket.customer.name, tier=ticket.customer.tier,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
 from bot.services.deadlines import clocks
+from bot.services.deadlines.policies import load_policies
 from bot.services.directory.lookup import find_customer
 from bot.services.directory.phones import audit_full_read, normalise_phone, shown_phone
 from bot.services.dispatches import texts as dispatch_texts
@@ -71,6 +72,12 @@ def when(env: "Runtime", dt: datetime | None) -> str:
 
 def title(ticket: Ticket) -> str:
     return f"{ticket.number} {ticket.customer.name} {ticket.description[:20]}"
+
+
+def clock_tier(env: "Runtime", clock: str, ticket: Ticket) -> str:
+    """Ticket clocks follow the priority and the customer tier, most specific policy first."""
+    priority, tier = ticket.priority, ticket.customer.tier
+    return load_policies(env.settings).key(clock, f"{priority}/{tier}", priority, tier)
 
 
 def clock_context(ticket: Ticket) -> dict:
@@ -141,8 +148,8 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     if original is not None:
         await _link_duplicate(env, actor, ticket, original)
         return Created(ticket, offer, duplicate_of=original)
-    await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor, tier=customer.tier,
-                          context=clock_context(ticket))
+    await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor,
+                       tier=clock_tier(env, CLAIM_CLOCK, ticket), context=clock_context(ticket))
     duty = sorted(await on_duty_userids(env))
     await notify_purpose(
         env, Purpose.HOTLINE, texts.TICKET_ANNOUNCE.format(
