@@ -120,33 +120,45 @@ async def mine(ctx: CommandContext) -> str:
     return "\n".join(lines)
 
 
-def _ticket_lines(ctx: CommandContext, items) -> list[str]:
-    return [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name,
-                                    desc=t.description[:30], owner=t.owner.name,
-                                    at=lifecycle.when(ctx.env, t.created_at)) for t in items]
+# One /队列 answer stays one chat message: the most urgent of each list, counts for the rest.
+QUEUE_PAGE = 10
+
+
+def _ticket_lines(ctx: CommandContext, items, more: str) -> list[str]:
+    lines = [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name, priority=t.priority,
+                                     desc=t.description[:30], owner=t.owner.name,
+                                     at=lifecycle.when(ctx.env, t.created_at))
+             for t in items[:QUEUE_PAGE]]
+    if len(items) > QUEUE_PAGE:
+        lines.append(texts.QUEUE_MORE.format(n=len(items) - QUEUE_PAGE, more=more))
+    return lines
 
 
 @router.command("队列", aliases=("queue",), roles=STAFF, example="/队列")
 async def queue(ctx: CommandContext) -> str:
-    """无人接单和已超时的工单、待派工的上门申请、已升级总部跟踪中的工单。"""
+    """无人接单和已超时的工单（最紧急的在前，每类最多列 10 张，其余给出数目）、待派工的上门申请、已升级总部跟踪中的工单。"""
     q = await lifecycle.queue(ctx.env)
     if not (q.unclaimed or q.overdue or q.requests or q.at_hq):
         return texts.QUEUE_EMPTY
     lines = []
     if q.unclaimed:
         lines.append(texts.QUEUE_UNCLAIMED.format(n=len(q.unclaimed)))
-        lines += _ticket_lines(ctx, q.unclaimed)
+        lines += _ticket_lines(ctx, q.unclaimed, texts.QUEUE_MORE_UNCLAIMED)
     if q.overdue:
         lines.append(texts.QUEUE_OVERDUE.format(n=len(q.overdue)))
-        lines += _ticket_lines(ctx, q.overdue)
+        lines += _ticket_lines(ctx, q.overdue, texts.QUEUE_MORE_OPEN)
     if q.requests:
         lines.append(texts.QUEUE_REQUESTS.format(n=len(q.requests)))
         lines += [texts.QUEUE_REQUEST_LINE.format(d=d.number, no=f"T{d.ticket_id}",
                                                   customer=d.ticket.customer.name,
-                                                  reason=d.reason[:40]) for d in q.requests]
+                                                  reason=d.reason[:40])
+                  for d in q.requests[:QUEUE_PAGE]]
+        if len(q.requests) > QUEUE_PAGE:
+            lines.append(texts.QUEUE_MORE.format(n=len(q.requests) - QUEUE_PAGE,
+                                                 more=texts.QUEUE_MORE_VISITS))
     if q.at_hq:
         lines.append(texts.QUEUE_HQ.format(n=len(q.at_hq)))
-        lines += _ticket_lines(ctx, q.at_hq)
+        lines += _ticket_lines(ctx, q.at_hq, texts.QUEUE_MORE_OPEN)
     return "\n".join(lines)
 
 

@@ -356,4 +356,12 @@ async def queue(env: "Runtime") -> Queue:
     hq_ids = set(await TicketEvent.filter(kind="escalated").values_list("ticket_id", flat=True))
     at_hq = await Ticket.filter(id__in=sorted(hq_ids), status__in=OPEN_STATES) \
         .select_related("customer", "owner").order_by("id") if hq_ids else []
-    return Queue(unclaimed, overdue, requests, at_hq)
+    urgent_first = urgency(env)
+    return Queue(sorted(unclaimed, key=urgent_first), sorted(overdue, key=urgent_first),
+                 requests, sorted(at_hq, key=urgent_first))
+
+
+def urgency(env: "Runtime"):
+    """Sort key: the configured priority order (most urgent first), then the oldest first."""
+    rank = {p: i for i, p in enumerate(env.settings.service.priorities)}
+    return lambda t: (rank.get(t.priority, len(rank)), t.id)

@@ -1,0 +1,28 @@
+"""Issue 15, item 6: /队列 bounded, the most urgent first, counts for the rest."""
+from storage.models import Customer, Staff, Ticket
+
+
+async def test_queue_lists_the_most_urgent_first_and_counts_the_rest(chat, env):
+    customer = await Customer.filter(name="华东制造有限公司").first()
+    creator = await Staff.get(userid="zhangwei")
+    now = env.now()
+    await Ticket.bulk_create([
+        Ticket(customer=customer, description=f"问题{i}", creator=creator, owner=creator,
+               created_at=now, priority="紧急" if i % 100 == 99 else "普通")
+        for i in range(1000)])
+    answer = await chat.say("liujing", "/队列")
+    lines = answer.split("\n")
+    assert lines[0] == "待接单（1000）："
+    urgent = [line for line in lines[1:11] if "［紧急］" in line]
+    assert len(urgent) == 10 and lines[1].startswith("· T100［紧急］华东制造有限公司：问题99")
+    assert lines[11] == "……另有 990 张未列出（/工单 待接单 查看全部）"
+    # One message on every platform: WeCom cuts text at 2048 bytes.
+    assert len(answer.encode()) < 2048
+
+
+async def test_short_queue_has_no_count_line(chat):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印报错 优先级=低")
+    await chat.say("zhangwei", "/建单 客户=华东制造 无法登录 优先级=紧急 查重=否")
+    lines = (await chat.say("liujing", "/队列")).split("\n")
+    assert lines[0] == "待接单（2）：" and len(lines) == 3
+    assert lines[1].startswith("· T2［紧急］") and lines[2].startswith("· T1［低］")
