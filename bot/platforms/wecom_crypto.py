@@ -9,6 +9,8 @@ before any decryption, and a timestamp window against replays, read from the app
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import logging
@@ -22,12 +24,26 @@ from wechatpy.exceptions import InvalidSignatureException
 
 from bot import keys
 from bot.clock import Clock
+from bot.errors import ConfigError
+from bot.platforms import texts
 
 log = logging.getLogger("deskbot.wecom")
 
 
 class Refused(Exception):
     """The request is not provably WeCom's, or not fresh: answer 403 and change nothing."""
+
+
+def aes_key_problem(key: str) -> str | None:
+    """Why an EncodingAESKey cannot work, or None. wechatpy decodes it leniently (dropping
+    characters outside base64) and then asserts on the length, which tells a deployer nothing."""
+    if len(key) != 43:
+        return texts.BAD_AES_KEY
+    try:
+        decoded = base64.b64decode(key + "=", validate=True)
+    except (binascii.Error, ValueError):
+        return texts.BAD_AES_KEY_CHARS
+    return None if len(decoded) == 32 else texts.BAD_AES_KEY_CHARS
 
 
 def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
@@ -49,6 +65,9 @@ class Envelope:
         self.token = token
         self.receive_id = receive_id
         self.window_s = window_s
+        problem = aes_key_problem(encoding_aes_key)
+        if problem:
+            raise ConfigError(problem)
         self.crypto = WeChatCrypto(token, encoding_aes_key, receive_id)
 
     def signed_query(self, request: web.Request, clock: Clock) -> SignedQuery:
