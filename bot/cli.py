@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import texts
-from bot.errors import ConfigError
+from bot.errors import ConfigError, UserError
 from bot.settings import Settings, load_settings
 
 DEMO_DIR = Path(__file__).parent / "demo"
@@ -68,9 +68,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             return import_roster(p, settings)
     else:
         fn = imports.import_staff if args.what == "staff" else imports.import_customers
-    report = asyncio.run(_with_db(settings, lambda: fn(path)))
+    try:
+        report = asyncio.run(_with_db(settings, lambda: fn(path)))
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(report.summary())
-    return 1 if report.errors and not (report.created or report.updated) else 0
+    # The good rows are kept either way; a script must still learn that some were not.
+    return 1 if report.errors else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
