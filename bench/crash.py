@@ -31,10 +31,7 @@ import platform
 import random
 import re
 import shlex
-import signal
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -47,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 
 from bench import benchdb  # noqa: E402
+from bench.served import Bot, deskbot, free_port  # noqa: E402
 from tests.fakes.callbacks import WeComKeys, wecom_app_text  # noqa: E402
 from tests.fakes.wecom_api import FakeWeCom  # noqa: E402
 
@@ -70,81 +68,6 @@ class Callback:
     body: str = ""
     acked: bool = False
     posts: int = 0
-
-
-class Bot:
-    """A `deskbot serve` subprocess that the bench kills and restarts."""
-
-    def __init__(self, cwd: Path, config: Path, port: int) -> None:
-        self.cwd, self.config, self.port = cwd, config, port
-        self.log = cwd / "bot.log"
-        self.proc: subprocess.Popen | None = None
-        self.up = asyncio.Event()
-        self.starts: list[float] = []  # seconds from process start to a healthy /healthz
-
-    async def start(self) -> None:
-        began = time.monotonic()
-        with self.log.open("a") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "-c", str(self.config), "serve"], cwd=self.cwd,
-                env=clean_env(), stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{self.port}/healthz"
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
-            while time.monotonic() - began < 120:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"deskbot serve exited with {self.proc.returncode}:\n"
-                                       + "\n".join(self.log.read_text().splitlines()[-15:]))
-                try:
-                    async with http.get(url) as r:
-                        if r.status == 200:
-                            self.starts.append(time.monotonic() - began)
-                            self.up.set()
-                            return
-                except (aiohttp.ClientError, asyncio.TimeoutError):
-                    pass
-                await asyncio.sleep(0.1)
-        raise RuntimeError("deskbot serve did not answer /healthz within 120 s")
-
-    def kill(self) -> None:
-        self.up.clear()
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-
-def clean_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("DESKBOT_") and k != "DATABASE_URL"}
-    env["PYTHONPATH"] = str(ROOT)
-    return env
-
-
-def free_port(preferred: int | None) -> int:
-    for port in ([preferred] if preferred else range(18240, 18300)):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise SystemExit("no free port in 18240-18299 (use --port)")
-
-
-async def deskbot(cwd: Path, config: Path, *args: str) -> None:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "-c", str(config), *args, cwd=cwd, env=clean_env(),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    out, _ = await proc.communicate()
-    if proc.returncode != 0:
-        raise RuntimeError(f"deskbot {' '.join(args)} failed:\n{out.decode()}")
 
 
 def write_setup(cwd: Path, url: str, port: int, fake: FakeWeCom, api_base: str,
@@ -181,7 +104,7 @@ def sign(cb: Callback, keys: WeComKeys, agent_id: int) -> None:
 
 
 async def send_all(callbacks: list[Callback], bot: Bot, keys: WeComKeys, agent_id: int,
-                   args: argparse.Namespace) -> dict:
+                   args: argparse.Namespace, killer: asyncio.Future) -> dict:
     """Post every callback at the offered rate until each has had its 200; failures go back
     to the queue after --resend-after seconds, as WeCom's retries do."""
     queue: asyncio.Queue[Callback] = asyncio.Queue()
@@ -231,10 +154,11 @@ async def send_all(callbacks: list[Callback], bot: Bot, keys: WeComKeys, agent_i
                                      connector=aiohttp.TCPConnector(limit=0)) as http:
         tasks = [asyncio.ensure_future(offer())]
         tasks += [asyncio.ensure_future(worker(http)) for _ in range(args.concurrency)]
-        try:
-            await asyncio.wait_for(all_acked.wait(), args.send_timeout)
-        except asyncio.TimeoutError:
-            pass
+        # Until every callback has its 200 and every kill is done, unless a restart failed.
+        acked = asyncio.ensure_future(all_acked.wait())
+        await asyncio.wait([acked, killer], timeout=args.send_timeout,
+                           return_when=asyncio.FIRST_EXCEPTION)
+        tasks.append(acked)
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -328,7 +252,7 @@ async def run_db(label: str, url: str, args: argparse.Namespace, rng: random.Ran
             moments = sorted(rng.uniform(0.05, 0.95) * planned for _ in range(args.kills))
             t0 = time.monotonic()
             killer = asyncio.ensure_future(kill_at_random(bot, moments, t0))
-            failures = await send_all(callbacks, bot, keys, fake.agent_id, args)
+            failures = await send_all(callbacks, bot, keys, fake.agent_id, args, killer)
             sent_s = time.monotonic() - t0
             kills = await killer
             acked = sum(cb.acked for cb in callbacks)

@@ -37,11 +37,9 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -366,25 +364,24 @@ async def bench(args) -> None:
     elif args.postgres:
         print(f"PostgreSQL not reachable at {benchdb.PG_SERVER}: skipped")
     rounds: list[dict[str, dict]] = []
-    with tempfile.TemporaryDirectory(prefix="deskbot-bench-") as tmp:
-        for n in range(args.rounds):
-            rnd: dict[str, dict] = {}
-            print(f"round {n + 1}")
-            for target in ("success", "decrypt"):
-                server = Server(target)
-                try:
-                    rnd[target] = await load(server.port, args.seconds, args.warmup,
-                                             args.concurrency, server.proc.pid)
-                finally:
-                    server.stop()
-                print(f"{target:>16}: {fmt(rnd[target])}")
-            for name, database in dbs:
-                async with database(f"inbound_r{n}") as url:
-                    rnd[name] = r = await run_bot(url, args)
-                print(f"{'bot ' + name:>16}: {fmt(r, name == 'postgres')}")
-                for line in describe_bot(r, rnd):
-                    print(line)
-            rounds.append(rnd)
+    for n in range(args.rounds):
+        rnd: dict[str, dict] = {}
+        print(f"round {n + 1}")
+        for target in ("success", "decrypt"):
+            server = Server(target)
+            try:
+                rnd[target] = await load(server.port, args.seconds, args.warmup,
+                                         args.concurrency, server.proc.pid)
+            finally:
+                server.stop()
+            print(f"{target:>16}: {fmt(rnd[target])}")
+        for name, database in dbs:
+            async with database(f"inbound_r{n}") as url:
+                rnd[name] = r = await run_bot(url, args)
+            print(f"{'bot ' + name:>16}: {fmt(r, name == 'postgres')}")
+            for line in describe_bot(r, rnd):
+                print(line)
+        rounds.append(rnd)
     if args.rounds > 1:
         print(f"median of {args.rounds} rounds (ratios taken within each round):")
         for target in ("success", "decrypt", *(name for name, _ in dbs)):
