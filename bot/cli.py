@@ -26,8 +26,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 async def _with_db(settings: Settings, fn):
+    from bot import preflight
     from storage.db import close_db, open_db
 
+    await preflight.reachable(settings.database.url)
     await open_db(settings.database.url)
     try:
         return await fn()

@@ -105,10 +105,14 @@ def _sqlite_applied(url: str) -> set[str] | None:
     return {r[0] for r in rows}
 
 
-def check_reachable(url: str) -> None:
-    """PostgreSQL answers and the database exists (what `migrate` needs)."""
+async def reachable(url: str) -> None:
+    """PostgreSQL answers and the database exists (what `migrate` and the imports need)."""
     if not url.startswith("sqlite"):
-        asyncio.run(_pg_applied(url))
+        await _pg_applied(url)
+
+
+def check_reachable(url: str) -> None:
+    asyncio.run(reachable(url))
 
 
 def check_schema(url: str) -> None:

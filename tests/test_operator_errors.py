@@ -73,10 +73,10 @@ def test_aes_key_that_is_not_base64_is_refused(tmp_path):
     assert_refused(deskbot(tmp_path, "-c", name, "serve"), "wecom.encoding_aes_key", "base64")
 
 
-def test_unreachable_postgresql_is_refused_by_serve_and_migrate(tmp_path):
+def test_unreachable_postgresql_is_refused_by_serve_migrate_and_import(tmp_path):
     name = config(tmp_path, "d.toml", url=f"postgres://postgres@127.0.0.1:{free_port()}/x")
-    for command in ("serve", "migrate"):
-        assert_refused(deskbot(tmp_path, "-c", name, command), "无法连接数据库")
+    for command in (["serve"], ["migrate"], ["staff", "import", name]):
+        assert_refused(deskbot(tmp_path, "-c", name, *command), "无法连接数据库")
 
 
 @pytest.mark.skipif(not PG_UP, reason=f"no PostgreSQL reachable at {PG_URL}")
