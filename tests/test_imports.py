@@ -4,7 +4,7 @@ exit code that says whether any row failed (the good rows are kept either way)."
 from __future__ import annotations
 
 from storage.models import Customer, Staff
-from tests.test_operator_errors import deskbot
+from tests.deskbot_cli import deskbot
 
 STAFF = ("userid,姓名,手机,角色,组\n"
          "wangfang,王芳,13900000001,工程师,热线组\n"

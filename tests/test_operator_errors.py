@@ -3,7 +3,6 @@ exactly one Chinese line on stderr and a non-zero exit, never a traceback; and "
 only once the bot answers on its port."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import socket
@@ -17,19 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PG_UP, PG_URL
+from tests.deskbot_cli import clean_env, deskbot
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _env() -> dict[str, str]:
-    # The test's own environment must not configure the bot under test.
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith("DESKBOT_") and k != "DATABASE_URL"}
-
-
-def deskbot(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=_env(),
-                          capture_output=True, text=True, timeout=timeout)
 
 
 def config(cwd: Path, name: str, *, url: str, port: int = 0, extra: str = "") -> str:
@@ -108,7 +97,7 @@ def test_started_only_when_bound_then_port_and_symlinked_database_refused(tmp_pa
     port = free_port()
     name = config(tmp_path, "live.toml", url="sqlite://live.sqlite3", port=port)
     proc = subprocess.Popen([sys.executable, "-m", "bot", "-c", name, "serve"], cwd=tmp_path,
-                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             text=True)
     try:
         deadline = time.monotonic() + 60
