@@ -78,11 +78,8 @@ async def sqlite_database(purpose: str) -> AsyncIterator[str]:
 async def create_schema(url: str) -> None:
     """The models' tables in a database this run has just created (nothing to drop first)."""
     from tortoise import Tortoise
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
 
     from storage.db import tortoise_config
 
-    # Tortoise caches each model's SQL per connection name: SQLite's "?" must not reach PostgreSQL.
-    EXECUTOR_CACHE.clear()
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     await Tortoise.generate_schemas(safe=False)

@@ -171,7 +171,7 @@ async def kill_at_random(bot: Bot, moments: list[float], t0: float) -> list[floa
         await asyncio.sleep(max(0.0, t0 + at - time.monotonic()))
         await bot.up.wait()
         done.append(time.monotonic() - t0)
-        bot.kill()
+        await bot.kill()
         await bot.start()
     return done
 
@@ -271,7 +271,7 @@ async def run_db(label: str, url: str, args: argparse.Namespace, rng: random.Ran
                      starts=bot.starts, failures=failures)
             return r
         finally:
-            bot.stop()
+            await bot.stop()
             await fake.close()
 
 

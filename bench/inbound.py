@@ -97,7 +97,7 @@ async def prepare_database(url: str) -> None:
     from tortoise import Tortoise
 
     from bot.cli import DEMO_CHATS, DEMO_DIR
-    from bot.services import imports
+    from bot.services.directory import imports
     from storage.db import tortoise_config
     from storage.models import Chat
 
@@ -122,8 +122,8 @@ class SinkSender:
 
 
 def bot_app(url: str, batch_ms: float | None) -> web.Application:
+    from bot import messages as base
     from bot.app import create_app
-    from bot.platforms import base
     from bot.settings import load_settings
     from storage.models import InboundEvent, Ticket
 
@@ -183,9 +183,10 @@ class Callbacks:
     """Signed, encrypted WeCom app text callbacks, each with its own MsgId and text."""
 
     def __init__(self) -> None:
+        import base64
+
         from wechatpy.crypto import _get_signature
         from wechatpy.enterprise.crypto import PrpCrypto
-        import base64
 
         self._sign = _get_signature
         self._prp = PrpCrypto(base64.b64decode(AES_KEY + "="))

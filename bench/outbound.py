@@ -50,12 +50,12 @@ def notice_text(i: int) -> str:
 async def run_once(url: str, args: argparse.Namespace) -> dict:
     from tortoise import Tortoise
 
+    from bot import messages as base
     from bot.clock import SystemClock
-    from bot.platforms import base
-    from bot.platforms.base import OutboundMessage
+    from bot.messages import OutboundMessage
+    from bot.services.outbox import enqueue
     from bot.settings import load_settings
-    from notifiers.outbox import enqueue
-    from notifiers.ratelimit import DbRateLimiter, LIMITS, WINDOW_S
+    from notifiers.ratelimit import LIMITS, WINDOW_S, DbRateLimiter
     from notifiers.relay import Relay
     from notifiers.senders.wecom import WeComSender
     from storage.models import OutboxMessage

@@ -6,7 +6,6 @@ import asyncio
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,21 +21,21 @@ class Bot:
     def __init__(self, cwd: Path, config: Path, port: int) -> None:
         self.cwd, self.config, self.port = cwd, config, port
         self.log = cwd / "bot.log"
-        self.proc: subprocess.Popen | None = None
+        self.proc: asyncio.subprocess.Process | None = None
         self.up = asyncio.Event()
         self.starts: list[float] = []  # seconds from process start to a healthy /healthz
 
     async def start(self) -> None:
         began = time.monotonic()
         with self.log.open("a") as log:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "bot", "-c", str(self.config), "serve"], cwd=self.cwd,
-                env=clean_env(), stdout=log, stderr=subprocess.STDOUT)
+            self.proc = proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot", "-c", str(self.config), "serve", cwd=self.cwd,
+                env=clean_env(), stdout=log, stderr=asyncio.subprocess.STDOUT)
         url = f"http://127.0.0.1:{self.port}/healthz"
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as http:
             while time.monotonic() - began < 120:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"deskbot serve exited with {self.proc.returncode}:\n"
+                if proc.returncode is not None:
+                    raise RuntimeError(f"deskbot serve exited with {proc.returncode}:\n"
                                        + "\n".join(self.log.read_text().splitlines()[-15:]))
                 try:
                     async with http.get(url) as r:
@@ -49,19 +48,21 @@ class Bot:
                 await asyncio.sleep(0.1)
         raise RuntimeError("deskbot serve did not answer /healthz within 120 s")
 
-    def kill(self) -> None:
+    async def kill(self) -> None:
+        assert self.proc is not None
         self.up.clear()
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait()
+        await self.proc.wait()
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+    async def stop(self) -> None:
+        if self.proc is None or self.proc.returncode is not None:
+            return
+        self.proc.terminate()
+        try:
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except asyncio.TimeoutError:
+            self.proc.kill()
+            await self.proc.wait()
 
 
 def clean_env() -> dict[str, str]:

@@ -11,10 +11,11 @@ from pathlib import Path
 from bot import texts
 from bot.errors import ConfigError, UserError
 from bot.settings import Settings, load_settings
+from storage.models.people import Purpose
 
 DEMO_DIR = Path(__file__).parent / "demo"
-DEMO_CHATS = [("hotline", "热线服务群"), ("managers", "服务经理群"), ("supervisors", "质量监督群"),
-              ("hq", "总部服务发展部")]
+DEMO_CHATS = [(Purpose.HOTLINE, "热线服务群"), (Purpose.MANAGERS, "服务经理群"),
+              (Purpose.SUPERVISORS, "质量监督群"), (Purpose.HQ, "总部服务发展部")]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -56,7 +57,7 @@ def _safe_url(url: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.services import imports
+    from bot.services.directory import imports
 
     settings = _settings(args)
     path = Path(args.file)
@@ -64,7 +65,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(texts.CLI_NO_FILE.format(path=path), file=sys.stderr)
         return 2
     if args.what == "roster":
-        from bot.services.roster_import import import_roster
+        from bot.services.roster.spreadsheet import import_roster
 
         def fn(p):
             return import_roster(p, settings)
@@ -81,7 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.services import imports
+    from bot.services.directory import imports
     from storage.models import Chat
 
     settings = _settings(args)

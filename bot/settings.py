@@ -42,7 +42,8 @@ class CenterSettings(Section):
     # Who receives what nobody else is responsible for: failed sends, dead letters.
     admins: list[str] = []
     general_manager: str = ""  # userid of the general manager (key-customer complaints)
-    phrasebook_file: str = ""  # the center's own standard phrases; default bot/services/phrasebook.toml
+    # The center's own standard phrases; default bot/services/knowledge/phrasebook.toml.
+    phrasebook_file: str = ""
 
 
 class CalendarSettings(Section):
@@ -171,7 +172,7 @@ class Settings(BaseSettings):
     clocks: dict[str, Any] = {}
     penalties: dict[str, Any] = {}
     reports: dict[str, Any] = {}
-    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster_config.py)
+    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster/config.py)
 
     @classmethod
     def settings_customise_sources(

@@ -43,7 +43,7 @@ async def test_staff_import_encodings_blank_roles_unchanged_rows_and_exit_codes(
 
 
 async def test_customer_reimport_counts_unchanged_rows(db, tmp_path):
-    from bot.services import imports
+    from bot.services.directory import imports
 
     text = ("单位,联系人,电话,级别,服务开始,服务结束\n"
             "华南电子,周会计,020-1234567,大客户,2026-01-01,2026-12-31\n"
