@@ -84,10 +84,12 @@ def test_unmigrated_and_outdated_databases_are_refused(tmp_path, migrated):
 
     shutil.copy(migrated, tmp_path / "old.sqlite3")
     with sqlite3.connect(tmp_path / "old.sqlite3") as conn:
-        # As if the database had been migrated by an older release than the one now installed.
-        conn.execute("UPDATE tortoise_migrations SET name = '0000_older_release'")
+        # As if migrated by an older release, which lacked the newest migration now installed.
+        (newest,) = conn.execute("SELECT max(name) FROM tortoise_migrations").fetchone()
+        conn.execute("UPDATE tortoise_migrations SET name = '0000_older_release' "
+                     "WHERE name = ?", (newest,))
     name = config(tmp_path, "o.toml", url="sqlite://old.sqlite3")
-    assert_refused(deskbot(tmp_path, "-c", name, "serve"), "0001_initial", "deskbot migrate")
+    assert_refused(deskbot(tmp_path, "-c", name, "serve"), newest, "deskbot migrate")
 
 
 def test_started_only_when_bound_then_port_and_symlinked_database_refused(tmp_path, migrated):
