@@ -6,6 +6,7 @@ from storage.models.knowledge import KnowledgeEntry
 from storage.models.messaging import AuditLog, InboundEvent, JobRun, OutboxMessage
 from storage.models.penalties import Penalty, PenaltyAppeal
 from storage.models.people import Chat, Customer, Staff
+from storage.models.requests import ChangeRequest, RequestEvent, SensitiveRequest
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 
@@ -16,3 +17,4 @@ __models__ = [
 __models__ += [Dispatch, KnowledgeEntry]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
+__models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
