@@ -11,9 +11,11 @@ def all_routers() -> list[Router]:
         knowledge,
         penalties,
         reports,
+        requests,
         roster,
         tickets,
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, reports.router]
+            penalties.router, complaints.router, followups.router, requests.router,
+            reports.router]
