@@ -17,10 +17,12 @@ router = Router("dispatches")
 STAFF = (Role.ENGINEER, Role.MANAGER)
 
 
-def _data_option(a: Args) -> str:
-    """带走数据=授权人; the bare word, or a "yes" naming nobody, is refused by the service."""
+def _data_option(a: Args) -> visits.DataAuthorization | None:
+    """带走数据=授权人 with 附件= or 存档= (the written authorization); the bare word, a "yes"
+    naming nobody, or no written authorization is refused by the service."""
     bare = any(t.text == texts.DATA_WORD for t in a.positionals)
-    return visits.data_authorization(a.opt(texts.DATA_WORD, "take_data"), bare)
+    return visits.data_authorization(a.opt(texts.DATA_WORD, "take_data"), bare,
+                                     a.opt("附件", "file"), a.opt("存档", "paper"))
 
 
 def _text_without_data_word(a: Args, start: int) -> str:
@@ -102,20 +104,23 @@ async def arrive(ctx: CommandContext) -> str:
 
 
 @router.command("备份", aliases=("backup",), roles=(Role.ENGINEER,),
-                usage="/备份 D编号 [说明] [带走数据=授权人]",
-                example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计")
+                usage="/备份 D编号 [说明] [带走数据=授权人 附件=授权书文件或存档=编号]",
+                example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计 附件=授权书.jpg")
 async def backup(ctx: CommandContext) -> str:
-    """记录已备份客户数据（完工前必须备份）；带走客户数据须写明客户授权人。"""
+    """记录已备份客户数据（完工前必须备份）；带走客户数据须写明客户授权人和盖章的书面授权。"""
     a = ctx.args
     number = object_number(a.get(0), "D")
-    who = _data_option(a)
-    d = await visits.backup(ctx.env, ctx.me, number, _text_without_data_word(a, 1), who)
-    data = texts.BACKUP_DATA.format(who=d.data_authorized_by) if d.data_authorized_by else ""
+    auth = _data_option(a)
+    d = await visits.backup(ctx.env, ctx.me, number, _text_without_data_word(a, 1), auth)
+    data = texts.BACKUP_DATA.format(
+        who=d.data_authorized_by, ref=visits.describe_reference(d.data_authorization_ref)) \
+        if d.data_authorized_by else ""
     return texts.BACKUP_DONE.format(d=d.number, data=data)
 
 
 @router.command("完工", aliases=("done",), roles=(Role.ENGINEER,),
-                usage="/完工 D编号 签字人=客户签字人 处理结果 [原因=] [带走数据=授权人]",
+                usage="/完工 D编号 签字人=客户签字人 处理结果 [原因=] "
+                      "[带走数据=授权人 附件=授权书文件或存档=编号]",
                 example="/完工 D3 签字人=王会计 重装打印控件后凭证打印正常 原因=控件未注册")
 async def done(ctx: CommandContext) -> str:
     """上门解决，客户签字确认；工单结单并收入问题库。必须先 /备份。"""
@@ -123,11 +128,11 @@ async def done(ctx: CommandContext) -> str:
     if len(a) < 1:
         raise UsageError(texts.DONE_MISSING)
     number = object_number(a.get(0), "D")
-    who = _data_option(a)
+    auth = _data_option(a)
     c = await visits.complete(ctx.env, ctx.me, number,
                                   signatory=a.opt("签字人", "signatory", default=""),
                                   result=_text_without_data_word(a, 1),
-                                  cause=a.opt("原因", "cause", default=""), authorized_by=who)
+                                  cause=a.opt("原因", "cause", default=""), authorization=auth)
     d = c.dispatch
     return texts.DONE_DONE.format(d=d.number, signatory=d.signatory, no=f"T{d.ticket_id}",
                                   kb=c.entry.number, forms=format_local(ctx.env, c.forms_due))
