@@ -171,3 +171,23 @@ async def test_refused_request_is_told_and_closed_and_open_ones_are_listed(chat,
     assert "【已拒绝待告知客户】1 项" in await chat.say("zhangwei", "/改需")
     assert await chat.say("lina", "/改需告知 R2") == "R2 已告知客户拒绝的原因，申请结束。"
     assert (await ChangeRequest.get(id=2)).status == "closed"
+
+
+async def test_monthly_report_counts_the_requests(chat, env):
+    from bot.services.reports import monthly
+    from bot.services.reports.kpi import Month
+
+    await chat.say("zhangwei", BUG)
+    await chat.say("lina", "/改需 客户=江南商贸 存档=XZ-8 出库单增加批号列")
+    await chat.say("liujing", "/改需审核 R1 同意 预计=11-27")
+    await chat.say("liujing", "/改需审核 R2 拒绝 属于定制开发")
+    await chat.say("lina", "/改需告知 R2")
+    await chat.say("zhangwei", "/敏感申请 客户=华东制造 类型=账套密码 附件=c.jpg")
+    await chat.say("liujing", "/敏感审批 M1 同意")
+    env.clock.set(bj(30, 9))  # R1's estimate and both papers' archive clocks have passed
+    await deadlines.tick_until_idle(env)
+    report = monthly.render_followups(env, await monthly.build(env, Month(2026, 11)))
+    assert report.splitlines()[-2:] == [
+        "程序修改申请：本月提交 2 项（其中缺陷 1 项），审核同意 1、拒绝 1，结束 1 项，测试退回 0 次，"
+        "超过预计完工 1 次，目前未结束 1 项。",
+        "敏感申请：本月登记 1 项，批准 1、拒绝 0，办结 0 项，目前未办结 1 项；书面申请超时未存档 2 次。"]

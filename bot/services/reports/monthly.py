@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.services.complaints.procedure import CLOCKS as COMPLAINT_CLOCKS
 from bot.services.reports import kpi, texts
+from bot.services.requests.report import monthly_counts as request_counts
 from bot.services.reports.config import load_config
 from bot.services.reports.kpi import ClockStat
 from storage.models import Complaint, FollowUp
@@ -54,6 +55,7 @@ class MonthReport:
     issues_closed: int
     penalties: str | None = None  # the penalty ledger's monthly summary, when installed
     complaint_clocks: list[ClockStat] = field(default_factory=list)
+    requests: str = ""  # change and sensitive requests of the month (the service manager's)
 
 
 async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
@@ -90,7 +92,8 @@ async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
         issues_assigned=sum(1 for f in visits if f.assigned_at is not None),
         issues_closed=sum(1 for f in visits if f.issue_closed_at is not None),
         penalties=await _penalties(env, month),
-        complaint_clocks=[c for c in k.clocks if c.clock in COMPLAINT_CLOCKS])
+        complaint_clocks=[c for c in k.clocks if c.clock in COMPLAINT_CLOCKS],
+        requests=(await request_counts(k.start, k.end)).render())
 
 
 async def _penalties(env: "Runtime", month: kpi.Month) -> str | None:
@@ -170,4 +173,6 @@ def render_followups(env: "Runtime", r: MonthReport) -> str:
         lines += [texts.FR_LOW_LINE.format(
             v=f.number, customer=f.customer.name, engineer=f.engineer.name if f.engineer else "-",
             t=f.timeliness, s=f.skill, a=f.attitude, remarks=f.remarks or "-") for f in low]
+    if r.requests:
+        lines.append(r.requests)
     return "\n".join(lines)

@@ -115,3 +115,11 @@ VIEW_NOTE = "说明：{note}"
 VIEW_CLOCKS = "时限：{clocks}"
 VIEW_HISTORY = "记录："
 VIEW_EVENT = "· {at} {who} {kind}{detail}"
+
+# The monthly report.
+REPORT_LINE = ("程序修改申请：本月提交 {changes} 项（其中缺陷 {bugs} 项），审核同意 {approved}、拒绝 {refused}，"
+               "结束 {closed} 项，测试退回 {failed_tests} 次，超过预计完工 {late_estimates} 次，"
+               "目前未结束 {open_changes} 项。\n"
+               "敏感申请：本月登记 {sensitive} 项，批准 {sensitive_approved}、拒绝 {sensitive_refused}，"
+               "办结 {sensitive_done} 项，目前未办结 {open_sensitive} 项；"
+               "书面申请超时未存档 {archive_late} 次。")
