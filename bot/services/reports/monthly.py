@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from bot.services.complaints.procedure import CLOCKS as COMPLAINT_CLOCKS
 from bot.services.reports import kpi, texts
-from bot.services.requests.report import monthly_counts as request_counts
 from bot.services.reports.config import load_config
 from bot.services.reports.kpi import ClockStat
+from bot.services.requests.report import monthly_counts as request_counts
 from storage.models import Complaint, FollowUp
 from storage.models.complaints import ARCHIVED, FROM_HQ, MAJOR
 

@@ -40,6 +40,9 @@ class RequestCounts:
     archive_late: int  # applications that missed the paper archive's clock in the month
 
     def render(self) -> str:
+        """Empty for a month without requests, none open: the report stays as it was."""
+        if not any(vars(self).values()):
+            return ""
         return texts.REPORT_LINE.format(**vars(self))
 
 
