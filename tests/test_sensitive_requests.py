@@ -134,4 +134,10 @@ async def test_refused_request_never_opens_anything(chat, env):
     assert await chat.say("lina", "/话术 清除数据 客户=江南商贸") == \
         "江南商贸公司 没有由你负责且已批准的敏感申请，敏感资料不能查看。"
     assert (await chat.say("liujing", "/敏感审批 M1 同意")).startswith("M1 当前状态为“已拒绝”")
-    assert await chat.say("zhangwei", "/敏感") == "没有待审批或待办结的敏感申请。"
+    # A manager who is also an engineer does not approve his own request.
+    await chat.say("zhaomin", "/敏感申请 客户=北方物流 类型=报表密码 存档=XZ-10")
+    before = await SensitiveRequest.get(id=2)
+    assert await chat.say("zhaomin", "/敏感审批 M2 同意") == "M2 是你自己登记的申请，须由另一位服务经理审批。"
+    assert (await SensitiveRequest.get(id=2)).status == before.status == "submitted"
+    assert (await chat.say("zhangwei", "/敏感")).splitlines() == [
+        "未办结的敏感申请 1 项：", "· M2［待审批］北方物流集团［报表密码］工程师：赵敏 11-23 09:00"]

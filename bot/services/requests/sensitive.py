@@ -96,6 +96,9 @@ async def decide(env: "Runtime", actor: Staff, number: int, approve: bool,
     m = await get(number)
     if m.status != SUBMITTED:
         raise _wrong_state(m)
+    # A manager who is also the engineer of the request does not approve it himself.
+    if m.engineer_id == actor.id:
+        raise Forbidden(texts.SEN_OWN_REQUEST.format(no=m.number))
     note = note.strip()
     if not approve and not note:
         raise UsageError(texts.CHG_NEEDS_REASON)

@@ -89,6 +89,7 @@ SEN_SUBMITTED = ("已登记敏感申请 {no}：{customer}［{kind}］，书面�
                  "服务经理须在 {due} 前审批；批准前不得处理。{archive}")
 SEN_NEW_NOTICE = ("【敏感申请 {no}】{customer}（{tier}）［{kind}］\n说明：{note}\n书面申请：{app}；"
                   "工程师：{who}\n请在 {due} 前审批：/敏感审批 {no} 同意 或 /敏感审批 {no} 拒绝 原因")
+SEN_OWN_REQUEST = "{no} 是你自己登记的申请，须由另一位服务经理审批。"
 SEN_APPROVE_WORD = "请写 同意 或 拒绝 原因，例如 /敏感审批 M3 同意。"
 SEN_APPROVED_DONE = "{no} 已批准，{who} 可以处理；办结时写明告知的联系人：/敏感办结 {no} 告知=联系人。"
 SEN_REFUSED_DONE = "{no} 已拒绝：{reason}。"
