@@ -10,12 +10,14 @@ def all_routers() -> list[Router]:
         help,
         knowledge,
         penalties,
+        projects,
         reports,
         requests,
         roster,
         tickets,
+        training,
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, requests.router,
-            reports.router]
+            reports.router, projects.router, training.router]
