@@ -38,7 +38,7 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "durations": ("bot/durations.py", ["tests/test_durations.py"]),
     "parsing": ("commands/parsing.py", ["tests/test_parsing.py"]),
     "kpi": ("bot/services/kpi.py", ["tests/test_kpi.py"]),
-    "deadlines": ("bot/services/deadlines.py", ["tests/test_deadlines.py"]),
+    "deadlines": ("bot/services/deadlines.py", ["tests/test_deadlines.py", "tests/test_deadline_edges.py"]),
 }
 
 # What mutmut's copy of the project needs besides the mutated packages (tests/ and pyproject.toml
