@@ -80,7 +80,7 @@ def run_module(name: str, max_children: int) -> dict[str, object]:
     mutmut(work, "export-cicd-stats")
     stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
     listing = mutmut(work, "results").stdout
-    survivors = sorted(line.strip() for line in listing.splitlines() if line.strip() and ": killed" not in line)
+    survivors = sorted(line.strip() for line in listing.splitlines() if line.strip() and not line.rstrip().endswith((": killed", ": timeout")))
     killed = stats["killed"] + stats["timeout"]
     return {
         "name": name,
