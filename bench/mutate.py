@@ -37,8 +37,9 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "calendar": ("bot/calendar.py", ["tests/test_calendar.py"]),
     "durations": ("bot/durations.py", ["tests/test_durations.py"]),
     "parsing": ("commands/parsing.py", ["tests/test_parsing.py"]),
-    "kpi": ("bot/services/kpi.py", ["tests/test_kpi.py"]),
-    "deadlines": ("bot/services/deadlines.py", ["tests/test_deadlines.py", "tests/test_deadline_edges.py"]),
+    "kpi": ("bot/services/reports/kpi.py", ["tests/test_kpi.py"]),
+    "deadlines": ("bot/services/deadlines/clocks.py",
+                  ["tests/test_deadlines.py", "tests/test_deadline_edges.py"]),
 }
 
 # What mutmut's copy of the project needs besides the mutated packages (tests/ and pyproject.toml
@@ -80,7 +81,9 @@ def run_module(name: str, max_children: int) -> dict[str, object]:
     mutmut(work, "export-cicd-stats")
     stats = json.loads((work / "mutants" / "mutmut-cicd-stats.json").read_text(encoding="utf-8"))
     listing = mutmut(work, "results").stdout
-    survivors = sorted(line.strip() for line in listing.splitlines() if line.strip() and not line.rstrip().endswith((": killed", ": timeout")))
+    caught = (": killed", ": timeout")
+    survivors = sorted(line.strip() for line in listing.splitlines()
+                       if line.strip() and not line.rstrip().endswith(caught))
     killed = stats["killed"] + stats["timeout"]
     return {
         "name": name,

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
+from functools import partial
 from typing import AsyncIterator
 
 import aiohttp
@@ -14,25 +16,31 @@ from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
 from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services import knowledge
-from bot.services.env import Env
-from bot.services.penalty_rules import validate_penalties
-from bot.services.policies import validate_policies
+from bot.services import outbox
+from bot.services.deadlines.policies import validate_policies
+from bot.services.knowledge import library
+from bot.services.penalties.rules import validate_penalties
 from bot.services.reports.config import validate_config as validate_reports
-from bot.services.roster_config import validate_roster
+from bot.services.roster.config import validate_roster
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
 from notifiers.senders.base import Sender
-from storage.db import close_db, open_db
+from storage.db import close_db, connection, open_db
 
 log = logging.getLogger("deskbot.app")
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
 @web.middleware
 async def request_id_middleware(request: web.Request, handler):
-    request[keys.REQUEST_ID] = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+    # A caller's id is kept only when it is safe to log, store and echo in a header.
+    given = request.headers.get("X-Request-Id", "")
+    request[keys.REQUEST_ID] = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:12]
     response = await handler(request)
     response.headers["X-Request-Id"] = request[keys.REQUEST_ID]
     return response
@@ -51,7 +59,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar
-    env = Env(settings=settings, clock=clock, calendar=calendar)
+    env = Runtime(settings=settings, clock=clock, calendar=calendar)
     app[keys.ENV] = env
     app[keys.RUN_BACKGROUND] = run_background
 
@@ -70,7 +78,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     async def relay(app: web.Application) -> AsyncIterator[None]:
         all_senders = senders if senders is not None else _platform_senders(app)
         relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
-                      calendar=calendar)
+                      calendar=calendar, notify_admins=partial(outbox.notify_admins, env))
         app[keys.RELAY] = relay
         env.wake_relay = relay.wake
         if run_background:
@@ -85,7 +93,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                                              batch_ms=settings.database.inbound_batch_ms,
                                              batch_max=settings.database.inbound_batch_max)
         # jieba's dictionary takes a second to load: do it before the first /建单 needs it.
-        await knowledge.ready()
+        await library.ready()
         await pipe.start()
         yield
         await pipe.stop()
@@ -125,12 +133,11 @@ def _platform_senders(app: web.Application) -> dict[str, Sender]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    from tortoise import connections
 
     app = request.app
     db_ok = True
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        await connection().execute_query("SELECT 1")
     except Exception:  # noqa: BLE001 - health reports, never raises
         db_ok = False
     relay = app.get(keys.RELAY)

@@ -12,21 +12,20 @@ the carrier is what the destination receives, and what the rate window counts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from bot.messages import OutboundMessage
 from storage.claims import claim_due
-
-from bot.platforms.base import OutboundMessage
 from storage.models import OutboxMessage
 from storage.models.messaging import DEAD, PENDING, SENT
 
 # Prefixes of the dedupe keys the relay itself writes.
 DIGEST_KEY = "digest:{first}:{last}:{n}"
 SPLIT_KEY = "split:{row}:{i}"
-DEAD_NOTICE_KEY = "dead:{row}:{admin}"
+DEAD_NOTICE_KEY = "dead:{row}"  # the services side adds ":<admin userid>"
 
 
 class LeaseLost(Exception):
@@ -82,8 +81,25 @@ async def next_due(now: datetime) -> datetime | None:
         .order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True))
     leased = await (OutboxMessage.filter(status=PENDING, lease_until__gte=now)
                     .order_by("lease_until").first().values_list("lease_until", flat=True))
-    times = [t for t in (free, leased) if t is not None]
+    times = [cast(datetime, t) for t in (free, leased) if t is not None]
     return min(times) if times else None
+
+
+async def still_ours(row: OutboxMessage, owner: str, now: datetime, lease: timedelta) -> bool:
+    """Whether this relay may send `row` now: its lease has at least half its length to run
+    (nobody else can claim it before the send ends), or this relay renews it in one
+    conditional UPDATE. False when the lease ran out and another relay took the row, or sent
+    it: sending it again would deliver it twice."""
+    now = _utc(now)
+    if (row.lease_owner == owner and row.lease_until is not None
+            and _utc(row.lease_until) >= now + lease / 2):
+        return True
+    until = now + lease
+    renewed = await OutboxMessage.filter(id=row.id, lease_owner=owner, status=PENDING).update(
+        lease_until=until)
+    if renewed:
+        row.lease_owner, row.lease_until = owner, until
+    return bool(renewed)
 
 
 async def mark_sent(row_id: int, now: datetime) -> None:

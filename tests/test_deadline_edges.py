@@ -9,19 +9,21 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from tortoise.exceptions import IntegrityError
 
 from bot.calendar import WorkCalendar
-from bot.services import deadlines
-from bot.services.env import Env
+from bot.runtime import Runtime
+from bot.services.deadlines import clocks as deadlines
 from bot.settings import load_settings
 from storage.models.deadlines import BREACHED, MET, PAUSED, RUNNING, Deadline, DeadlineEvent
 from tests.test_deadlines import CTX, at, bj, people
 
-def _now(env: Env, when: datetime) -> None:
+
+def _now(env: Runtime, when: datetime) -> None:
     env.clock.set(when.astimezone(timezone.utc))
 
 
-async def _states(env: Env, object_type: str, object_id: int) -> dict[str, str]:
+async def _states(env: Runtime, object_type: str, object_id: int) -> dict[str, str]:
     return {d.clock: d.state for d in await deadlines.get(env, object_type, object_id)}
 
 
@@ -112,7 +114,7 @@ async def test_a_start_that_cannot_record_its_event_changes_nothing(db, env):
     # The event the restart would write already exists: the restart fails as a whole.
     await DeadlineEvent.create(deadline_id=d.id, at=env.now(), kind="started", action_key=f"dl:{d.id}:1:start")
     env.clock.advance(minutes=30)
-    with pytest.raises(Exception):
+    with pytest.raises(IntegrityError):
         await deadlines.start(env, "complaint", 3, "complaint_ack", restart=True)
     row = await Deadline.get(id=d.id)
     assert (row.cycle, row.due_at) == (0, bj(2026, 11, 23, 10, 0))
@@ -187,7 +189,7 @@ async def test_met_exactly_at_due_or_while_paused(db, env):
 async def test_a_tier_keeps_its_own_reminders_after_a_pause(db, db_url, clock):
     settings = load_settings(None, database__url=db_url, clocks={
         "ticket_claim": {"tiers": {"大客户": {"target": "10m", "warnings": ["5m"], "label": "大客户接单"}}}})
-    env = Env(settings=settings, clock=clock, calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=clock, calendar=WorkCalendar.from_settings(settings))
     await deadlines.start(env, "ticket", 1, "ticket_claim", tier="大客户", context=CTX)  # due 09:10
     _now(env, bj(2026, 11, 23, 9, 2))
     await deadlines.pause(env, "ticket", 1)

@@ -10,8 +10,8 @@ import pytest
 
 from bot.calendar import WorkCalendar
 from bot.errors import UsageError
-from bot.services import kpi, reports_jobs, texts
-from bot.services.env import Env
+from bot.runtime import Runtime
+from bot.services.reports import jobs as reports_jobs, kpi, texts
 from bot.services.reports.config import load_config
 from bot.settings import load_settings
 from storage.models import Complaint, Customer, Deadline, FollowUp, Staff, Ticket
@@ -133,7 +133,7 @@ async def test_no_warning_while_on_target_or_too_few_services(chat, env):
 
 # -- targets at their edges, on figures built by hand --------------------------------------------
 
-def _env(env, **reports) -> Env:
+def _env(env, **reports) -> Runtime:
     return replace(env, settings=load_settings(None, database__url=env.settings.database.url, reports=reports))
 
 

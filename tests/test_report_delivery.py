@@ -20,11 +20,11 @@ import aiohttp
 import pytest
 from openpyxl import load_workbook
 
-from bot.platforms import base
-from bot.platforms.base import FILE, IMAGE, OutboundMessage
+from bot import messages as base
+from bot.messages import FILE, IMAGE, OutboundMessage
 from bot.platforms.local_hub import SimulatorHub
 from bot.scheduler import Scheduler
-from bot.services import reports_jobs
+from bot.services.reports import jobs as reports_jobs
 from bot.settings import load_settings
 from notifiers.relay import Relay
 from notifiers.senders import registry
@@ -253,7 +253,7 @@ async def test_wecom_upload_refetches_an_expired_token(aiohttp_server, clock, tm
     assert fake.gettoken_calls == 2
     assert fake.calls == ["gettoken", "media/upload", "message/send", "media/upload",
                           "gettoken", "media/upload", "message/send"]
-    # enable_duplicate_check keys on the body; two uploads give two media ids, two deliveries.
+    # Two uploads give two media ids, two deliveries.
     assert [r.msgtype for r in fake.received] == ["image", "image"]
 
 

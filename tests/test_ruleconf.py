@@ -4,10 +4,10 @@ from datetime import time
 import pytest
 
 from bot.services import ruleconf
-from bot.services.penalty_rules import PenaltyConfigError, build_rules
-from bot.services.policies import PolicyError, build_policies
+from bot.services.deadlines.policies import PolicyError, build_policies
+from bot.services.penalties.rules import PenaltyConfigError, build_rules
 from bot.services.reports.config import ReportConfigError, build_config as build_reports
-from bot.services.roster_config import RosterConfigError, build_config as build_roster
+from bot.services.roster.config import RosterConfigError, build_config as build_roster
 
 CASES = [
     # (builder, table, error, the message)

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from bot.app import validate_rules
-from bot.services.policies import PolicyError, validate_policies
+from bot.services.deadlines.policies import PolicyError, validate_policies
 from bot.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

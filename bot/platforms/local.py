@@ -8,8 +8,8 @@ Server-Sent Events from the `SimulatorHub`.
 Like WeCom and DingTalk, a group only hands the bot the messages addressed to it: those that
 @-mention it or start with "/"; other group chatter is shown to the group and goes no further.
 
-There is no login: whoever reaches the page can act as any staff member, so keep
-`simulator.enabled` off on a server others can reach.
+Whoever reaches the page can act as any staff member, so bot/platforms/sim_access.py guards
+it: loopback only unless `[simulator] token` is set (then a login), same-origin JSON only.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import keys, texts
-from bot.platforms import base
+from bot import keys, messages, texts
+from bot.platforms import guard, sim_access, texts as platform_texts
 from bot.platforms.local_hub import SimulatorHub, Subscription, typed_entry_from_event
 from storage.models import Chat, Staff
 
@@ -58,16 +58,11 @@ def _json(data: Any) -> web.Response:
 
 
 async def _read_json(request: web.Request) -> dict:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise BadRequest(texts.SIM_ERR_TOO_LARGE.format(limit=MAX_BODY))
-    body = bytearray()
-    while chunk := await request.content.read(16384):
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise BadRequest(texts.SIM_ERR_TOO_LARGE.format(limit=MAX_BODY))
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = guard.load_json(await guard.read_body(request, MAX_BODY))
+    except guard.TooLarge:
+        raise BadRequest(texts.SIM_ERR_TOO_LARGE.format(limit=MAX_BODY)) from None
+    except guard.Malformed:
         raise BadRequest(texts.SIM_ERR_BAD_JSON) from None
     if not isinstance(data, dict):
         raise BadRequest(texts.SIM_ERR_BAD_JSON)
@@ -80,6 +75,9 @@ def _str_field(data: dict, name: str, *, required: bool = True, limit: int = 255
         value = ""
     if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
         raise BadRequest(texts.SIM_ERR_FIELD.format(field=name))
+    if guard.has_controls(value):
+        # PostgreSQL refuses NUL, and a user id with controls in it is nobody's.
+        raise BadRequest(platform_texts.SIM_FIELD_CONTROLS.format(field=name))
     return value.strip()
 
 
@@ -123,11 +121,11 @@ async def _staff(userid: str) -> Staff:
 async def _conversation(conv: str, userid: str) -> tuple[str, str, str]:
     """(chat_type, chat_id, reply address) of the page's conversation name."""
     if conv in ("user", f"user:{userid}"):
-        return base.PRIVATE, "", f"user:{userid}"
+        return messages.PRIVATE, "", f"user:{userid}"
     key = conv.removeprefix("chat:")
-    if not await Chat.filter(platform=base.LOCAL, chat_key=key).exists():
+    if not await Chat.filter(platform=messages.LOCAL, chat_key=key).exists():
         raise BadRequest(texts.SIM_ERR_UNKNOWN_CHAT.format(conv=conv))
-    return base.GROUP, key, f"chat:{key}"
+    return messages.GROUP, key, f"chat:{key}"
 
 
 def _client_id(data: dict) -> str:
@@ -139,7 +137,7 @@ def _client_id(data: dict) -> str:
 
 @dataclass(frozen=True)
 class Typed:
-    msg: base.InboundMessage
+    msg: messages.InboundMessage
     addressed: bool  # whether the bot gets it (a private chat, or a group @-mention or "/...")
     raw: str  # the text as typed, for the page
     name: str  # the sender's name
@@ -151,25 +149,27 @@ async def build_inbound(app: web.Application, data: dict, *, click: bool) -> Typ
     person = await _staff(userid)
     chat_type, chat_id, address = await _conversation(_str_field(data, "conv", limit=140), userid)
     cid = _client_id(data)
-    common = dict(platform=base.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
+    common: dict[str, Any] = dict(
+                  platform=messages.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
                   chat_type=chat_type, chat_id=chat_id,
-                  reply=base.Reply(channel=base.CH_LOCAL, address=address),
+                  reply=messages.Reply(channel=messages.CH_LOCAL, address=address),
                   sent_at=app[keys.CLOCK].now().timestamp())
     if click:
-        action = base.CardAction(key=_str_field(data, "key"),
+        action = messages.CardAction(key=_str_field(data, "key"),
                                  task_id=_str_field(data, "task_id", required=False))
-        return Typed(base.InboundMessage(**common, action=action), True, "", person.name)
+        return Typed(messages.InboundMessage(**common, action=action), True, "", person.name)
     raw = data.get("text") or ""
     if not isinstance(raw, str):
         raise BadRequest(texts.SIM_ERR_FIELD.format(field="text"))
+    raw = guard.clean_text(raw)
     if len(raw) > MAX_TEXT:
         raise BadRequest(texts.SIM_ERR_TEXT_TOO_LONG.format(limit=MAX_TEXT))
     text, mentioned = strip_bot_mention(raw)
     if not text and not mentioned:
         raise BadRequest(texts.SIM_ERR_EMPTY)
-    addressed = chat_type == base.PRIVATE or mentioned or text.startswith(_SLASHES)
+    addressed = chat_type == messages.PRIVATE or mentioned or text.startswith(_SLASHES)
     staff = await Staff.filter(active=True).values_list("userid", "name")
-    return Typed(base.InboundMessage(**common, text=text, mentions=parse_mentions(text, staff)),
+    return Typed(messages.InboundMessage(**common, text=text, mentions=parse_mentions(text, staff)),
                  addressed, raw, person.name)
 
 
@@ -221,12 +221,12 @@ async def staff_list(request: web.Request) -> web.Response:
 
 
 async def chat_list(request: web.Request) -> web.Response:
-    rows = await Chat.filter(platform=base.LOCAL).order_by("id")
+    rows = await Chat.filter(platform=messages.LOCAL).order_by("id")
     return _json([{"chat_key": c.chat_key, "name": c.name or c.chat_key, "purpose": c.purpose or ""}
                   for c in rows])
 
 
-async def messages(request: web.Request) -> web.Response:
+async def history(request: web.Request) -> web.Response:
     """?conv=user&userid=U | conv=<chat_key> | conv=user:U | conv=chat:K; or only ?userid=U for
     everything U sees (their private chat and every group); &since=<id> for newer entries only."""
     hub = request.app[keys.SIMULATOR]
@@ -282,7 +282,7 @@ async def _pump(resp: web.StreamResponse, sub: Subscription, epoch: str, heartbe
         item = await sub.get(heartbeat)
         if item is None:
             return
-        if item is False:
+        if item is False or item is True:
             await resp.write(b": ping\n\n")
         else:
             await resp.write(_sse(item, epoch))
@@ -300,7 +300,7 @@ async def media(request: web.Request) -> web.StreamResponse:
 @lru_cache(maxsize=1)
 def render_page() -> str:
     """sim.html with its {{label}} placeholders filled from texts.SIM_PAGE (a missing one fails)."""
-    labels = texts.SIM_PAGE
+    labels: dict[str, Any] = texts.SIM_PAGE
     page = (STATIC / "sim.html").read_text(encoding="utf-8")
     page = re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(labels[m.group(1)]), page)
     blob = json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")
@@ -332,26 +332,31 @@ async def _close_streams(app: web.Application) -> None:
 
 
 def setup_routes(app: web.Application) -> None:
-    """Mount the simulator when `settings.simulator.enabled`.
+    """Mount the simulator when `settings.simulator.enabled`, behind sim_access's checks.
 
     Needs app[SETTINGS], app[CLOCK] and app[PIPELINE]; creates app[SIMULATOR] when the factory
     has not. History is reloaded in on_startup, which aiohttp runs after every cleanup_ctx has
-    opened (so after the database is up); streams are ended in on_shutdown.
+    opened (so after the database is up); streams are ended in on_shutdown. Raises
+    SettingsError when the server listens beyond loopback and no login token is set.
     """
-    if not app[keys.SETTINGS].simulator.enabled:
+    settings = app[keys.SETTINGS]
+    if not settings.simulator.enabled:
         return
+    sim_access.check_exposure(settings)
     if keys.SIMULATOR not in app:
         app[keys.SIMULATOR] = SimulatorHub(app[keys.CLOCK])
+    g = sim_access.guarded
     r = app.router
-    r.add_get("/", root)
-    r.add_get("/sim", page)
+    r.add_get("/", g(root, api=False))
+    r.add_get("/sim", g(page, api=False))
     r.add_static("/sim/static", STATIC, append_version=False)
-    r.add_get("/sim/api/staff", staff_list)
-    r.add_get("/sim/api/chats", chat_list)
-    r.add_get("/sim/api/messages", messages)
-    r.add_get("/sim/api/stream", stream)
-    r.add_post("/sim/api/send", send)
-    r.add_post("/sim/api/click", click)
-    r.add_get("/sim/media/{token}", media)
+    r.add_post("/sim/api/login", sim_access.login)
+    r.add_get("/sim/api/staff", g(staff_list))
+    r.add_get("/sim/api/chats", g(chat_list))
+    r.add_get("/sim/api/messages", g(history))
+    r.add_get("/sim/api/stream", g(stream))
+    r.add_post("/sim/api/send", g(send))
+    r.add_post("/sim/api/click", g(click))
+    r.add_get("/sim/media/{token}", g(media, api=False))
     app.on_startup.append(_load_history)
     app.on_shutdown.append(_close_streams)

@@ -29,11 +29,12 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import ConfigError
 from bot.services import ruleconf
 from bot.services.reports import texts
+from storage.models.people import Purpose
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
-PURPOSES = ("hotline", "managers", "supervisors", "hq")
+PURPOSES = tuple(Purpose)
 # [000 ch. 6] lists the first seven; [004 §6.2.1] adds order handling and logistics.
 CATEGORIES = ("服务延时", "服务质量", "服务态度", "服务规范", "服务收费", "产品问题", "售前承诺",
               "订单处理", "物流配送")
