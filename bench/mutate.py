@@ -112,10 +112,10 @@ def main() -> None:
         print(f"mutating {MODULES[name][0]} against {' '.join(MODULES[name][1])} ...", flush=True)
         rows.append(run_module(name, opts.max_children))
     print()
-    print(f"{'module':<10} {'source':<28} {'mutants':>7} {'killed':>6} {'survived':>8} {'no test':>7} "
+    print(f"{'module':<10} {'source':<34} {'mutants':>7} {'killed':>6} {'survived':>8} {'no test':>7} "
           f"{'other':>5} {'score':>6} {'time':>6}")
     for r in rows:
-        print(f"{r['name']:<10} {MODULES[r['name']][0]:<28} {r['total']:>7} {r['killed']:>6} {r['survived']:>8} "
+        print(f"{r['name']:<10} {MODULES[r['name']][0]:<34} {r['total']:>7} {r['killed']:>6} {r['survived']:>8} "
               f"{r['no_tests']:>7} {r['other']:>5} {r['score']:>6.1%} {r['seconds']:>5.0f}s")
     if opts.survivors:
         for r in rows:
