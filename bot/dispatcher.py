@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import difflib
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Iterable
 
 from tortoise.transactions import in_transaction
 
+from bot import failures
 from bot.errors import Forbidden, UsageError, UserError
 from bot.messages import GROUP, PRIVATE, InboundMessage
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Answer, Command, Router
 from bot.runtime import Runtime
-from commands import parsing, texts
+from commands import args as declared, parsing, texts
 from storage.models import Staff
 
 log = logging.getLogger("deskbot.dispatch")
@@ -40,6 +40,7 @@ class CommandContext:
     outcome: str = OK
     detail: str = ""
     ref: str = ""
+    error: BaseException | None = None  # an unexpected one, reported by replies.answer
 
     @property
     def me(self) -> Staff:
@@ -96,9 +97,9 @@ class Dispatcher:
         except UserError as exc:
             ctx.outcome, ctx.answer = REFUSED, Answer(self._user_error_text(ctx, exc))
         except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are answered
-            ctx.ref = uuid.uuid4().hex[:8]
-            log.exception("command failed ref=%s text=%r", ctx.ref, msg.text)
-            ctx.outcome, ctx.detail = ERROR, f"{type(exc).__name__}: {exc}"
+            # The reference is the request's: the user, the admins and the log share it.
+            ctx.ref, ctx.error = failures.current_ref(), exc
+            ctx.outcome, ctx.detail = ERROR, failures.describe(exc)
             ctx.answer = Answer(texts.INTERNAL_ERROR.format(text=msg.text[:40], ref=ctx.ref))
         return ctx
 
@@ -123,6 +124,8 @@ class Dispatcher:
         else:
             parsed = parsing.parse_line(msg.text)
             if parsed is None:
+                if parsing.fold(msg.text).startswith("/"):
+                    raise UserError(texts.SLASH_ALONE)
                 ctx.outcome = IGNORED
                 return
             cmd = self.find(parsed.name)
@@ -154,7 +157,9 @@ async def _call_handler(ctx: CommandContext) -> None:
     assert ctx.command is not None
     # A savepoint: a refused or failed command leaves no trace but its answer and audit row.
     async with in_transaction():
-        result = await ctx.command.handler(ctx)
+        # Inside the savepoint: the people lookups read the same snapshot the handler writes to.
+        values = await declared.bind(ctx, ctx.command.params, unordered=ctx.command.unordered)
+        result = await ctx.command.handler(ctx, **values)
     ctx.answer = result if isinstance(result, Answer) else Answer(str(result))
     ctx.outcome = OK
 

@@ -114,7 +114,7 @@ def test_usage_errors_say_what_was_wrong():
     assert str(exc.value) == texts.UNCLOSED_QUOTE
     with pytest.raises(UsageError) as exc:
         object_number(None, "D")
-    assert str(exc.value) == texts.MISSING_OBJECT.format(letter="D")
+    assert str(exc.value) == texts.MISSING_OBJECT.format(what=texts.OBJECT_NAMES["D"], letter="D")
     with pytest.raises(UsageError) as exc:
         object_number("T9", "d")
-    assert str(exc.value) == texts.BAD_OBJECT.format(token="T9", letter="D")
+    assert str(exc.value) == texts.BAD_OBJECT.format(token="T9", letters="D", letter="D")
