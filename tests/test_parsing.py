@@ -2,7 +2,7 @@ import pytest
 
 from bot.errors import UsageError
 from commands import texts
-from commands.parsing import fold, object_number, parse_line
+from commands.parsing import INT_MAX, fold, object_number, object_ref, parse_line
 
 
 def test_fullwidth_slash_space_and_equals_are_folded():
@@ -118,3 +118,17 @@ def test_usage_errors_say_what_was_wrong():
     with pytest.raises(UsageError) as exc:
         object_number("T9", "d")
     assert str(exc.value) == texts.BAD_OBJECT.format(token="T9", letters="D", letter="D")
+
+
+def test_object_references_name_their_letter_and_stay_in_range():
+    assert object_ref("d5", "td") == ("D", 5) and object_ref("12", "td") == ("T", 12)
+    assert object_ref("T0000000001", "T") == ("T", 1)  # ten digits are fine
+    assert object_ref(f"T{INT_MAX}", "T") == ("T", INT_MAX)
+    for token, letter in [("T0", "T"), ("0", "T"), (f"T{INT_MAX + 1}", "T"), ("T00000000001", "T"),
+                          ("d99999999999", "D")]:
+        with pytest.raises(UsageError) as exc:
+            object_ref(token, "td")
+        assert str(exc.value) == texts.OBJECT_RANGE.format(token=token, letter=letter, max=INT_MAX)
+    with pytest.raises(UsageError) as exc:
+        object_ref("C3", "td")
+    assert str(exc.value) == texts.BAD_OBJECT.format(token="C3", letters="T、D", letter="T")
