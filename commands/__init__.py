@@ -12,6 +12,7 @@ def all_routers() -> list[Router]:
         penalties,
         projects,
         reports,
+        requests,
         roster,
         ticket_changes,
         ticket_search,
@@ -19,8 +20,7 @@ def all_routers() -> list[Router]:
         training,
     )
 
-    return [help.router, tickets.router, ticket_changes.router,
-            ticket_search.router,
+    return [help.router, tickets.router, ticket_changes.router, ticket_search.router,
             dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, reports.router,
-            projects.router, training.router]
+            penalties.router, complaints.router, followups.router, requests.router,
+            reports.router, projects.router, training.router]
