@@ -182,6 +182,9 @@ async def resolve(ctx: CommandContext, number: int, solution: str, to_kb: bool,
 async def transfer(ctx: CommandContext, number: int, target: Staff, note: str) -> str:
     """把工单转给别人；对方 /接收 之前，你仍是负责人（首问负责制）。"""
     ticket = await handling.transfer(ctx.env, ctx.me, number, target, note)
+    if ticket.owner_id != ctx.me.id:
+        return texts.TRANSFER_DONE_FOR_OWNER.format(no=ticket.number, who=target.name,
+                                                    owner=ticket.owner.name)
     return texts.TRANSFER_DONE.format(no=ticket.number, who=target.name)
 
 

@@ -246,18 +246,25 @@ async def history(env: "Runtime", object_type: str, object_id: int, *,
         .order_by("id").using_db(conn)
 
 
+def _whole_minutes(left: timedelta) -> timedelta:
+    """Time left is rounded up: with 4:59 to go, "剩余 4 分钟" would promise less than there is."""
+    if left < timedelta(minutes=1):
+        return left
+    return timedelta(minutes=-(-left.total_seconds() // 60))
+
+
 def describe(env: "Runtime", d: Deadline) -> str:
     """A short Chinese status: "剩余 12 分钟", "已超时 5 分钟", "已暂停（剩余 …）", "已按时完成"."""
     now = _utc(env.now())
     if d.state in (RUNNING, BREACHED):
         left = d.due_at - now
         if left > timedelta(0):
-            return texts.DL_REMAINING.format(left=humanize(left))
+            return texts.DL_REMAINING.format(left=humanize(_whole_minutes(left)))
         return texts.DL_OVERDUE.format(over=humanize(-left))
     if d.state == PAUSED:
         left = timedelta(seconds=d.remaining_s or 0.0)
         if left > timedelta(0):
-            return texts.DL_PAUSED.format(left=humanize(left))
+            return texts.DL_PAUSED.format(left=humanize(_whole_minutes(left)))
         return texts.DL_PAUSED_OVERDUE.format(over=humanize(-left))
     if d.state == MET:
         if d.late and d.closed_at:

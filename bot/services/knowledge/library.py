@@ -227,7 +227,8 @@ async def mark_sensitive(number: int, sensitive: bool) -> KnowledgeEntry:
 def headline(entry: KnowledgeEntry) -> str:
     """One line for lists: K3［财务软件 V10.2］现象 → 解决方法."""
     product = " ".join(p for p in (entry.product, entry.version) if p)
-    tag = f"［{product}］" if product else ""
+    # Without a product the number still needs a gap before the symptom: "K2 打印…".
+    tag = f"［{product}］" if product else " "
     if entry.sensitive:
         tag = texts.KB_SENSITIVE_TAG + tag
     return texts.KB_HEADLINE.format(no=entry.number, tag=tag, symptom=entry.symptom[:40],

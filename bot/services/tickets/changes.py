@@ -29,6 +29,7 @@ from bot.services.tickets.lifecycle import (
     get_ticket,
     log_event,
     require_actor,
+    require_no_visit,
     require_open,
 )
 from storage.models import Dispatch, Staff, Ticket
@@ -143,9 +144,7 @@ async def cancel(env: "Runtime", actor: Staff, number: int, reason: str) -> Tick
     reason = reason.strip()
     if not reason:
         raise UserError(texts.CANCEL_NEEDS_REASON)
-    busy = await Dispatch.filter(ticket_id=ticket.id, status__in=ACTIVE).order_by("id").first()
-    if busy is not None:
-        raise UserError(texts.CANCEL_VISIT_RUNNING.format(no=ticket.number, d=busy.number))
+    await require_no_visit(ticket, texts.CANCEL_VISIT_RUNNING)
     won = await Ticket.filter(id=ticket.id, status=ticket.status).update(
         status=CANCELLED, offered_to_id=None)
     if not won:

@@ -58,6 +58,11 @@ async def transfer(env: "Runtime", actor: Staff, number: int, target: Staff,
         title=texts.TRANSFER_OFFER_TITLE.format(no=ticket.number),
         buttons=[Button(f"accept:{ticket.number}", texts.BUTTON_ACCEPT_TRANSFER)],
         task_id=f"accept-{ticket.number}-{n}")
+    if ticket.owner_id != actor.id:
+        # A manager moved someone else's ticket: the owner stays responsible and must know.
+        await notify_staff(env, ticket.owner, texts.TRANSFER_OWNER_NOTICE.format(
+            no=ticket.number, who=actor.name, target=target.name, note=note or "-"),
+            f"ticket:{ticket.id}:offer:{n}:owner")
     return await get_ticket(number)
 
 

@@ -209,6 +209,13 @@ async def claim(env: "Runtime", actor: Staff, number: int) -> Ticket:
     return await get_ticket(number)
 
 
+async def require_no_visit(ticket: Ticket, refusal: str) -> None:
+    """A visit in progress must be finished on its dispatch before the ticket can end."""
+    busy = await Dispatch.filter(ticket_id=ticket.id, status__in=ACTIVE).order_by("id").first()
+    if busy is not None:
+        raise UserError(refusal.format(no=ticket.number, d=busy.number))
+
+
 async def resolve_ticket(env: "Runtime", actor: Staff, number: int, solution: str, *,
                          to_kb: bool = False, cause: str = "") -> Resolved:
     ticket = await get_ticket(number)
@@ -217,9 +224,7 @@ async def resolve_ticket(env: "Runtime", actor: Staff, number: int, solution: st
     solution = solution.strip()
     if not solution:
         raise UserError(texts.TICKET_NEEDS_SOLUTION)
-    busy = await Dispatch.filter(ticket_id=ticket.id, status__in=ACTIVE).order_by("id").first()
-    if busy is not None:
-        raise UserError(texts.TICKET_VISIT_RUNNING.format(no=ticket.number, d=busy.number))
+    await require_no_visit(ticket, texts.TICKET_VISIT_RUNNING)
     await Ticket.filter(id=ticket.id).update(status=RESOLVED, solution=solution,
                                              resolved_at=env.now())
     await log_event(env, ticket, actor, "resolved", solution)
