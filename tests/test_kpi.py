@@ -33,7 +33,7 @@ async def test_kpi_of_a_generated_month_equals_the_hand_computation(chat, env):
     # October holds only the rows just before the month: one ticket, one valid complaint, one
     # visit scored 1-1-1, one on-time claim.
     assert await chat.say("liujing", "/指标 2026年10月") == "\n".join([
-        "【指标】2026-10（截至 月末）",
+        "【指标】2026-10（全月）",
         "完成服务 2 次（热线工单解决 1，上门派工核销 1）",
         "投诉率：1/2 = 50.0%（目标 < 5%）未达标",
         "投诉受理 1 起：有效 1，不属服务范围 0，待确认 0",
@@ -172,7 +172,7 @@ def test_a_month_without_figures_says_so(env):
     k = _kpi(env, services=0, visits=0, satisfied=0)
     assert (k.rate_ok(), k.satisfaction_ok(), k.compliance.value) == (None, None, None)
     assert kpi.render(env, k, kpi.project(env, k)).split("\n") == [
-        "【指标】2026-11（截至 月末）",
+        "【指标】2026-11（全月）",
         "完成服务 0 次（热线工单解决 0，上门派工核销 0）",
         "投诉率：0/0 = —（目标 < 5%）（暂无数据）",
         "投诉受理 0 起：有效 0，不属服务范围 0，待确认 0",

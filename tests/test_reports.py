@@ -86,7 +86,7 @@ async def test_daily_digest_of_a_working_day(chat, env, tmp_path):
         "· 接单：T3 华东制造有限公司 打印凭证时报错（截止 11-23 09:15）",
         "· 投诉回应：C1 北方物流集团 服务延时（截止 11-23 13:30）",
         "投诉：新受理 1，确认有效 1，未归档 1",
-        "回访：今日完成 1，待回访 1，回访问题未办结 0",
+        "回访：当日完成 1，待回访 1，回访问题未办结 0",
         "明日值班：",
         "· 11-24（周二） 早班 张伟；午班 未排班"])
     assert pushes[0].text == expected
@@ -94,7 +94,7 @@ async def test_daily_digest_of_a_working_day(chat, env, tmp_path):
     env.clock.set(bj(11, 24, 9))
     await chat.say("wangqiang", "/投诉回应 C1 已补派工程师")
     shown = await chat.say("liujing", "/日报 11-23")
-    assert shown == expected.replace("（截至 17:45）", "（截至 全天）")
+    assert shown == expected.replace("（截至 17:45）", "（全天）")
     assert (await chat.say("liujing", "/日报 明年")).startswith("“明年”不是日期")
     assert (await chat.say("zhangwei", "/日报")).startswith("“/日报”需要")
 

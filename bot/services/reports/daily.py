@@ -152,9 +152,11 @@ async def _duty(env: "Runtime", day: date) -> str | None:
 
 def render(env: "Runtime", d: Digest) -> str:
     cal = env.calendar
-    as_of = cal.local(d.as_of).strftime("%H:%M") if d.as_of < cal.at(
-        d.day + timedelta(days=1), time(0)) else texts.DAY_CLOSED
-    lines = [texts.DIGEST_HEAD.format(day=f"{d.day:%Y-%m-%d}", as_of=as_of),
+    # A day that is over is reported whole, not "as of" a time.
+    head = texts.DIGEST_HEAD.format(day=f"{d.day:%Y-%m-%d}", as_of=cal.local(d.as_of).strftime(
+        "%H:%M")) if d.as_of < cal.at(d.day + timedelta(days=1), time(0)) \
+        else texts.DIGEST_HEAD_CLOSED.format(day=f"{d.day:%Y-%m-%d}")
+    lines = [head,
              texts.DIGEST_WORK.format(new=d.new, dup=d.duplicates, solved=d.solved,
                                       written_off=d.written_off, open=d.open_tickets)
              + (texts.DIGEST_REOPENED.format(n=d.reopened) if d.reopened else "")

@@ -288,9 +288,9 @@ def project(env: "Runtime", k: MonthKpi) -> Projection:
 def render(env: "Runtime", k: MonthKpi, p: Projection | None = None) -> str:
     """The figures of /指标 and of the reports, each with its numerator and denominator."""
     cfg = k.cfg
-    as_of = env.calendar.local(k.as_of).strftime("%m-%d %H:%M") if k.as_of < k.end \
-        else texts.KPI_MONTH_CLOSED
-    lines = [texts.KPI_HEAD.format(month=k.month.key, as_of=as_of),
+    head = texts.KPI_HEAD.format(month=k.month.key, as_of=env.calendar.local(k.as_of).strftime(
+        "%m-%d %H:%M")) if k.as_of < k.end else texts.KPI_HEAD_CLOSED.format(month=k.month.key)
+    lines = [head,
              texts.KPI_SERVICES.format(n=k.services, tickets=k.tickets_solved,
                                        visits=k.visits_written_off),
              texts.KPI_RATE.format(num=k.complaint_rate.num, den=k.complaint_rate.den,

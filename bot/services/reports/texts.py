@@ -26,8 +26,8 @@ YESTERDAY_WORDS = ("昨天", "昨日")
 BAD_DAY = "“{text}”不是日期，请写 2026-11-23、11-23、今天或昨天。"
 FUTURE_DAY = "{day} 还没到，日报只能看今天或以前。"
 NO_DUTY = "未排班"
-DAY_CLOSED = "全天"
 DIGEST_HEAD = "【日报】{day}（截至 {as_of}）"
+DIGEST_HEAD_CLOSED = "【日报】{day}（全天）"
 DIGEST_REOPENED = "；重开 {n}"
 DIGEST_CANCELLED = "；撤单 {n}（不计为服务）"
 DIGEST_WORK = "工单：新建 {new}（另有重复 {dup}），解决 {solved}；上门核销 {written_off}；未结工单 {open}"
@@ -35,7 +35,7 @@ DIGEST_OVERDUE = "超时未完成的时限：{n} 项"
 DIGEST_OVERDUE_LINE = "· {label}：{subject}（截止 {due}）"
 DIGEST_MORE = "· 另有 {n} 项未列出"
 DIGEST_COMPLAINTS = "投诉：新受理 {new}，确认有效 {valid}，未归档 {open}"
-DIGEST_FOLLOWUPS = "回访：今日完成 {visits}，待回访 {due}，回访问题未办结 {issues}"
+DIGEST_FOLLOWUPS = "回访：当日完成 {visits}，待回访 {due}，回访问题未办结 {issues}"
 DIGEST_DUTY = "明日值班：\n{duty}"
 
 # complaint analysis report (monthly.py)
@@ -126,8 +126,8 @@ KPI_THIS_MONTH_WORDS = ("本月", "这个月", "当月")
 KPI_LAST_MONTH_WORDS = ("上月", "上个月")
 KPI_BAD_MONTH = "“{text}”不是月份，请写 2026-11、11月、本月或上月。"
 KPI_FUTURE_MONTH = "{month} 还没开始。"
-KPI_MONTH_CLOSED = "月末"
 KPI_HEAD = "【指标】{month}（截至 {as_of}）"
+KPI_HEAD_CLOSED = "【指标】{month}（全月）"
 KPI_SERVICES = "完成服务 {n} 次（热线工单解决 {tickets}，上门派工核销 {visits}）"
 KPI_RATE = "投诉率：{num}/{den} = {pct}（目标 < {target}）{verdict}"
 KPI_COMPLAINTS = "投诉受理 {received} 起：有效 {valid}，不属服务范围 {invalid}，待确认 {unconfirmed}"
