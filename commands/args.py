@@ -323,6 +323,10 @@ async def bind(ctx: "CommandContext", params: Sequence[Arg], *, unordered: bool 
         i = len(tokens)
     else:
         i = await _bind_in_order(ctx, positional, tokens, values)
+        # "/接单 T9 T6": a second number after a command of one would be silently dropped.
+        if positional and isinstance(positional[-1], Obj) and i < len(tokens) \
+                and _is_reference(tokens[i].text, positional[-1]):
+            raise UsageError(texts.ARG_ONE_OBJECT.format(token=tokens[i].text))
     for p in params:
         if p.keys:
             raw = p.from_options(ctx.args)
@@ -334,6 +338,14 @@ async def bind(ctx: "CommandContext", params: Sequence[Arg], *, unordered: bool 
             else:
                 values.update(p.out(await p.convert(ctx, raw)))
     return values
+
+
+def _is_reference(word: str, p: Obj) -> bool:
+    try:
+        object_ref(word, p.letters)
+    except UsageError:
+        return False
+    return True
 
 
 async def _bind_in_order(ctx: "CommandContext", params: list[Arg], tokens: list[Token],

@@ -16,6 +16,7 @@ ARG_TOO_LONG = "{label}太长：最多 {limit} 个字，你写了 {n} 个。"
 ARG_BAD_NUMBER = "“{token}”不是有效的{label}，应为 {lo} 到 {hi} 之间的整数。"
 ARG_CHOICE = "{label}应为 {choices} 之一，你写的是“{token}”。"
 ARG_EXTRA = "多余的参数“{token}”。"
+ARG_ONE_OBJECT = "一次只能处理一个编号，“{token}”没有处理：请分别发送。"
 ARG_BAD_MONTH = "“{token}”不是有效的月份（{first} 年以后），请写 2026-11、11月、本月或上月。"
 
 # Dispatch

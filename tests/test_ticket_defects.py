@@ -42,3 +42,10 @@ async def test_cancel_refused_while_a_visit_runs(chat):
     await chat.say("liujing", "/派工 T1 王强")
     assert await refused(chat, "zhangwei", "/撤单 T1 误建") == \
         "T1 还有进行中的上门 D1，不能撤单：请先在派工单上 /完工 或 /未解决。"
+
+
+async def test_a_second_number_is_not_silently_ignored(chat):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印报错")
+    answer = await refused(chat, "lina", "/接单 T1 T6")
+    assert answer.startswith("一次只能处理一个编号，“T6”没有处理：请分别发送。"), answer
+    assert (await chat.say("lina", "/接单 T1")).startswith("你已接单 T1")
