@@ -122,7 +122,8 @@ async def test_monthly_reports_on_the_first_working_day(chat, env, boss, tmp_pat
     # The complaint analysis report, figure by figure.
     assert text.text.startswith("【客户投诉分析报告】2026-11　售后服务中心\n" + EXPECTED_KPI + "\n")
     for line in (
-        "投诉受理 5 起：有效 3，不属服务范围（不计入）1，待确认 1；其中总部转来 1 起（已反馈总部 1），重大投诉 1 起",
+        "投诉受理 5 起：有效 3，不属服务范围 1，待确认 1",
+        "受理的投诉中：总部转来 1 起（已反馈总部 1），重大投诉 1 起；不属服务范围的不计入投诉率",
         "按类别：服务延时 1（有效 1）；服务质量 1（有效 0）；服务态度 2（有效 2）；服务收费 1（有效 0）",
         "有效投诉责任人：张伟 2；王强 1",
         "处理：有效投诉已归档 2/3；客户不满意重新处理 1 次；升级总部 1 起",
@@ -131,6 +132,7 @@ async def test_monthly_reports_on_the_first_working_day(chat, env, boss, tmp_pat
         "· C4 华东制造有限公司［服务态度］责任人 张伟；原因：-；纠正：待填；预防：待填",
     ):
         assert line in text.text.split("\n"), line
+    assert text.text.count("投诉受理 5 起") == 1  # issue 15: it was printed twice
 
     # The follow-up report to the managers.
     fsent = await outbox("monthly:2026-11:followups")

@@ -122,9 +122,7 @@ def render_complaints(env: "Runtime", r: MonthReport) -> str:
     k = r.kpi
     lines = [texts.CR_HEAD.format(month=k.month.key, center=env.settings.center.name),
              kpi.render(env, k),
-             texts.CR_INTAKE.format(received=k.received, valid=k.valid, invalid=k.invalid,
-                                    unconfirmed=k.unconfirmed, hq=r.hq_forwarded,
-                                    fed_back=r.hq_fed_back, major=r.major)]
+             texts.CR_INTAKE.format(hq=r.hq_forwarded, fed_back=r.hq_fed_back, major=r.major)]
     cats = [texts.CR_CATEGORY.format(category=c, received=n, valid=v)
             for c, (n, v) in r.by_category.items() if n]
     lines.append(texts.CR_BY_CATEGORY.format(items="；".join(cats) or texts.NONE))

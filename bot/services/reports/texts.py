@@ -40,8 +40,8 @@ DIGEST_DUTY = "明日值班：\n{duty}"
 
 # complaint analysis report (monthly.py)
 CR_HEAD = "【客户投诉分析报告】{month}　{center}"
-CR_INTAKE = ("投诉受理 {received} 起：有效 {valid}，不属服务范围（不计入）{invalid}，待确认 {unconfirmed}；"
-             "其中总部转来 {hq} 起（已反馈总部 {fed_back}），重大投诉 {major} 起")
+# The counts themselves are in the 指标 lines just above: here only what they do not say.
+CR_INTAKE = "受理的投诉中：总部转来 {hq} 起（已反馈总部 {fed_back}），重大投诉 {major} 起；不属服务范围的不计入投诉率"
 CR_CATEGORY = "{category} {received}（有效 {valid}）"
 CR_BY_CATEGORY = "按类别：{items}"
 CR_PERSON = "{name} {n}"
