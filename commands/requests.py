@@ -42,11 +42,7 @@ def _verdict(yes: tuple[str, ...], no: tuple[str, ...]) -> dict[str, bool]:
 
 def _estimate(ctx: CommandContext, raw: str) -> datetime:
     """预计=12-10 17:00, or a bare date: the end of that day's working hours."""
-    try:
-        return parse_when(ctx.env, raw)
-    except UsageError:
-        end = ctx.env.calendar.windows[-1][1]
-        return parse_when(ctx.env, f"{raw} {end:%H:%M}")
+    return parse_when(ctx.env, raw, day_time=ctx.env.calendar.windows[-1][1])
 
 
 def _submitted(ctx: CommandContext, template: str, req: Request, kind: str, due: Any,

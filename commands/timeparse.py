@@ -43,7 +43,6 @@ _AFTERNOON = ("下午", "傍晚", "晚上", "晚间", "夜里", "晚")
 _PERIOD_HOUR = {"凌晨": 6, "清晨": 7, "早上": 8, "早晨": 8, "早": 8, "上午": 9, "中午": 12,
                 "下午": 14, "傍晚": 18, "晚上": 19, "晚间": 19, "夜里": 21, "晚": 19}
 _QUARTERS = {"": 0, "整": 0, "半": 30, "一刻": 15, "三刻": 45}
-DAY_START = time(9, 0)
 
 
 def number(token: str) -> int:
@@ -61,18 +60,19 @@ def number(token: str) -> int:
     return _DIGITS[token]
 
 
-def parse_when(env: "Runtime", text: str) -> datetime:
+def parse_when(env: "Runtime", text: str, day_time: time = time(9, 0)) -> datetime:
+    """`day_time`: the time of a day written without one (a deadline may want the day's end)."""
     raw = (text or "").strip()
     s = re.sub(r"\s+", " ", raw.replace("T", " ").replace("：", ":"))
     if not s:
         raise UsageError(texts.TIME_MISSING)
     try:
-        return _parse(env, s)
+        return _parse(env, s, day_time)
     except (ValueError, KeyError):
         raise UsageError(texts.TIME_BAD.format(text=raw)) from None
 
 
-def _parse(env: "Runtime", s: str) -> datetime:
+def _parse(env: "Runtime", s: str, day_time: time) -> datetime:
     now = env.now()
     later = _relative_time(s.replace(" ", ""))
     if later is not None:
@@ -89,7 +89,7 @@ def _parse(env: "Runtime", s: str) -> datetime:
         if period:
             at = time(_PERIOD_HOUR[period], 0)
         elif day is not None:
-            at = DAY_START
+            at = day_time
         else:
             raise ValueError(s)
     else:
