@@ -25,7 +25,7 @@ from bot.services.penalties.rules import validate_penalties
 from bot.services.reports.config import validate_config as validate_reports
 from bot.services.roster.config import validate_roster
 from bot.settings import Settings
-from commands import all_routers
+from commands import all_routers, chats
 from notifiers.relay import Relay
 from notifiers.senders.base import Sender
 from storage.db import close_db, connection, open_db
@@ -87,7 +87,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         await relay.stop()
 
     async def pipeline(app: web.Application) -> AsyncIterator[None]:
-        dispatcher = Dispatcher(env, all_routers())
+        dispatcher = Dispatcher(env, all_routers(), outer=[chats.register_chats])
         app[keys.DISPATCHER] = dispatcher
         app[keys.PIPELINE] = pipe = Pipeline(env, dispatcher,
                                              batch_ms=settings.database.inbound_batch_ms,

@@ -91,3 +91,5 @@ SETTINGS_SIM_TOKEN_SHORT = "模拟器登录口令（simulator.token）至少 16 
 
 # errors
 ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"
+CLI_CHATS_HELP = "查看与绑定群：chats list | chats bind 平台 群id 用途 [--push 地址] [--secret 密钥]"
+CLI_BOUND = "已绑定：{chat}（{platform}）→ {purpose}"

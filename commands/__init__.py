@@ -4,6 +4,7 @@ from bot.routing import Router
 
 def all_routers() -> list[Router]:
     from commands import (
+        chats,
         complaints,
         dispatches,
         followups,
@@ -16,4 +17,5 @@ def all_routers() -> list[Router]:
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, reports.router]
+            penalties.router, complaints.router, followups.router, reports.router,
+            chats.router]
