@@ -25,7 +25,8 @@ from bot.services.penalties.rules import validate_penalties
 from bot.services.reports.config import validate_config as validate_reports
 from bot.services.roster.config import validate_roster
 from bot.settings import Settings
-from commands import all_routers, chats
+from commands import all_routers, attachments, chats
+from notifiers import media
 from notifiers.relay import Relay
 from notifiers.senders.base import Sender
 from storage.db import close_db, connection, open_db
@@ -81,13 +82,14 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                       calendar=calendar, notify_admins=partial(outbox.notify_admins, env))
         app[keys.RELAY] = relay
         env.wake_relay = relay.wake
+        env.fetch_media = media.build(settings, app[keys.HTTP], all_senders, clock).fetch
         if run_background:
             await relay.start()
         yield
         await relay.stop()
 
     async def pipeline(app: web.Application) -> AsyncIterator[None]:
-        dispatcher = Dispatcher(env, all_routers(), outer=[chats.register_chats])
+        dispatcher = Dispatcher(env, all_routers(), outer=[attachments.keep_attachments, chats.register_chats])
         app[keys.DISPATCHER] = dispatcher
         app[keys.PIPELINE] = pipe = Pipeline(env, dispatcher,
                                              batch_ms=settings.database.inbound_batch_ms,

@@ -23,6 +23,9 @@ class Runtime:
     calendar: "WorkCalendar"
     # Rung after a commit that wrote outbox rows, so the relay sends at once instead of polling.
     wake_relay: Callable[[], None] = field(default=_nothing)
+    # Downloads a picture or file that came with a message (bot.messages.Attachment) from its
+    # platform: (platform, attachment) -> (bytes, content type, file name). None: no platform API.
+    fetch_media: Callable[[str, Any], Awaitable[tuple[bytes, str, str]]] | None = None
 
     def now(self):
         return self.clock.now()

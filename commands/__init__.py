@@ -4,6 +4,7 @@ from bot.routing import Router
 
 def all_routers() -> list[Router]:
     from commands import (
+        attachments,
         chats,
         complaints,
         dispatches,
@@ -16,6 +17,6 @@ def all_routers() -> list[Router]:
         tickets,
     )
 
-    return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
+    return [help.router, tickets.router, attachments.router, dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, reports.router,
             chats.router]

@@ -183,8 +183,12 @@ def clean_message(msg: InboundMessage) -> InboundMessage:
                             task_id=_ident("action.task_id", action.task_id, MAX_ID_CHARS),
                             response_code=_ident("action.response_code", action.response_code,
                                                  MAX_ADDRESS_CHARS))
+    attachments = tuple(dataclasses.replace(
+        a, ref=_ident("attachment.ref", a.ref, MAX_ADDRESS_CHARS), name=clean_text(a.name)[:200],
+        extra=_extra(a.extra)) for a in msg.attachments)
     return dataclasses.replace(
-        msg, text=text, reply=reply, action=action,
+        msg, text=text, reply=reply, action=action, attachments=attachments,
+        unsupported=_ident("unsupported", msg.unsupported, MAX_ID_CHARS),
         dedupe_key=_ident("dedupe_key", msg.dedupe_key, MAX_ID_CHARS),
         sender_id=_ident("sender", msg.sender_id, MAX_USER_CHARS),
         chat_id=_ident("chat_id", msg.chat_id, MAX_CHAT_CHARS),

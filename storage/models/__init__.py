@@ -1,4 +1,5 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
+from storage.models.attachments import AttachmentWait, TicketAttachment
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
@@ -23,3 +24,4 @@ __models__ += [Dispatch, KnowledgeEntry]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [RejectedInbound]
+__models__ += [TicketAttachment, AttachmentWait]
