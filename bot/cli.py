@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -126,7 +125,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings.database.url.startswith("sqlite"):
         _refuse_second_sqlite_instance(settings)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot import logsetup
+
+    logsetup.configure(settings)
     print(texts.CLI_SERVING.format(url=f"http://{settings.server.host}:{settings.server.port}/sim"
                                    if settings.simulator.enabled else settings.server.public_url))
     web.run_app(create_app(settings), host=settings.server.host, port=settings.server.port,

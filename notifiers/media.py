@@ -86,6 +86,7 @@ class MediaFetcher:
         base = self._settings.dingtalk.api_base.rstrip("/")
         robot = att.extra.get("robot_code") or self._settings.dingtalk.robot_code
         token = await self._dingtalk.tokens.get()
+        await self._dingtalk.count_call()
         status, body = await call(self._session, "POST",
                                   f"{base}/v1.0/robot/messageFiles/download",
                                   json_body={"downloadCode": att.ref, "robotCode": robot},
@@ -119,12 +120,12 @@ def _robot_decrypt(encoding_aes_key: str, data: bytes) -> bytes:
 
 
 def build(settings: Any, session: aiohttp.ClientSession, senders: dict[str, Any],
-          clock: Any) -> MediaFetcher:
+          clock: Any, quota: Any = None) -> MediaFetcher:
     """A fetcher sharing the platform senders' token caches when they are the real ones."""
     wecom = next((s for s in senders.values() if isinstance(s, WeComSender)), None)
     dingtalk = next((s for s in senders.values() if isinstance(s, DingTalkSender)), None)
     if wecom is None and settings.wecom.enabled:
         wecom = WeComSender(settings, session, clock=clock)
     if dingtalk is None and settings.dingtalk.enabled:
-        dingtalk = DingTalkSender(settings, session, clock=clock)
+        dingtalk = DingTalkSender(settings, session, clock=clock, quota=quota)
     return MediaFetcher(settings, session, wecom, dingtalk)

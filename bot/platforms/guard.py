@@ -209,6 +209,9 @@ async def reject(request: web.Request, platform: str, reason: str, received: byt
 
     rid = request.get(keys.REQUEST_ID, "")
     log.warning("rejected signed %s request %s: %s", platform, rid, reason)
+    metrics = request.app.get(keys.METRICS)
+    if metrics is not None:
+        metrics.inbound.labels(platform, "rejected").inc()
     await RejectedInbound.create(
         platform=platform, request_id=rid[:64], reason=excerpt(reason)[:255],
         received_at=request.app[keys.CLOCK].now().astimezone(timezone.utc),
@@ -224,4 +227,7 @@ async def deliver(request: web.Request, msg: InboundMessage | None, received: by
     except Malformed as why:
         await reject(request, msg.platform, str(why), received)
         return
-    await request.app[keys.PIPELINE].accept(msg)
+    fresh = await request.app[keys.PIPELINE].accept(msg)
+    metrics = request.app.get(keys.METRICS)
+    if metrics is not None:
+        metrics.inbound_result(msg.platform, fresh)

@@ -38,4 +38,16 @@ class Migration(migrations.Migration):
             options={'table': 'attachment_wait', 'app': 'models', 'unique_together': (('platform', 'sender'),), 'pk_attr': 'id'},
             bases=['Model'],
         ),
+        ops.CreateModel(
+            name='ApiUsage',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('platform', fields.CharField(max_length=32)),
+                ('month', fields.CharField(max_length=7)),
+                ('calls', fields.IntField(default=0)),
+                ('warned_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'api_usage', 'app': 'models', 'unique_together': (('platform', 'month'),), 'pk_attr': 'id'},
+            bases=['Model'],
+        ),
     ]

@@ -24,6 +24,7 @@ from storage.models.projects import (
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.training import Course, Trainee, TrainingSession
+from storage.models.usage import ApiUsage
 
 __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,
@@ -33,6 +34,6 @@ __models__ += [Dispatch, KnowledgeEntry]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [RejectedInbound]
-__models__ += [TicketAttachment, AttachmentWait]
+__models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
