@@ -150,3 +150,19 @@ def test_cli_lists_and_binds_chats(config_file, capsys):
     assert "abcdef0123456789" not in out
     assert cli.main(["-c", config, "chats", "bind", "dingtalk", "cidGROUP==", "食堂"]) == 2
     assert "不认识的用途" in capsys.readouterr().err
+
+
+async def test_staff_csv_may_carry_the_dingtalk_staff_id(db, tmp_path):
+    from bot.dispatcher import find_actor
+    from bot.messages import DINGTALK, PRIVATE, InboundMessage
+    from bot.services.directory.imports import import_staff
+
+    csv = tmp_path / "staff.csv"
+    csv.write_text("userid,name,roles,dingtalk_id\nzhangwei,张伟,engineer,0123456789\n"
+                   "lina,李娜,engineer,\n", encoding="utf-8")
+    report = await import_staff(csv)
+    assert (report.created, report.errors) == (2, [])
+    msg = InboundMessage(platform=DINGTALK, dedupe_key="d1", sender_id="0123456789",
+                         chat_type=PRIVATE)
+    actor = await find_actor(msg)
+    assert actor is not None and actor.userid == "zhangwei"
