@@ -16,7 +16,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from prometheus_client.exposition import generate_latest
 from tortoise.functions import Count, Min
 
-from bot import keys, messages
+from bot import failures, keys, messages
 from bot.dispatcher import ERROR, IGNORED, REFUSED, CommandContext, Next
 from bot.errors import UserError
 from storage.models import Deadline, OutboxMessage
@@ -93,7 +93,7 @@ class Metrics:
         name = ctx.command.name if ctx.command else ("action" if msg.action else "-")
         self.commands.labels(name, outcome).inc()
         self.latency.labels(msg.platform).observe(ms / 1000)
-        rid = getattr(msg, "request_id", "") or msg.dedupe_key
+        rid = failures.REQUEST_ID.get() or msg.dedupe_key
         log.info("command %s platform=%s outcome=%s ms=%.1f request_id=%s", name, msg.platform,
                  outcome, ms, rid, extra={"request_id": rid, "platform": msg.platform,
                                           "command": name, "outcome": outcome,

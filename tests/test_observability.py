@@ -90,7 +90,7 @@ async def test_overdue_deadlines_show_their_lateness(bot, ding, clock):
 
 async def test_a_command_logs_one_line_without_personal_data(bot, ding, clock, caplog):
     caplog.set_level(logging.INFO, logger="deskbot.command")
-    await post(bot, ding, clock, "m1")
+    resp = await post(bot, ding, clock, "m1")
     await bot.settle()
     [record] = [r for r in caplog.records if r.name == "deskbot.command"]
     line = record.getMessage()
@@ -98,6 +98,8 @@ async def test_a_command_logs_one_line_without_personal_data(bot, ding, clock, c
     assert "ms=" in line and "request_id=" in line
     assert PHONE not in line and "华东制造" not in line and "打印凭证" not in line
     assert (record.command, record.outcome, record.platform) == ("建单", "ok", "dingtalk")
+    # The edge's request id follows the event, so the line matches the HTTP request's.
+    assert record.request_id == resp.headers["X-Request-Id"]
 
 
 def test_json_logs_and_quiet_scheduler(capsys):
