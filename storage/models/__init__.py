@@ -21,6 +21,7 @@ from storage.models.projects import (
     ProjectRequest,
     ProjectStage,
 )
+from storage.models.requests import ChangeRequest, RequestEvent, SensitiveRequest
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.training import Course, Trainee, TrainingSession
@@ -37,3 +38,4 @@ __models__ += [RejectedInbound]
 __models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
+__models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
