@@ -17,10 +17,6 @@ from bot.platforms import dingtalk, local, wecom
 from bot.scheduler import Scheduler
 from bot.services import knowledge
 from bot.services.env import Env
-from bot.services.penalty_rules import validate_penalties
-from bot.services.policies import validate_policies
-from bot.services.reports.config import validate_config as validate_reports
-from bot.services.roster_config import validate_roster
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
@@ -47,7 +43,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                           middlewares=[request_id_middleware])
     clock = clock or SystemClock()
     calendar = WorkCalendar.from_settings(settings)
-    validate_rules(settings)
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar
@@ -106,15 +101,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     wecom.setup_routes(app)
     dingtalk.setup_routes(app)
     return app
-
-
-def validate_rules(settings: Settings) -> None:
-    """Every rule table is checked before anything starts: a bad one stops the bot with a
-    ConfigError naming its key."""
-    validate_policies(settings)
-    validate_roster(settings)
-    validate_penalties(settings)
-    validate_reports(settings)
 
 
 def _platform_senders(app: web.Application) -> dict[str, Sender]:

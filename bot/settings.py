@@ -16,6 +16,10 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot import texts
 from bot.errors import ConfigError
+from bot.rules.clocks import Clocks
+from bot.rules.penalties import PenaltySettings
+from bot.rules.reports import ReportSettings
+from bot.rules.roster import RosterSettings
 
 
 class Section(BaseModel):
@@ -167,11 +171,11 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
-    # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.
-    clocks: dict[str, Any] = {}
-    penalties: dict[str, Any] = {}
-    reports: dict[str, Any] = {}
-    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster_config.py)
+    # The rule tables (bot/rules/): deadline policies, penalties, reports, the duty roster.
+    clocks: Clocks = Field(default_factory=Clocks)
+    penalties: PenaltySettings = Field(default_factory=PenaltySettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
+    roster: RosterSettings = Field(default_factory=RosterSettings)
 
     @classmethod
     def settings_customise_sources(
@@ -190,11 +194,32 @@ class SettingsError(ConfigError):
     pass
 
 
+def _key(loc: tuple[Any, ...]) -> str:
+    """("clocks", "ticket_claim", "escalations", 1, "after") -> "clocks.ticket_claim.escalations[1].after"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem(e: Any) -> tuple[tuple[Any, ...], str]:
+    """The full location of one pydantic error and its Chinese problem."""
+    cause = (e.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError):  # ours: a validator's message, perhaps for a key below
+        return tuple(e["loc"]) + tuple(getattr(cause, "loc", ())), str(cause)
+    template = texts.SETTINGS_PROBLEMS.get(e["type"])
+    if template is None:
+        return tuple(e["loc"]), e["msg"]
+    return tuple(e["loc"]), template.format(**(e.get("ctx") or {}))
+
+
 def _describe(err: ValidationError) -> str:
     lines = []
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"])
-        lines.append(texts.SETTINGS_BAD_KEY.format(key=key, problem=e["msg"]))
+        loc, problem = _problem(e)
+        line = texts.SETTINGS_BAD_KEY.format(key=_key(loc), problem=problem)
+        if line not in lines:  # a tier repeats its clock's problem: say it once
+            lines.append(line)
     return "\n".join(lines)
 
 

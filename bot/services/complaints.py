@@ -22,8 +22,6 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services import deadlines, kpi, texts
 from bot.services.people import find_customer, mask_phone
-from bot.services.policies import load_policies
-from bot.services.reports.config import load_config
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.models import Customer, Staff, Ticket
 from storage.models.complaints import (
@@ -85,7 +83,7 @@ def parse_level(word: str) -> str:
 
 def parse_category(env: "Env", word: str) -> str:
     """A configured category, by its name or a part of it that picks exactly one."""
-    cats = load_config(env.settings).categories
+    cats = env.settings.reports.categories
     w = (word or "").strip()
     if not w:
         raise UsageError(texts.CMP_NEED_CATEGORY.format(cats="、".join(cats)))
@@ -174,7 +172,7 @@ async def register(env: "Env", actor: Staff, req: NewComplaint) -> Registered:
     await _event(env, c, actor, "registered", content)
     row = await deadlines.start(env, OBJECT, c.id, ACK, tier=customer.tier,
                                 context=_context(c, customer), start_at=received)
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     answer_by = policies.get(RESPONSE, customer.tier).due_from(row.due_at, env.calendar)
     await notify_purpose(env, "supervisors", texts.CMP_NEW_NOTICE.format(
         no=c.number, customer=customer.name, tier=customer.tier, category=category,
@@ -225,7 +223,7 @@ async def confirm(env: "Env", actor: Staff, number: int, valid: bool, *,
                        f"complaint:{c.id}:assigned")
     await notify_purpose(env, "managers", texts.CMP_VALID_MANAGERS.format(**fill),
                          f"complaint:{c.id}:valid")
-    if c.customer.tier in load_config(env.settings).key_tiers:
+    if c.customer.tier in env.settings.reports.key_tiers:
         gm = await _general_manager(env)
         if gm is not None:
             await notify_staff(env, gm, texts.CMP_KEY_CUSTOMER_GM.format(**fill),

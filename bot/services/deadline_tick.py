@@ -20,7 +20,8 @@ from tortoise.transactions import in_transaction
 from bot.durations import humanize
 from bot.services import texts
 from bot.services.deadline_steps import DUE, ESCALATE, WARN, Step, next_check, pending_steps
-from bot.services.policies import GENERAL_MANAGER, OWNER, Policies, Policy, PolicyError, load_policies
+from bot.errors import ConfigError
+from bot.rules.clocks import GENERAL_MANAGER, OWNER, Clocks, TierPolicy as Policy
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.claims import claim_due
 from storage.models import Staff
@@ -75,7 +76,7 @@ async def _batch(env: "Env", limit: int) -> tuple[int, int]:
     ids = await claim_due(Deadline, now=now, lease_until=lease_until, limit=limit)
     if not ids:
         return 0, 0
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     cache: dict[str, Any] = {}
     actions = sent = 0
     for i in range(0, len(ids), _CHUNK):
@@ -103,7 +104,7 @@ async def _batch(env: "Env", limit: int) -> tuple[int, int]:
     return len(ids), actions
 
 
-async def _process(env: "Env", policies: Policies, row_id: int, cache: dict[str, Any],
+async def _process(env: "Env", policies: Clocks, row_id: int, cache: dict[str, Any],
                    conn: Any) -> tuple[int, int]:
     row = await Deadline.filter(id=row_id).select_for_update().using_db(conn).first()
     if row is None:
@@ -115,7 +116,7 @@ async def _process(env: "Env", policies: Policies, row_id: int, cache: dict[str,
         return 0, 0
     try:
         policy = policies.get(row.clock, row.tier)
-    except PolicyError:
+    except ConfigError:
         log.error("deadline %s: clock %r is no longer configured; it stops", row.id, row.clock)
         row.next_check_at = None
         await row.save(using_db=conn, update_fields=_TICK_FIELDS)

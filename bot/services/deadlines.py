@@ -10,7 +10,7 @@ Domain services call these functions (pass `conn` to run inside their own transa
     await deadlines.cancel(env, "ticket", t.id)           # no longer owed
 
 The scheduler's tick (`tick`, in deadline_tick.py) sends the warnings and escalations through the
-outbox. Policies (targets, warnings, escalation levels, tiers) are in bot/services/policies.py.
+outbox. Policies (targets, warnings, escalation levels, tiers) are typed settings (bot/rules/clocks.py).
 """
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ from bot.durations import humanize
 from bot.services import texts
 from bot.services.deadline_steps import next_check
 from bot.services.deadline_tick import next_due, tick, tick_until_idle  # noqa: F401 (public API)
-from bot.services.policies import load_policies
 from storage.models import Staff
 from storage.models.deadlines import (
     BREACHED, CANCELLED, MET, OPEN_STATES, PAUSED, RUNNING, Deadline, DeadlineEvent,
@@ -73,7 +72,7 @@ async def _locked(conn: Any, object_type: str, object_id: int, clock: str | None
 
 
 def _reschedule(env: "Env", row: Deadline) -> None:
-    policy = load_policies(env.settings).get(row.clock, row.tier)
+    policy = env.settings.clocks.get(row.clock, row.tier)
     row.next_check_at = next_check(policy, row, env.calendar)
 
 
@@ -93,7 +92,7 @@ async def start(env: "Env", object_type: str, object_id: int, clock: str, *,
     begins a new round (a reopened complaint), with fresh warnings and escalations. `due_at`
     fixes the due time (an appointment) instead of the policy's target.
     """
-    policy = load_policies(env.settings).get(clock, tier)
+    policy = env.settings.clocks.get(clock, tier)
     now = _utc(env.now())
     begin = _utc(start_at) if start_at else now
     due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
@@ -257,7 +256,7 @@ def describe(env: "Env", d: Deadline) -> str:
 
 
 def label(env: "Env", d: Deadline) -> str:
-    return load_policies(env.settings).get(d.clock, d.tier).label
+    return env.settings.clocks.get(d.clock, d.tier).label
 
 
 async def describe_all(env: "Env", object_type: str, object_id: int, *, conn: Any = None,

@@ -19,7 +19,6 @@ from bot.services.deadline_steps import WARN, all_steps
 from bot.services.dispatch_plan import (ACCEPT_CLOCK, APPOINTMENT_CLOCK, Requested,
                                         ask_for_next, dispatch_context)
 from bot.services.ticket_flow import escalate_to_hq
-from bot.services.policies import load_policies
 from bot.services.tickets import log_event, when
 from notifiers.outbox import notify_staff
 from storage.models import Deadline, Dispatch, KnowledgeEntry, Staff, Ticket
@@ -98,7 +97,7 @@ async def clock(env: "Env", d: Dispatch, name: str) -> Deadline | None:
 
 def first_warning(env: "Env", row: Deadline) -> datetime | None:
     """When the first reminder of a clock goes out (the appointment reminder)."""
-    policy = load_policies(env.settings).get(row.clock, row.tier)
+    policy = env.settings.clocks.get(row.clock, row.tier)
     warns = [s for s in all_steps(policy, row, env.calendar) if s.kind == WARN]
     return warns[0].at if warns else None
 

@@ -19,7 +19,6 @@ from tortoise.transactions import in_transaction
 import storage.models as models
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services import deadlines, texts
-from bot.services.reports.config import load_config
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.models import Staff, Ticket
 from storage.models.complaints import (
@@ -244,7 +243,7 @@ async def record_visit(env: "Env", actor: Staff, token: str | None, scores: Scor
 async def _raise_issue(env: "Env", f: FollowUp, actor: Staff) -> datetime:
     await f.fetch_related("ticket", "customer", "engineer")
     manager = None
-    userid = load_config(env.settings).service_manager
+    userid = env.settings.reports.service_manager
     if userid:
         manager = await Staff.filter(userid=userid, active=True).first()
     row = await deadlines.start(env, OBJECT, f.id, ASSIGN_CLOCK, owner=manager,

@@ -20,9 +20,9 @@ from bot.durations import humanize
 from bot.errors import UserError
 from bot.services import deadlines, texts
 from bot.services.people import mask_phone
-from bot.services.policies import load_policies
 from bot.services.roster import CHECKIN_CLOCK, DUTY, people_on, today
-from bot.services.roster_config import Shift, day_label, load_config
+from bot.rules.roster import Shift
+from bot.services.roster_config import day_label
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.models import Deadline, DutyAssignment, DutyHandover, Staff, Ticket
 from storage.models.deadlines import OPEN_STATES
@@ -43,7 +43,7 @@ _LOOKBACK_DAYS = 14
 
 
 def _target_text(env: "Env", clock: str) -> str:
-    target = load_policies(env.settings).get(clock).target
+    target = env.settings.clocks.get(clock).target
     return humanize(target.wall) if not target.is_working else str(target)
 
 
@@ -91,7 +91,7 @@ async def open_items(env: "Env") -> list[Item]:
 
 async def _previous_shift(env: "Env", day: date, shift: Shift) -> tuple[date, Shift, list[Staff]]:
     """The latest earlier shift that had people on it."""
-    cfg, cal = load_config(env.settings), env.calendar
+    cfg, cal = env.settings.roster, env.calendar
     start = shift.starts(cal, day)
     for back in range(_LOOKBACK_DAYS + 1):
         d = day - timedelta(days=back)
@@ -109,7 +109,7 @@ async def _previous_shift(env: "Env", day: date, shift: Shift) -> tuple[date, Sh
 async def start_shift(env: "Env", day: date, shift_name: str) -> bool:
     """Everything that happens when a shift starts; True if it did (the shift applies that day
     and has not ended: a bot that was down through a whole shift does not announce it late)."""
-    cfg, cal = load_config(env.settings), env.calendar
+    cfg, cal = env.settings.roster, env.calendar
     shift = cfg.get(shift_name)
     if shift is None or not shift.applies(cal, day):
         return False

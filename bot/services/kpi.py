@@ -29,8 +29,7 @@ from tortoise.functions import Count
 from bot.errors import UsageError
 from bot.services import texts
 from bot.services.followups import count_completed
-from bot.services.policies import load_policies
-from bot.services.reports.config import ReportConfig, load_config
+from bot.rules.reports import ReportSettings as ReportConfig
 from notifiers.outbox import notify_purpose
 from storage.models import Complaint, Deadline, FollowUp
 from storage.models.complaints import DONE
@@ -200,7 +199,7 @@ async def clock_stats(env: "Env", start: datetime, end: datetime,
 
     Counted in the database (GROUP BY), since a busy center has many thousands of rows a month.
     """
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     in_month = Deadline.filter(due_at__gte=start, due_at__lt=end)
     groups = [
         (in_month.filter(state=MET), ("clock", "late")),
@@ -229,7 +228,7 @@ async def clock_stats(env: "Env", start: datetime, end: datetime,
 
 
 async def month_kpi(env: "Env", month: Month) -> MonthKpi:
-    cfg = load_config(env.settings)
+    cfg = env.settings.reports
     start, end = month.bounds(env)
     as_of = min(env.now(), end)
     tickets, written_off = await count_completed(env, start, end)

@@ -3,7 +3,7 @@ notice to the person and the supervisors, the appeal to the service-center manag
 fund they feed (penalties in force: issued, or upheld on appeal; cancelled ones excluded, open
 appeals shown apart until decided).
 
-Rules and amounts: bot/services/penalty_rules.py. Finding them: bot/services/penalty_scan.py.
+Rules and amounts: settings.penalties (bot/rules/penalties.py). Finding them: bot/services/penalty_scan.py.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from tortoise.transactions import in_transaction
 from bot.durations import humanize
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services import texts
-from bot.services.penalty_rules import Rule, load_rules
+from bot.rules.penalties import PenaltyRule as Rule
+from bot.services.penalty_rules import manual_names, rule_amount_text
 from bot.services.penalty_scan import Finding, find_all
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.models import Penalty, PenaltyAppeal, Staff
@@ -69,7 +70,7 @@ async def _issue(env: "Env", staff: Staff, rule: Rule, *, amount: int, kind: str
         await notify_purpose(env, "managers", text, f"penalty:{p.id}:review")
         await notify_purpose(env, "supervisors", text, f"penalty:{p.id}:review:sup")
         return p
-    within = humanize(load_rules(env.settings).appeal_within)
+    within = humanize(env.settings.penalties.appeal_within)
     await notify_staff(env, staff, texts.PEN_NOTICE_PERSON.format(within=within, **fill),
                        f"penalty:{p.id}:notice")
     await notify_purpose(env, "supervisors", texts.PEN_NOTICE_SUPERVISORS.format(**fill),
@@ -79,7 +80,7 @@ async def _issue(env: "Env", staff: Staff, rule: Rule, *, amount: int, kind: str
 
 async def scan(env: "Env") -> list[Penalty]:
     """Issue every penalty the data shows that was not issued before (the scheduled job)."""
-    rules = load_rules(env.settings)
+    rules = env.settings.penalties
     if not rules.enabled:
         return []
     findings = await find_all(env, rules)
@@ -116,23 +117,23 @@ async def register(env: "Env", actor: Staff, person: Staff, category: str, amoun
     """A penalty the data cannot see (late for a meeting, absent, unreachable), by a supervisor."""
     if not actor.has_role("supervisor"):
         raise Forbidden(texts.PEN_SUPERVISORS_ONLY)
-    rules = load_rules(env.settings)
-    rule = rules.manual(category)
+    rules = env.settings.penalties
+    rule = rules.rules.manual(category)
     if rule is None:
         raise UsageError(texts.PEN_UNKNOWN_CATEGORY.format(word=category,
-                                                           names=rules.manual_names()))
+                                                           names=manual_names(rules)))
     if not reason.strip():
         raise UsageError(texts.PEN_NEEDS_REASON)
     if amount is None:
         if rule.ranged:
             raise UsageError(texts.PEN_NEEDS_AMOUNT.format(label=rule.label,
-                                                           range=rule.amount_text()))
+                                                           range=rule_amount_text(rule)))
         amount = rule.amount
     kind = FINE
     if amount == 0 and rule.allow_warning:
         kind = WARNING
     elif not rule.min_amount <= amount <= rule.max_amount:
-        raise UserError(texts.PEN_BAD_AMOUNT.format(label=rule.label, range=rule.amount_text()))
+        raise UserError(texts.PEN_BAD_AMOUNT.format(label=rule.label, range=rule_amount_text(rule)))
     return await _issue(env, person, rule, amount=amount, kind=kind, reason=reason.strip(),
                         by=actor)
 
@@ -157,9 +158,9 @@ async def appeal(env: "Env", actor: Staff, number: int, reason: str) -> Penalty:
         raise UserError(texts.PEN_APPEAL_REVIEW.format(no=p.number))
     if p.status != ISSUED:
         raise UserError(texts.PEN_APPEAL_STATE.format(no=p.number, status=texts.PEN_STATUS[p.status]))
-    if env.now() - p.issued_at > load_rules(env.settings).appeal_within:
+    if env.now() - p.issued_at > env.settings.penalties.appeal_within:
         raise UserError(texts.PEN_APPEAL_TOO_LATE.format(
-            no=p.number, within=humanize(load_rules(env.settings).appeal_within)))
+            no=p.number, within=humanize(env.settings.penalties.appeal_within)))
     won = await Penalty.filter(id=p.id, status=ISSUED).update(status=APPEALED)
     if not won:
         raise UserError(texts.PEN_APPEAL_STATE.format(no=p.number, status=texts.PEN_STATUS[APPEALED]))

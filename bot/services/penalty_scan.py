@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import storage.models as models
 from bot.services import texts
-from bot.services.penalty_rules import Rule, Rules
+from bot.rules.penalties import PenaltyRule as Rule, PenaltySettings as Rules
 from storage.models import Deadline, Penalty, Ticket
 from storage.models.penalties import REVIEW
 

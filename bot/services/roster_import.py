@@ -22,7 +22,7 @@ from bot.services.env import Env
 from bot.services.imports import ImportReport, _pick, _rows
 from bot.services.people import find_staff
 from bot.services.roster import _replace
-from bot.services.roster_config import load_config, parse_day
+from bot.services.roster_config import parse_day
 from storage.models import DutyAssignment, Staff
 from storage.models.roster import BY_CSV
 
@@ -39,7 +39,7 @@ async def import_roster(path: Path, settings: "Settings", *,
                         clock: "Clock | None" = None) -> ImportReport:
     env = Env(settings=settings, clock=clock or SystemClock(),
               calendar=WorkCalendar.from_settings(settings))
-    cfg = load_config(settings)
+    cfg = settings.roster
     report = ImportReport()
     slots: dict[tuple[date, str], list[Staff]] = {}
     today = env.calendar.local(env.now()).date()

@@ -10,8 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.services import handover, penalties
-from bot.services.penalty_rules import load_rules
-from bot.services.roster_config import load_config
 
 if TYPE_CHECKING:
     from bot.scheduler import Scheduler
@@ -19,12 +17,12 @@ if TYPE_CHECKING:
 
 
 def register(scheduler: "Scheduler", env: "Env") -> None:
-    for shift in load_config(env.settings).shifts:
+    for shift in env.settings.roster.shifts.values():
         async def run(day, name=shift.name) -> None:
             await handover.start_shift(env, day, name)
 
         scheduler.add_daily(f"shift_start:{shift.name}", shift.start.strftime("%H:%M"), run,
                             workdays_only=False)
-    rules = load_rules(env.settings)
+    rules = env.settings.penalties
     if rules.enabled:
         scheduler.add_tick("penalty_scan", lambda: penalties.scan(env), rules.scan_every_s)

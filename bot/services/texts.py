@@ -53,16 +53,7 @@ IMPORT_CUSTOMER_MISSING = "缺少客户单位名称"
 IMPORT_BAD_DATE = "日期“{value}”应写成 2026-01-31"
 IMPORT_BAD_PERIOD = "服务结束日期早于开始日期"
 
-# deadlines (bot/services/deadlines.py, policies.py)
-CLOCK_LABELS = {
-    "dispatch_accept": "接受派工", "ticket_hq": "总部跟踪",
-    "ticket_claim": "接单", "ticket_callback": "回电", "ticket_consult": "会诊答复",
-    "dispatch_appointment": "上门预约", "dispatch_writeoff": "派工核销",
-    "complaint_ack": "投诉受理", "complaint_response": "投诉回应", "complaint_verify": "投诉核实",
-    "complaint_hq_feedback": "投诉结果反馈总部", "plan_general": "一般投诉处理方案",
-    "plan_major": "重大投诉处理方案", "forms_due": "服务单据交回", "followup_assign": "回访问题指派",
-    "checkin": "值班签到", "handover_ack": "交接确认", "impl_form_due": "实施单取回",
-}
+# deadlines (bot/services/deadlines.py, deadline_tick.py)
 DL_WARN = "【{label}提醒】{subject}：{status}，截止 {due}。负责人：{owner}"
 DL_ESCALATE = "【{label}超时·{level}级升级】{subject}：{overdue}（截止 {due}）。负责人：{owner}，请督促处理。"
 DL_JUST_DUE = "已到截止时间"
@@ -75,32 +66,8 @@ DL_MET = "已按时完成"
 DL_MET_LATE = "已完成（超时 {over}）"
 DL_CANCELLED = "已取消"
 DL_LINE = "{label}{status}"
-DL_UNKNOWN_CLOCK = "未知的时限“{clock}”：请在 deskbot.toml 的 [clocks] 中配置它"
-
-# every rule table of deskbot.toml (bot/services/ruleconf.py)
-CONFIG_TABLE = "应为一个表（键值对）"
-CONFIG_UNKNOWN = "未知的键，可用：{keys}"
-CONFIG_BOOL = "应为 true 或 false"
-CONFIG_COUNT = "应为不小于 0 的整数"
-
-DL_POLICY_BAD = "时限配置错误：{key}：{problem}"
-DL_POLICY_MISSING = "缺少 target（时限，例如 \"15m\"、\"1wd\"）"
-DL_POLICY_POSITIVE = "时长必须大于 0（工作日可以为 0wd，表示当天下班前）"
-DL_POLICY_UNKNOWN_KEY = "未知的键，可用：{keys}、tiers"
-DL_POLICY_LIST = "应为一个列表"
-DL_POLICY_STRING = "应为文字"
-DL_POLICY_TARGETS = "应为通知对象或其列表，可用：{targets}"
-DL_POLICY_TARGET = "未知的通知对象“{value}”，可用：{targets}"
-DL_POLICY_WARNING = "提醒应写成 \"10m\"（开始后 10 分钟）或 {at = \"10m\"} / {before = \"5m\"}，可加 to"
-DL_POLICY_WARNING_RANGE = "提醒时间必须落在开始之后、截止（{target}）之前"
-DL_POLICY_ORDER = "应按时间先后排列"
-DL_POLICY_ESCALATION = "升级应写成 {after = \"30m\", to = \"managers\"}"
 
 # roster (bot/services/roster.py, roster_config.py, roster_import.py, handover.py)
-ROSTER_CONFIG_BAD = "值班配置错误：{key}：{problem}"
-ROSTER_CONFIG_TIME = "应为时间，例如 \"08:30\""
-ROSTER_CONFIG_NAME = "班次名称应为 1-16 个字且不含空格"
-ROSTER_CONFIG_EMPTY = "结束时间不能等于开始时间"
 ROSTER_BAD_DAY = "“{text}”不是日期，请写成 2026-11-24、11-24、11月24日、今天或明天。"
 ROSTER_DAY = "{day}（周{weekday}{rest}）"
 ROSTER_DAY_OFF = "，休息日"
@@ -150,16 +117,6 @@ HANDOVER_LATE = "，超时 {over}"
 HANDOVER_DONE_NOTICE = "【交接完成】{name} 已确认 {day} {shift} 的交接（{n} 项{late}）。"
 
 # penalties (bot/services/penalties.py, penalty_rules.py, penalty_scan.py)
-PEN_RULE_LABELS = {
-    "complaint": "有效投诉", "complaint_review": "半年内多次有效投诉",
-    "forms_late": "服务单据未按时交回", "onsite_no_record": "上门服务未填写服务记录",
-    "remote_no_record": "远程服务未按要求填写记录", "impl_form_late": "实施单未按时取回",
-    "meeting_late": "会议迟到", "absent": "缺席（书面警告）", "unreachable": "工作时间联系不上",
-}
-PEN_RULE_ALIASES = {
-    "meeting_late": ("迟到", "会议迟到"), "absent": ("缺席", "缺勤"),
-    "unreachable": ("联系不上", "失联", "联系不畅"),
-}
 PEN_STATUS = {"issued": "生效", "appealed": "申诉中", "upheld": "维持", "cancelled": "撤销",
               "review": "待评审"}
 PEN_YUAN = "{amount} 元"
@@ -169,11 +126,6 @@ PEN_REVIEW_WORD = "降级/辞退评审"
 PEN_WARNING_WORD = "警告"
 PEN_ABOUT = "（{ref}）"
 PEN_BY_SYSTEM = "系统自动发现"
-PEN_CONFIG_BAD = "处罚配置错误：{key}：{problem}"
-PEN_CONFIG_WORDS = "应为文字列表"
-PEN_CONFIG_RANGE = "max_amount 不能小于 min_amount"
-PEN_CONFIG_COUNT = "次数至少为 2"
-PEN_CONFIG_POSITIVE = "应大于 0"
 PEN_REASON_FORMS = "{ref} 的服务单据未在 {due} 前交回"
 PEN_REASON_ONSITE = "{ref} {arrived} 到场，{due} 前未填写服务记录（核销）"
 PEN_REASON_REMOTE = "{ref} 为远程服务，解决记录只有 {n} 个字（要求至少 {min} 个字）"

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UserError
 from bot.platforms.base import CARD, Button
 from bot.services import deadlines, texts
-from bot.services.policies import load_policies
 from bot.services.tickets import (CLAIM_CLOCK, OPEN_STATES, clock_context, get_ticket,
                                   log_event, require_actor, require_open, when)
 from notifiers.outbox import notify_purpose, notify_staff
@@ -125,7 +124,7 @@ async def answer_customer(env: "Env", actor: Staff, number: int, text: str) -> l
     for clock in (CALLBACK_CLOCK, CONSULT_CLOCK):
         if await _open_clock(ticket, clock) is not None:
             await deadlines.meet(env, "ticket", ticket.id, clock)
-            met.append(load_policies(env.settings).get(clock, ticket.customer.tier).label)
+            met.append(env.settings.clocks.get(clock, ticket.customer.tier).label)
     if not met:
         raise UserError(texts.ANSWER_NOTHING_DUE.format(no=ticket.number))
     await log_event(env, ticket, actor, "answered", text.strip())

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from bot.services import kpi
 from bot.services.complaints import CLOCKS as COMPLAINT_CLOCKS
 from bot.services.reports import texts
-from bot.services.reports.config import load_config
 from storage.models import Complaint, FollowUp
 from storage.models.complaints import ARCHIVED, FROM_HQ, MAJOR
 
@@ -147,7 +146,7 @@ def render_complaints(env: "Env", r: MonthReport) -> str:
 def render_followups(env: "Env", r: MonthReport) -> str:
     """The monthly follow-up report (回访报表) for the service manager."""
     k = r.kpi
-    cfg = load_config(env.settings)
+    cfg = env.settings.reports
     lines = [texts.FR_HEAD.format(month=k.month.key),
              texts.FR_TOTALS.format(visits=k.visits, services=k.services, satisfied=k.satisfied,
                                     pct=k.satisfaction.pct(),
