@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot import texts
+from bot.durations import Duration
 from bot.errors import ConfigError
 from bot.rules.clocks import Clocks
 from bot.rules.penalties import PenaltySettings
@@ -122,7 +123,7 @@ SERVICE_MODES = ("电话", "远程", "上门", "送修", "邮寄", "有偿")
 
 class ServiceSettings(Section):
     # Same customer, similar description, created within this window: flagged as a duplicate.
-    duplicate_window: str = "24h"
+    duplicate_window: Duration = Duration.parse("24h")
     duplicate_similarity: float = Field(0.6, gt=0, le=1)
     # Modes offered per customer tier; a tier not listed gets default_modes.
     modes: dict[str, list[str]] = {
@@ -137,10 +138,8 @@ class ServiceSettings(Section):
 
     @field_validator("duplicate_window")
     @classmethod
-    def _window(cls, v: str) -> str:
-        from bot.durations import Duration
-
-        if Duration.parse(v).is_working:
+    def _window(cls, v: Duration) -> Duration:
+        if v.is_working:
             raise ValueError(texts.SETTINGS_WALL_DURATION)
         return v
 
