@@ -194,7 +194,8 @@ class SettingsError(ConfigError):
 
 
 def _key(loc: tuple[Any, ...]) -> str:
-    """("clocks", "ticket_claim", "escalations", 1, "after") -> "clocks.ticket_claim.escalations[1].after"."""
+    """("clocks", "ticket_claim", "escalations", 1, "after") ->
+    "clocks.ticket_claim.escalations[1].after"."""
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

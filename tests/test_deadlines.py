@@ -11,7 +11,6 @@ import json
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-import pytest
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock

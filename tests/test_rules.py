@@ -138,7 +138,8 @@ def test_a_bad_key_in_the_file_is_named_too(tmp_path):
 
 
 def test_overrides_are_laid_over_the_defaults_key_by_key():
-    s = load_settings(None, clocks={"ticket_claim": {"target": "20m", "warnings": [{"before": "5m"}]}},
+    s = load_settings(None,
+                      clocks={"ticket_claim": {"target": "20m", "warnings": [{"before": "5m"}]}},
                       penalties={"rules": {"absent": {"amount": 15}}},
                       roster={"early_checkin": "30m"})
     claim = s.clocks.ticket_claim

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
 
 from bot.durations import Duration
 from bot.rules import texts
@@ -42,6 +42,33 @@ class RuleModel(BaseModel):
             if unknown:
                 raise RuleError(texts.UNKNOWN_KEY.format(keys="、".join(cls.model_fields)),
                                 unknown[0])
+        return data
+
+
+class NamedTable(RuleModel):
+    """A table that knows the key it stands under (a penalty rule, a shift): the name is not a
+    key of its own in the file, so its container gives it after validation."""
+
+    _name: str = PrivateAttr("")
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+
+class DefaultedTables(RuleModel):
+    """A table of named tables, each laid over its default in DEFAULTS key by key."""
+
+    DEFAULTS: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _over_defaults(cls, data: Any) -> Any:
+        return cls.prepared(merged_defaults(data, cls.DEFAULTS))
+
+    @classmethod
+    def prepared(cls, data: Any) -> Any:
+        """The merged input, before validation; subclasses fill what defaults depend on."""
         return data
 
 

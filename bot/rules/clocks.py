@@ -16,7 +16,7 @@ from pydantic import BeforeValidator, ConfigDict, field_validator, model_validat
 from bot.durations import Duration
 from bot.errors import ConfigError
 from bot.rules import texts
-from bot.rules.base import Dur, Flag, RuleError, RuleModel, Text, merged_defaults, settle
+from bot.rules.base import DefaultedTables, Dur, Flag, RuleError, RuleModel, Text, settle
 
 if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
@@ -209,11 +209,12 @@ class ClockPolicy(TierPolicy):
         return self.tiers.get(tier, self) if tier else self
 
 
-class Clocks(RuleModel):
+class Clocks(DefaultedTables):
     """The 18 clocks of the center by name; more may be added (their tables need a target)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     __pydantic_extra__: dict[str, ClockPolicy]
+    DEFAULTS = DEFAULTS
 
     ticket_claim: ClockPolicy
     ticket_callback: ClockPolicy
@@ -234,10 +235,8 @@ class Clocks(RuleModel):
     handover_ack: ClockPolicy
     impl_form_due: ClockPolicy
 
-    @model_validator(mode="before")
     @classmethod
-    def _over_defaults(cls, data: Any) -> Any:
-        data = merged_defaults(data, DEFAULTS)
+    def prepared(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
         out = {}

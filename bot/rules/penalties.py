@@ -25,11 +25,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from bot.rules import texts
-from bot.rules.base import Count, Dur, Flag, Label, RuleError, RuleModel, Wall, Words, \
-    merged_defaults
+from bot.rules.base import Count, DefaultedTables, Dur, Flag, Label, NamedTable, RuleError, \
+    RuleModel, Wall, Words
 
 AUTO = ("complaint", "complaint_review", "forms_late", "onsite_no_record", "remote_no_record",
         "impl_form_late")
@@ -51,7 +51,7 @@ for _name, _rule in DEFAULTS.items():
     _rule["aliases"] = texts.PENALTY_ALIASES.get(_name, [])
 
 
-class PenaltyRule(RuleModel):
+class PenaltyRule(NamedTable):
     enabled: Flag = True
     label: Label
     amount: Count = 0  # the fixed amount; for a range, the default is min_amount
@@ -64,7 +64,6 @@ class PenaltyRule(RuleModel):
     modes: Words = ()
     count: Count = 0
     aliases: Words = ()  # the words a supervisor may type for a manual rule
-    _name: str = PrivateAttr("")
 
     @model_validator(mode="before")
     @classmethod
@@ -84,15 +83,13 @@ class PenaltyRule(RuleModel):
         return self
 
     @property
-    def name(self) -> str:
-        return self._name
-
-    @property
     def ranged(self) -> bool:
         return self.min_amount != self.max_amount
 
 
-class PenaltyRules(RuleModel):
+class PenaltyRules(DefaultedTables):
+    DEFAULTS = DEFAULTS
+
     complaint: PenaltyRule
     complaint_review: PenaltyRule
     forms_late: PenaltyRule
@@ -102,11 +99,6 @@ class PenaltyRules(RuleModel):
     meeting_late: PenaltyRule
     absent: PenaltyRule
     unreachable: PenaltyRule
-
-    @model_validator(mode="before")
-    @classmethod
-    def _over_defaults(cls, data: Any) -> Any:
-        return merged_defaults(data, DEFAULTS)
 
     @model_validator(mode="after")
     def _named(self) -> "PenaltyRules":

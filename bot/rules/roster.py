@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from pydantic import PrivateAttr, model_validator
+from pydantic import model_validator
 
 from bot.rules import texts
-from bot.rules.base import ClockTime, Flag, RuleError, RuleModel, Wall, settle
+from bot.rules.base import ClockTime, Flag, NamedTable, RuleError, RuleModel, Wall, settle
 
 if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
@@ -24,13 +24,12 @@ DEFAULT_SHIFTS: dict[str, dict[str, Any]] = {
 }
 
 
-class Shift(RuleModel):
+class Shift(NamedTable):
     start: ClockTime
     end: ClockTime
     holiday: Flag = False  # worked on days off (on call) instead of on working days
     checkin: Flag = True  # a /上班 clock at its start (default: not holiday)
     handover: Flag = True  # a handover list at its start (default: not holiday)
-    _name: str = PrivateAttr("")
 
     @model_validator(mode="before")
     @classmethod
@@ -44,10 +43,6 @@ class Shift(RuleModel):
         if self.start == self.end:
             raise RuleError(texts.SHIFT_EMPTY, "end")
         return self
-
-    @property
-    def name(self) -> str:
-        return self._name
 
     @property
     def span(self) -> str:
@@ -85,7 +80,8 @@ class RosterSettings(RuleModel):
                 raise RuleError(texts.SHIFT_NAME, "shifts", name)
             shift._name = name
         # By start time, so lists and the check-in lookup read in the day's order.
-        settle(self, "shifts", dict(sorted(self.shifts.items(), key=lambda kv: (kv[1].start, kv[0]))))
+        by_start = sorted(self.shifts.items(), key=lambda kv: (kv[1].start, kv[0]))
+        settle(self, "shifts", dict(by_start))
         return self
 
     def get(self, name: str) -> Shift | None:
