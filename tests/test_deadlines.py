@@ -11,7 +11,6 @@ import json
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
 from bot.services import deadlines
