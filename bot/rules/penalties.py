@@ -35,7 +35,7 @@ AUTO = ("complaint", "complaint_review", "forms_late", "onsite_no_record", "remo
         "impl_form_late")
 MANUAL = ("meeting_late", "absent", "unreachable")
 
-DEFAULTS: dict[str, dict[str, Any]] = {
+_AMOUNTS: dict[str, dict[str, Any]] = {
     "complaint": {"amount": 200},
     "complaint_review": {"count": 3, "window": "183d"},
     "forms_late": {"amount": 30, "clocks": ["forms_due"], "window": "1wd"},
@@ -46,9 +46,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "absent": {"amount": 10},
     "unreachable": {"min_amount": 20, "max_amount": 50, "allow_warning": True},
 }
-for _name, _rule in DEFAULTS.items():
-    _rule["label"] = texts.PENALTY_LABELS[_name]
-    _rule["aliases"] = texts.PENALTY_ALIASES.get(_name, [])
+# Each rule's default table, with the name people read and the words they may type for it.
+DEFAULTS: dict[str, dict[str, Any]] = {
+    name: {**table, "label": texts.PENALTY_LABELS[name],
+           "aliases": texts.PENALTY_ALIASES.get(name, [])}
+    for name, table in _AMOUNTS.items()}
 
 
 class PenaltyRule(NamedTable):

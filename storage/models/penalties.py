@@ -15,7 +15,7 @@ FINE, WARNING, REVIEW_KIND = "fine", "warning", "review"
 class Penalty(Model):
     id = fields.IntField(primary_key=True)
     staff = fields.ForeignKeyField("models.Staff", related_name="penalties")
-    rule = fields.CharField(32)  # a rule name of bot/services/penalty_rules.py
+    rule = fields.CharField(32)  # a rule name of settings.penalties.rules (bot/rules/penalties.py)
     label = fields.CharField(64)  # the rule's label when issued (the configuration may change)
     kind = fields.CharField(8, default=FINE)  # FINE, WARNING (0 yuan), REVIEW_KIND
     amount = fields.IntField(default=0)  # yuan
