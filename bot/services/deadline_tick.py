@@ -18,10 +18,10 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
-from bot.services import texts
-from bot.services.deadline_steps import DUE, ESCALATE, WARN, Step, next_check, pending_steps
 from bot.errors import ConfigError
 from bot.rules.clocks import GENERAL_MANAGER, OWNER, Clocks, TierPolicy as Policy
+from bot.services import texts
+from bot.services.deadline_steps import DUE, ESCALATE, WARN, Step, next_check, pending_steps
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.claims import claim_due
 from storage.models import Staff

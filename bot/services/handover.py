@@ -18,10 +18,10 @@ from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
 from bot.errors import UserError
+from bot.rules.roster import Shift
 from bot.services import deadlines, texts
 from bot.services.people import mask_phone
 from bot.services.roster import CHECKIN_CLOCK, DUTY, people_on, today
-from bot.rules.roster import Shift
 from bot.services.roster_config import day_label
 from notifiers.outbox import notify_purpose, notify_staff
 from storage.models import Deadline, DutyAssignment, DutyHandover, Staff, Ticket

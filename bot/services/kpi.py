@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING
 from tortoise.functions import Count
 
 from bot.errors import UsageError
+from bot.rules.reports import ReportSettings as ReportConfig
 from bot.services import texts
 from bot.services.followups import count_completed
-from bot.rules.reports import ReportSettings as ReportConfig
 from notifiers.outbox import notify_purpose
 from storage.models import Complaint, Deadline, FollowUp
 from storage.models.complaints import DONE

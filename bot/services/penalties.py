@@ -3,7 +3,8 @@ notice to the person and the supervisors, the appeal to the service-center manag
 fund they feed (penalties in force: issued, or upheld on appeal; cancelled ones excluded, open
 appeals shown apart until decided).
 
-Rules and amounts: settings.penalties (bot/rules/penalties.py). Finding them: bot/services/penalty_scan.py.
+Rules and amounts: settings.penalties (bot/rules/penalties.py). Finding them:
+bot/services/penalty_scan.py.
 """
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
 from bot.errors import Forbidden, UsageError, UserError
-from bot.services import texts
 from bot.rules.penalties import PenaltyRule as Rule
+from bot.services import texts
 from bot.services.penalty_rules import manual_names, rule_amount_text
 from bot.services.penalty_scan import Finding, find_all
 from notifiers.outbox import notify_purpose, notify_staff

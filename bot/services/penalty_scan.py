@@ -12,8 +12,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import storage.models as models
-from bot.services import texts
 from bot.rules.penalties import PenaltyRule as Rule, PenaltySettings as Rules
+from bot.services import texts
 from storage.models import Deadline, Penalty, Ticket
 from storage.models.penalties import REVIEW
 

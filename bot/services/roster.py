@@ -11,8 +11,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from bot.errors import Forbidden, UserError
-from bot.services import deadlines, texts
 from bot.rules.roster import RosterSettings as RosterConfig, Shift
+from bot.services import deadlines, texts
 from bot.services.roster_config import day_label
 from notifiers.outbox import notify_staff
 from storage.models import DutyAssignment, DutyRotation, Staff
