@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from bot import texts
 from bot.durations import Duration
 from bot.errors import ConfigError
+from bot.rules.base import Dur
 from bot.rules.clocks import Clocks
 from bot.rules.penalties import PenaltySettings
 from bot.rules.reports import ReportSettings
@@ -123,7 +124,7 @@ SERVICE_MODES = ("电话", "远程", "上门", "送修", "邮寄", "有偿")
 
 class ServiceSettings(Section):
     # Same customer, similar description, created within this window: flagged as a duplicate.
-    duplicate_window: Duration = Duration.parse("24h")
+    duplicate_window: Dur = Duration.parse("24h")
     duplicate_similarity: float = Field(0.6, gt=0, le=1)
     # Modes offered per customer tier; a tier not listed gets default_modes.
     modes: dict[str, list[str]] = {

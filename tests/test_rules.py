@@ -284,3 +284,15 @@ def test_example_file_documents_every_key_of_every_model():
         missing += [f"{sub.__name__}.{k}" for k in sub.model_fields if k not in keys]
     assert not missing
     assert {m.__name__ for m in seen} == {"TierPolicy", "WarningStep", "EscalationStep", "Shift"}
+
+
+def test_durations_come_from_the_environment_as_text(monkeypatch):
+    # Environment variables win over the file, key by key, like in every other section.
+    monkeypatch.setenv("DESKBOT_CLOCKS__TICKET_CLAIM__TARGET", "12m")
+    monkeypatch.setenv("DESKBOT_PENALTIES__RULES__FORMS_LATE__WINDOW", "2wd")
+    monkeypatch.setenv("DESKBOT_SERVICE__DUPLICATE_WINDOW", "12h")
+    s = load_settings(None)
+    assert s.clocks.ticket_claim.target == Duration.parse("12m")
+    assert s.clocks.ticket_claim.escalations == Settings().clocks.ticket_claim.escalations
+    assert s.penalties.rules.forms_late.window == Duration.parse("2wd")
+    assert s.service.duplicate_window.wall == timedelta(hours=12)

@@ -11,6 +11,7 @@ from datetime import time, timedelta
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
+from pydantic_settings import NoDecode
 
 from bot.durations import Duration
 from bot.rules import texts
@@ -140,8 +141,9 @@ def _label(value: Any) -> str:
 
 
 # A duration as written ("15m", "1wd", "4wh"), parsed once into bot.durations.Duration
-# (which carries its own pydantic schema).
-Dur = Duration
+# (which carries its own pydantic schema). NoDecode: from the environment
+# (DESKBOT_CLOCKS__TICKET_CLAIM__TARGET=10m) it is text, not JSON.
+Dur = Annotated[Duration, NoDecode]
 # A fixed length of time ("90d"); working units are refused. A timedelta.
 Wall = Annotated[timedelta, BeforeValidator(_wall)]
 ClockTime = Annotated[time, BeforeValidator(_clock_time)]
