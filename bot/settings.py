@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import SettingsError as EnvError
 
 from bot import texts
 from bot.durations import Duration
@@ -244,3 +245,5 @@ def load_settings(path: str | os.PathLike | None = None, **overrides: Any) -> Se
         return Settings(**data)
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from exc
+    except EnvError as exc:  # a DESKBOT_* variable that should hold JSON (a list, a table)
+        raise SettingsError(texts.SETTINGS_BAD_ENV.format(problem=exc)) from exc

@@ -2,6 +2,7 @@
 
 SETTINGS_BAD_KEY = "配置错误：{key}：{problem}"
 SETTINGS_BAD_TOML = "配置文件 {path} 不是有效的 TOML：{problem}"
+SETTINGS_BAD_ENV = "配置错误：环境变量 DESKBOT_* 的值无法解析（列表和表应写成 JSON）：{problem}"
 # pydantic's own checks, by error type.
 SETTINGS_PROBLEMS = {
     "missing": "缺少这个键",

@@ -296,3 +296,6 @@ def test_durations_come_from_the_environment_as_text(monkeypatch):
     assert s.clocks.ticket_claim.escalations == Settings().clocks.ticket_claim.escalations
     assert s.penalties.rules.forms_late.window == Duration.parse("2wd")
     assert s.service.duplicate_window.wall == timedelta(hours=12)
+    monkeypatch.setenv("DESKBOT_REPORTS__DAILY_TO", "managers")  # a list must be JSON
+    with pytest.raises(SettingsError, match="^配置错误：环境变量 DESKBOT_\\* 的值无法解析"):
+        load_settings(None)
