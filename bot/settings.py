@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
-from pydantic_settings import SettingsError as EnvError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError as EnvError,
+)
 
 from bot import texts
 from bot.durations import Duration
 from bot.errors import ConfigError
-from bot.rules.base import Dur
+from bot.rules.base import Dur, defaults
 from bot.rules.clocks import Clocks
 from bot.rules.penalties import PenaltySettings
 from bot.rules.reports import ReportSettings
@@ -173,10 +177,10 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
     # The rule tables (bot/rules/): deadline policies, penalties, reports, the duty roster.
-    clocks: Clocks = Field(default_factory=Clocks)
+    clocks: Clocks = Field(default_factory=lambda: defaults(Clocks))
     penalties: PenaltySettings = Field(default_factory=PenaltySettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
-    roster: RosterSettings = Field(default_factory=RosterSettings)
+    roster: RosterSettings = Field(default_factory=lambda: defaults(RosterSettings))
 
     @classmethod
     def settings_customise_sources(

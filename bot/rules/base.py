@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import time, timedelta
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, model_validator
 from pydantic_settings import NoDecode
@@ -16,6 +16,7 @@ from pydantic_settings import NoDecode
 from bot.durations import Duration
 from bot.rules import texts
 
+M = TypeVar("M", bound=BaseModel)
 # "8:30" and "08:30"; hours 0-23, minutes 00-59.
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -71,6 +72,13 @@ class DefaultedTables(RuleModel):
     def prepared(cls, data: Any) -> Any:
         """The merged input, before validation; subclasses fill what defaults depend on."""
         return data
+
+
+def defaults(model: type[M]) -> M:
+    """The table as if the file left it out: its fields that are named tables (each clock, each
+    penalty rule, the shifts) are filled by its validators, which calling the class skips past
+    for a type checker."""
+    return model.model_validate({})
 
 
 def settle(model: BaseModel, name: str, value: Any) -> None:

@@ -28,8 +28,19 @@ from typing import Any
 from pydantic import Field, field_validator, model_validator
 
 from bot.rules import texts
-from bot.rules.base import Count, DefaultedTables, Dur, Flag, Label, NamedTable, RuleError, \
-    RuleModel, Wall, Words
+from bot.rules.base import (
+    Count,
+    DefaultedTables,
+    Dur,
+    Flag,
+    Label,
+    NamedTable,
+    RuleError,
+    RuleModel,
+    Wall,
+    Words,
+    defaults,
+)
 
 AUTO = ("complaint", "complaint_review", "forms_late", "onsite_no_record", "remote_no_record",
         "impl_form_late")
@@ -130,7 +141,7 @@ class PenaltySettings(RuleModel):
     scan_every: Wall = timedelta(minutes=5)  # how often the data is scanned for penalties
     lookback: Wall = timedelta(days=90)  # how far back the scan looks
     appeal_within: Wall = timedelta(days=7)  # an appeal is accepted this long after the notice
-    rules: PenaltyRules = Field(default_factory=lambda: PenaltyRules())
+    rules: PenaltyRules = Field(default_factory=lambda: defaults(PenaltyRules))
 
     @field_validator("scan_every")
     @classmethod
