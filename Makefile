@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate demo bench clean
+.PHONY: run test check install migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,15 @@ demo: migrate
 run: demo
 	$(BIN)/deskbot serve
 
-# The whole suite, PostgreSQL included where reachable (DESKBOT_REQUIRE_PG=1 makes it mandatory).
-test: install
+# The layer contracts, the linter and the type checker (settings in pyproject.toml).
+check: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/mypy bot commands notifiers storage
+
+# The checks, then the whole suite, PostgreSQL included where reachable (DESKBOT_REQUIRE_PG=1
+# makes it mandatory).
+test: check
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 bench: install

@@ -95,16 +95,16 @@ def bare_app(kind: str) -> web.Application:
 
 async def prepare_database(url: str) -> None:
     """Fresh schema and the demo data, as `make run` would have them."""
-    from tortoise import Tortoise, connections
+    from tortoise import Tortoise
 
     from bot.cli import DEMO_CHATS, DEMO_DIR
-    from bot.services import imports
-    from storage.db import tortoise_config
+    from bot.services.directory import imports
+    from storage.db import connection, tortoise_config
     from storage.models import Chat
 
     await Tortoise.init(config=tortoise_config(url))
     if not url.startswith("sqlite"):
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
     await imports.import_staff(DEMO_DIR / "staff.csv")
@@ -126,8 +126,8 @@ class SinkSender:
 
 
 def bot_app(url: str, batch_ms: float | None) -> web.Application:
+    from bot import messages as base
     from bot.app import create_app
-    from bot.platforms import base
     from bot.settings import load_settings
     from storage.models import InboundEvent, Ticket
 
@@ -187,9 +187,10 @@ class Callbacks:
     """Signed, encrypted WeCom app text callbacks, each with its own MsgId and text."""
 
     def __init__(self) -> None:
+        import base64
+
         from wechatpy.crypto import _get_signature
         from wechatpy.enterprise.crypto import PrpCrypto
-        import base64
 
         self._sign = _get_signature
         self._prp = PrpCrypto(base64.b64decode(AES_KEY + "="))

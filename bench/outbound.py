@@ -50,8 +50,9 @@ def notice_text(i: int) -> str:
 
 async def ensure_pg_database(url: str) -> str | None:
     """Create the bench database if missing; the server version, or None when unreachable."""
-    import asyncpg
     from urllib.parse import urlparse
+
+    import asyncpg
 
     u = urlparse(url)
     try:
@@ -70,15 +71,13 @@ async def ensure_pg_database(url: str) -> str | None:
 
 
 async def fresh_schema(url: str) -> None:
-    from tortoise import Tortoise, connections
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
+    from tortoise import Tortoise
 
-    from storage.db import tortoise_config
+    from storage.db import connection, tortoise_config
 
-    EXECUTOR_CACHE.clear()  # SQL is cached per connection name: SQLite's "?" must not reach PG
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 
@@ -86,12 +85,12 @@ async def fresh_schema(url: str) -> None:
 async def run_once(url: str, args: argparse.Namespace) -> dict:
     from tortoise import Tortoise
 
+    from bot import messages as base
     from bot.clock import SystemClock
-    from bot.platforms import base
-    from bot.platforms.base import OutboundMessage
+    from bot.messages import OutboundMessage
+    from bot.services.outbox import enqueue
     from bot.settings import load_settings
-    from notifiers.outbox import enqueue
-    from notifiers.ratelimit import DbRateLimiter, LIMITS, WINDOW_S
+    from notifiers.ratelimit import LIMITS, WINDOW_S, DbRateLimiter
     from notifiers.relay import Relay
     from notifiers.senders.wecom import WeComSender
     from storage.models import OutboxMessage

@@ -39,11 +39,11 @@ from tortoise.transactions import in_transaction  # noqa: E402
 
 from bot.calendar import WorkCalendar  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
+from bot.runtime import Runtime  # noqa: E402
 from bot.scheduler import Scheduler  # noqa: E402
-from bot.services import deadlines  # noqa: E402
-from bot.services.env import Env  # noqa: E402
+from bot.services.deadlines import clocks as deadlines  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from storage.db import tortoise_config  # noqa: E402
+from storage.db import connection, tortoise_config  # noqa: E402
 from storage.models import Chat, DeadlineEvent  # noqa: E402
 
 PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL",
@@ -89,14 +89,14 @@ async def pg_reachable(url: str) -> bool:
 async def fresh_schema(url: str) -> None:
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 
 
 async def add_open(url: str, first: int, count: int) -> None:
     """Insert `count` open deadlines, generated inside the database."""
-    conn = connections.get("default")
+    conn = connection()
     base = int(time.time()) + FAR
     if url.startswith("sqlite"):
         ts = "strftime('%Y-%m-%d %H:%M:%S+00:00', {} , 'unixepoch')"
@@ -119,7 +119,7 @@ async def add_open(url: str, first: int, count: int) -> None:
     await conn.execute_script(sql)
 
 
-async def firing_round(env: Env, tag: str, n: int, window: float, wake: bool) -> dict:
+async def firing_round(env: Runtime, tag: str, n: int, window: float, wake: bool) -> dict:
     """Start n deadlines due over `window` seconds; run the scheduler until all have fired."""
     lead = 3.0 + n / 500  # time to create them before the first is due
     t0 = datetime.now(timezone.utc) + timedelta(seconds=lead)
@@ -156,7 +156,7 @@ async def firing_round(env: Env, tag: str, n: int, window: float, wake: bool) ->
             "max": max(late, default=float("nan")), "create_s": created}
 
 
-async def tick_costs(env: Env, n_due: int = 500) -> dict:
+async def tick_costs(env: Runtime, n_due: int = 500) -> dict:
     idle = []
     for _ in range(50):
         t = time.perf_counter()
@@ -181,7 +181,8 @@ async def run(url: str, label: str, args: argparse.Namespace) -> None:
     print(f"\n== {label} ==")
     await fresh_schema(url)
     settings = load_settings(None, database__url=url, clocks=CLOCKS)
-    env = Env(settings=settings, clock=SystemClock(), calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=SystemClock(),
+                  calendar=WorkCalendar.from_settings(settings))
     await Chat.create(platform="local", chat_key="managers", purpose="managers")
     print(f"tick interval {settings.scheduler.tick_s}s, lease {settings.scheduler.lease_s}s; "
           f"{args.firing} deadlines fire over {args.window}s per round")
@@ -230,8 +231,6 @@ async def main() -> None:
         await run(f"sqlite://{tmp}/timers.sqlite3", "SQLite (WAL)", args)
     if not args.no_postgres:
         if await pg_reachable(PG_URL):
-            from tortoise.backends.base.executor import EXECUTOR_CACHE
-            EXECUTOR_CACHE.clear()  # the models' SQL was built for SQLite above
             await Tortoise._reset_apps()
             await run(PG_URL, f"PostgreSQL ({urlparse(PG_URL).path.lstrip('/')})", args)
         else:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from functools import partial
 from typing import AsyncIterator
 
 import aiohttp
@@ -14,14 +15,15 @@ from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
 from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services import knowledge
-from bot.services.env import Env
+from bot.services import outbox
+from bot.services.knowledge import library
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
 from notifiers.senders.base import Sender
-from storage.db import close_db, open_db
+from storage.db import close_db, connection, open_db
 
 log = logging.getLogger("deskbot.app")
 
@@ -46,7 +48,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar
-    env = Env(settings=settings, clock=clock, calendar=calendar)
+    env = Runtime(settings=settings, clock=clock, calendar=calendar)
     app[keys.ENV] = env
     app[keys.RUN_BACKGROUND] = run_background
 
@@ -65,7 +67,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     async def relay(app: web.Application) -> AsyncIterator[None]:
         all_senders = senders if senders is not None else _platform_senders(app)
         relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
-                      calendar=calendar)
+                      calendar=calendar, notify_admins=partial(outbox.notify_admins, env))
         app[keys.RELAY] = relay
         env.wake_relay = relay.wake
         if run_background:
@@ -80,7 +82,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                                              batch_ms=settings.database.inbound_batch_ms,
                                              batch_max=settings.database.inbound_batch_max)
         # jieba's dictionary takes a second to load: do it before the first /建单 needs it.
-        await knowledge.ready()
+        await library.ready()
         await pipe.start()
         yield
         await pipe.stop()
@@ -111,12 +113,11 @@ def _platform_senders(app: web.Application) -> dict[str, Sender]:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    from tortoise import connections
 
     app = request.app
     db_ok = True
     try:
-        await connections.get("default").execute_query("SELECT 1")
+        await connection().execute_query("SELECT 1")
     except Exception:  # noqa: BLE001 - health reports, never raises
         db_ok = False
     relay = app.get(keys.RELAY)

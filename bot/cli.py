@@ -11,10 +11,11 @@ from pathlib import Path
 from bot import texts
 from bot.errors import ConfigError
 from bot.settings import Settings, load_settings
+from storage.models.people import Purpose
 
 DEMO_DIR = Path(__file__).parent / "demo"
-DEMO_CHATS = [("hotline", "热线服务群"), ("managers", "服务经理群"), ("supervisors", "质量监督群"),
-              ("hq", "总部服务发展部")]
+DEMO_CHATS = [(Purpose.HOTLINE, "热线服务群"), (Purpose.MANAGERS, "服务经理群"),
+              (Purpose.SUPERVISORS, "质量监督群"), (Purpose.HQ, "总部服务发展部")]
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -49,7 +50,7 @@ def _safe_url(url: str) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from bot.services import imports
+    from bot.services.directory import imports
 
     settings = _settings(args)
     path = Path(args.file)
@@ -57,7 +58,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(texts.CLI_NO_FILE.format(path=path), file=sys.stderr)
         return 2
     if args.what == "roster":
-        from bot.services.roster_import import import_roster
+        from bot.services.roster.spreadsheet import import_roster
 
         def fn(p):
             return import_roster(p, settings)
@@ -69,7 +70,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.services import imports
+    from bot.services.directory import imports
     from storage.models import Chat
 
     settings = _settings(args)
@@ -112,13 +113,13 @@ def _refuse_second_sqlite_instance(settings: Settings) -> None:
 
     from storage.db import tortoise_config
 
-    path = Path(tortoise_config(settings.database.url)["connections"]["default"]["credentials"]
-                ["file_path"] + ".lock")
+    (conn,) = tortoise_config(settings.database.url)["connections"].values()
+    path = Path(conn["credentials"]["file_path"] + ".lock")
     handle = path.open("w")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        raise SystemExit(texts.CLI_SECOND_INSTANCE.format(path=path))
+        raise SystemExit(texts.CLI_SECOND_INSTANCE.format(path=path)) from None
     _LOCKS.append(handle)
 
 

@@ -1,7 +1,6 @@
 """The one source of "now". Services and ticks take a Clock so tests can move time by hand."""
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timedelta, timezone
 from typing import Protocol
 

@@ -16,9 +16,9 @@ from typing import Awaitable, Callable, Iterable
 from tortoise.transactions import in_transaction
 
 from bot.errors import Forbidden, UsageError, UserError
-from bot.platforms.base import GROUP, PRIVATE, InboundMessage
+from bot.messages import GROUP, PRIVATE, InboundMessage
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Answer, Command, Router
-from bot.services.env import Env
+from bot.runtime import Runtime
 from commands import parsing, texts
 from storage.models import Staff
 
@@ -29,7 +29,7 @@ REFUSED, OK, ERROR, IGNORED = "refused", "ok", "error", "ignored"
 
 @dataclass
 class CommandContext:
-    env: Env
+    env: Runtime
     msg: InboundMessage
     dispatcher: "Dispatcher"
     command: Command | None = None
@@ -52,7 +52,7 @@ Middleware = Callable[[CommandContext, Next], Awaitable[None]]
 
 
 class Dispatcher:
-    def __init__(self, env: Env, routers: Iterable[Router], *, outer: Iterable[Middleware] = (),
+    def __init__(self, env: Runtime, routers: Iterable[Router], *, outer: Iterable[Middleware] = (),
                  inner: Iterable[Middleware] = ()) -> None:
         self.env = env
         self.outer = list(outer)
@@ -117,7 +117,9 @@ class Dispatcher:
             cmd = self._by_action.get(verb)
             if cmd is None:
                 raise UserError(texts.UNKNOWN_ACTION)
-            ctx.command, ctx.args = cmd, parsing.parse_line(f"/{cmd.name} {obj}").args
+            parsed = parsing.parse_line(f"/{cmd.name} {obj}")
+            assert parsed is not None  # a line starting with "/" always parses
+            ctx.command, ctx.args = cmd, parsed.args
         else:
             parsed = parsing.parse_line(msg.text)
             if parsed is None:

@@ -8,21 +8,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from bot.runtime import Runtime
     from bot.scheduler import Scheduler
-    from bot.services.env import Env
 
 
-def register(scheduler: "Scheduler", env: "Env") -> None:
-    from bot.services import deadlines
+def register(scheduler: "Scheduler", env: "Runtime") -> None:
+    from bot.services.deadlines import clocks
 
     # next_due: between interval runs the tick also runs when the next step falls due, so a
     # reminder is late by the cost of a tick, not by up to tick_s (bench/timers.py).
-    scheduler.add_tick("deadlines", lambda: deadlines.tick_until_idle(env),
-                       env.settings.scheduler.tick_s, next_due=lambda: deadlines.next_due(env))
+    scheduler.add_tick("deadlines", lambda: clocks.tick_until_idle(env),
+                       env.settings.scheduler.tick_s, next_due=lambda: clocks.next_due(env))
     # Area jobs (digests, handovers, follow-up prompts, penalties, reports) register below.
-    from bot.services import roster_jobs
+    from bot.services.roster import jobs as roster_jobs
 
     roster_jobs.register(scheduler, env)  # shift starts, handovers, the penalty scan
-    from bot.services import reports_jobs
+    from bot.services.reports import jobs as reports_jobs
 
     reports_jobs.register(scheduler, env)  # follow-up list, target watch, daily and monthly reports

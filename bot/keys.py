@@ -10,10 +10,10 @@ if TYPE_CHECKING:
     from bot.clock import Clock
     from bot.dispatcher import Dispatcher
     from bot.pipeline import Pipeline
+    from bot.platforms.local import SimulatorHub
+    from bot.scheduler import Scheduler
     from bot.settings import Settings
     from notifiers.relay import Relay
-    from bot.scheduler import Scheduler
-    from bot.platforms.local import SimulatorHub
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 CLOCK: web.AppKey["Clock"] = web.AppKey("clock")
@@ -24,6 +24,6 @@ RELAY: web.AppKey["Relay"] = web.AppKey("relay")
 SCHEDULER: web.AppKey["Scheduler"] = web.AppKey("scheduler")
 SIMULATOR: web.AppKey["SimulatorHub"] = web.AppKey("simulator")
 HTTP: web.AppKey[Any] = web.AppKey("http_session")  # aiohttp.ClientSession for outbound calls
-ENV: web.AppKey[Any] = web.AppKey("env")  # bot.services.env.Env shared by handlers and jobs
+ENV: web.AppKey[Any] = web.AppKey("env")  # bot.runtime.Runtime shared by handlers and jobs
 RUN_BACKGROUND: web.AppKey[bool] = web.AppKey("run_background")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

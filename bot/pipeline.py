@@ -29,19 +29,19 @@ import logging
 import os
 import socket
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from tortoise import connections
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from bot import audit, replies
 from bot.dispatcher import Dispatcher
-from bot.platforms.base import InboundMessage
-from bot.services import audit, replies
+from bot.messages import InboundMessage
+from storage.db import connection
 from storage.models import InboundEvent
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 log = logging.getLogger("deskbot.pipeline")
 
@@ -65,7 +65,7 @@ def payload_json(msg: InboundMessage) -> str:
 
 
 class Pipeline:
-    def __init__(self, env: "Env", dispatcher: Dispatcher, *, batch_ms: float = 2.0,
+    def __init__(self, env: "Runtime", dispatcher: Dispatcher, *, batch_ms: float = 2.0,
                  batch_max: int = 256, owner: str | None = None,
                  workers: int | None = None) -> None:
         self.env = env
@@ -140,7 +140,7 @@ class Pipeline:
         keys: dict[str, InboundMessage] = {}
         for msg, _ in batch:
             keys.setdefault(msg.dedupe_key, msg)
-        conn = connections.get("default")
+        conn = connection()
         dialect = conn.capabilities.dialect
         if dialect not in ("sqlite", "postgres"):
             return await self._store_orm(keys)
@@ -246,7 +246,7 @@ class Pipeline:
         ids = await InboundEvent.filter(
             Q(processed_at=None), Q(lease_until=None) | Q(lease_until__lt=now)
         ).order_by("id").values_list("id", flat=True)
-        for event_id in ids:
+        for event_id in cast("list[int]", ids):
             await self.process(event_id)
         return len(ids)
 

@@ -29,7 +29,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from storage.claims import run_once_per_period
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 log = logging.getLogger("deskbot.scheduler")
 
@@ -71,7 +71,7 @@ def _parse_at(text: str | time) -> time:
 class Scheduler:
     stop_timeout_s = 10.0
 
-    def __init__(self, env: "Env", *, period_check_s: float = 30.0,
+    def __init__(self, env: "Runtime", *, period_check_s: float = 30.0,
                  on_error: ErrorHandler | None = None, instance: str = "") -> None:
         self.env = env
         self.period_check_s = period_check_s
@@ -115,7 +115,7 @@ class Scheduler:
         # A job that takes no argument is called without the day.
         if not inspect.signature(p.fn).parameters:
             fn = p.fn
-            p.fn = lambda day: fn()  # type: ignore[assignment,misc]
+            p.fn = lambda day: fn()  # type: ignore[assignment,misc,call-arg]
         if p.name in self._ticks or p.name in self._periods:
             raise ValueError(f"job {p.name!r} registered twice")
         self._periods[p.name] = p
@@ -218,6 +218,8 @@ class Scheduler:
         Lateness is then the cost of a tick instead of up to a whole interval, with still one
         job (never one per deadline) and never two runs of it at once; the interval remains the
         longest wait."""
+        if t.next_due is None:
+            return
         when = await self._guard(f"{t.name}:next_due", t.next_due)
         job = self._aps.get_job(t.name) if self._aps is not None else None
         if when is None or job is None or job.next_run_time is None:

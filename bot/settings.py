@@ -53,7 +53,8 @@ class CenterSettings(Section):
     # Who receives what nobody else is responsible for: failed sends, dead letters.
     admins: list[str] = []
     general_manager: str = ""  # userid of the general manager (key-customer complaints)
-    phrasebook_file: str = ""  # the center's own standard phrases; default bot/services/phrasebook.toml
+    # The center's own standard phrases; default bot/services/knowledge/phrasebook.toml.
+    phrasebook_file: str = ""
 
 
 class CalendarSettings(Section):

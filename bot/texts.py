@@ -113,3 +113,6 @@ HUMAN_WORKHOURS = "{n} 个工作小时"
 # service settings (bot/settings.py ServiceSettings)
 SETTINGS_WALL_DURATION = "应为固定时长（例如 24h、30m），不能用工作日或工作小时"
 SETTINGS_BAD_MODES = "服务方式不能为空，且只能是：{modes}（无法识别：{bad}）"
+
+# errors
+ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"

@@ -3,10 +3,17 @@ from bot.routing import Router
 
 
 def all_routers() -> list[Router]:
-    from commands import help, tickets
-    from commands import dispatches, knowledge
-    from commands import penalties, roster
-    from commands import complaints, followups, reports
+    from commands import (
+        complaints,
+        dispatches,
+        followups,
+        help,
+        knowledge,
+        penalties,
+        reports,
+        roster,
+        tickets,
+    )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, reports.router]

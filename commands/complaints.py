@@ -4,18 +4,20 @@ from __future__ import annotations
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
-from bot.services import complaints
-from bot.services.people import find_staff
-from bot.services.timeparse import parse_when
+from bot.services.complaints import intake, procedure, texts as complaint_texts, views
+from bot.services.deadlines import clocks
+from bot.services.directory.lookup import find_staff
 from commands import texts
 from commands.parsing import object_number
+from commands.timeparse import parse_when
+from storage.models.people import Role
 
 router = Router("complaints")
-SUPERVISOR = ("supervisor",)
+SUPERVISOR = (Role.SUPERVISOR,)
 
 
 def _when(ctx: CommandContext, dt) -> str:
-    return complaints.when(ctx.env, dt)
+    return procedure.when(ctx.env, dt)
 
 
 def _yes_or_no(word: str | None, yes: tuple[str, ...], no: tuple[str, ...], usage: str) -> bool:
@@ -45,18 +47,18 @@ async def register(ctx: CommandContext) -> str:
         raise UsageError(texts.CMP_MISSING)
     ticket = a.opt("工单", "ticket")
     raw_at = a.opt("时间", "at")
-    req = complaints.NewComplaint(
+    req = intake.NewComplaint(
         customer=customer, category=category or "", content=content,
         source=a.opt("来源", "source", default=""), contact=a.opt("联系人", "contact", default=""),
         phone=a.opt("电话", "phone", default=""), channel=a.opt("渠道", "channel", default=""),
         level=a.opt("级别", "level", default=""),
         ticket=object_number(ticket, "T") if ticket else None,
         received_at=parse_when(ctx.env, raw_at) if raw_at else None)
-    done = await complaints.register(ctx.env, ctx.me, req)
+    done = await procedure.register(ctx.env, ctx.me, req)
     c = done.complaint
     return texts.CMP_REGISTERED.format(
         no=c.number, customer=c.customer.name, category=c.category,
-        source=complaints.texts.CMP_SOURCE[c.source], due=_when(ctx, done.ack_due),
+        source=complaint_texts.CMP_SOURCE[c.source], due=_when(ctx, done.ack_due),
         answer_by=_when(ctx, done.answer_by))
 
 
@@ -75,16 +77,17 @@ async def confirm(ctx: CommandContext) -> str:
                        texts.CMP_CONFIRM_WORD)
     who = a.opt("责任人", "owner")
     person = await find_staff(who, ctx.msg.mentions) if who else None
-    c = await complaints.confirm(ctx.env, ctx.me, number, valid, responsible=person,
+    c = await procedure.confirm(ctx.env, ctx.me, number, valid, responsible=person,
                                  department=a.opt("部门", "department", default=""),
                                  level=a.opt("级别", "level", default=""), note=a.rest(2))
     if not valid:
         hq = texts.CMP_HQ_FED_BACK if c.hq_feedback_at else ""
         return texts.CMP_INVALID_DONE.format(no=c.number, hq=hq)
     gm = texts.CMP_GM_TOLD if c.gm_notified_at else ""
-    clocks = await complaints.deadlines.describe_all(ctx.env, "complaint", c.id, open_only=True)
+    described = await clocks.describe_all(ctx.env, "complaint", c.id, open_only=True)
+    assert c.responsible is not None  # a valid complaint always has its responsible person
     return texts.CMP_VALID_DONE.format(no=c.number, who=c.responsible.name,
-                                       clocks="；".join(clocks), gm=gm)
+                                       clocks="；".join(described), gm=gm)
 
 
 @router.command("投诉回应", aliases=("crespond",),
@@ -99,7 +102,7 @@ async def respond(ctx: CommandContext) -> str:
     a = ctx.args
     number = object_number(a.get(0), "C")
     measure, interim = a.text_and_flag(1, texts.CMP_INTERIM_WORDS)
-    done = await complaints.respond(ctx.env, ctx.me, number, measure, final=not interim,
+    done = await procedure.respond(ctx.env, ctx.me, number, measure, final=not interim,
                                     cause=a.opt("原因", "cause", default=""))
     if done.final:
         return texts.CMP_RESPONDED_DONE.format(no=done.complaint.number,
@@ -122,12 +125,13 @@ async def verify(ctx: CommandContext) -> str:
     satisfied = _yes_or_no(a.get(1), texts.CMP_SATISFIED_WORDS, texts.CMP_DISSATISFIED_WORDS,
                            texts.CMP_VERIFY_WORD)
     opinion, escalate = a.text_and_flag(2, texts.CMP_ESCALATE_WORDS)
-    done = await complaints.verify(ctx.env, ctx.me, number, satisfied, opinion,
+    done = await procedure.verify(ctx.env, ctx.me, number, satisfied, opinion,
                                    escalate_to_hq=escalate)
     c = done.complaint
     if satisfied:
         hq = texts.CMP_HQ_DUE.format(due=_when(ctx, done.hq_due)) if done.hq_due else ""
         return texts.CMP_VERIFIED_DONE.format(no=c.number, hq=hq)
+    assert c.responsible is not None  # only valid complaints are verified
     return texts.CMP_REOPENED_DONE.format(no=c.number, who=c.responsible.name,
                                           due=_when(ctx, done.response_due),
                                           hq=texts.CMP_ESCALATED_TOO if escalate else "")
@@ -139,19 +143,19 @@ async def verify(ctx: CommandContext) -> str:
 async def archive(ctx: CommandContext) -> str:
     """写明纠正措施和预防措施后归档投诉登记表；总部转来的投诉同时把处理结果反馈总部。"""
     a = ctx.args
-    c = await complaints.archive(ctx.env, ctx.me, object_number(a.get(0), "C"),
+    c = await procedure.archive(ctx.env, ctx.me, object_number(a.get(0), "C"),
                                  a.opt("纠正", "corrective", default=""),
                                  a.opt("预防", "preventive", default=""))
     return texts.CMP_ARCHIVED_DONE.format(no=c.number,
                                           hq=texts.CMP_HQ_FED_BACK if c.hq_feedback_at else "")
 
 
-@router.command("投诉升级", aliases=("cescalate",), roles=("supervisor", "manager"),
+@router.command("投诉升级", aliases=("cescalate",), roles=(Role.SUPERVISOR, Role.MANAGER),
                 usage="/投诉升级 C编号 原因", example="/投诉升级 C5 客户两次不满意，需总部协调产品部")
 async def escalate(ctx: CommandContext) -> str:
     """本中心解决不了的投诉升级到总部（服务发展部），总部群收到完整记录。"""
     a = ctx.args
-    c = await complaints.escalate(ctx.env, ctx.me, object_number(a.get(0), "C"), a.rest(1))
+    c = await procedure.escalate(ctx.env, ctx.me, object_number(a.get(0), "C"), a.rest(1))
     return texts.CMP_ESCALATED_DONE.format(no=c.number)
 
 
@@ -160,14 +164,14 @@ async def show(ctx: CommandContext) -> str:
     """查看一张投诉登记表（处理记录和时限）；不写编号则列出未归档的投诉。"""
     token = ctx.args.get(0)
     if token:
-        c = await complaints.get_complaint(object_number(token, "C"))
-        return await complaints.render(ctx.env, c)
-    items = await complaints.open_complaints()
+        c = await procedure.get_complaint(object_number(token, "C"))
+        return await views.render(ctx.env, c)
+    items = await views.open_complaints()
     if not items:
         return texts.CMP_NONE_OPEN
     lines = [texts.CMP_OPEN_HEAD.format(n=len(items))]
     lines += [texts.CMP_OPEN_LINE.format(
-        no=c.number, status=complaints.status_text(c), customer=c.customer.name,
+        no=c.number, status=procedure.status_text(c), customer=c.customer.name,
         category=c.category, who=c.responsible.name if c.responsible else "-",
         at=_when(ctx, c.received_at)) for c in items]
     return "\n".join(lines)

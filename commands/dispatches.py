@@ -5,20 +5,22 @@ from __future__ import annotations
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Answer, Router
-from bot.services import dispatch_plan, dispatches, service_modes
-from bot.services.people import find_staff
-from bot.services.timeparse import format_local, parse_when
+from bot.services.directory.lookup import find_staff
+from bot.services.dispatches import planning, visits
+from bot.services.tickets import service_modes
 from commands import texts
 from commands.parsing import Args, object_number
+from commands.timeparse import format_local, parse_when
+from storage.models.people import Role
 
 router = Router("dispatches")
-STAFF = ("engineer", "manager")
+STAFF = (Role.ENGINEER, Role.MANAGER)
 
 
 def _data_option(a: Args) -> str:
     """带走数据=授权人; the bare word, or a "yes" naming nobody, is refused by the service."""
     bare = any(t.text == texts.DATA_WORD for t in a.positionals)
-    return dispatches.data_authorization(a.opt(texts.DATA_WORD, "take_data"), bare)
+    return visits.data_authorization(a.opt(texts.DATA_WORD, "take_data"), bare)
 
 
 def _text_without_data_word(a: Args, start: int) -> str:
@@ -32,7 +34,7 @@ async def request_visit(ctx: CommandContext) -> str:
     a = ctx.args
     if len(a) < 2:
         raise UsageError(texts.VISIT_MISSING)
-    req = await dispatch_plan.request_visit(ctx.env, ctx.me, object_number(a.get(0), "T"),
+    req = await planning.request_visit(ctx.env, ctx.me, object_number(a.get(0), "T"),
                                             a.rest(1))
     paid = ""
     if req.paid:
@@ -40,10 +42,10 @@ async def request_visit(ctx: CommandContext) -> str:
         paid = texts.VISIT_PAID.format(why=service_modes.describe(offer))
     return texts.VISIT_DONE.format(d=req.dispatch.number, no=f"T{req.dispatch.ticket_id}",
                                    paid=paid,
-                                   suggest=dispatch_plan.describe_suggestions(req.suggestions))
+                                   suggest=planning.describe_suggestions(req.suggestions))
 
 
-@router.command("派工", aliases=("dispatch",), roles=("manager",),
+@router.command("派工", aliases=("dispatch",), roles=(Role.MANAGER,),
                 usage="/派工 T编号 工程师 [时间=预约时间]",
                 example="/派工 T12 王强 时间=明天14:00")
 async def assign(ctx: CommandContext) -> str:
@@ -52,28 +54,28 @@ async def assign(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.DISPATCH_MISSING)
     number = object_number(a.get(0), "T")
-    engineer = await find_staff(a.get(1), ctx.msg.mentions)
+    engineer = await find_staff(a.get(1, ""), ctx.msg.mentions)
     raw_at = a.opt("时间", "at") or a.rest(2)
     at = parse_when(ctx.env, raw_at) if raw_at else None
-    d = await dispatch_plan.assign(ctx.env, ctx.me, number, engineer, at)
-    row = await dispatches.clock(ctx.env, d, dispatch_plan.ACCEPT_CLOCK)
+    d = await planning.assign(ctx.env, ctx.me, number, engineer, at)
+    row = await visits.clock(ctx.env, d, planning.ACCEPT_CLOCK)
     return texts.DISPATCH_DONE.format(
         d=d.number, who=engineer.name, no=f"T{number}", customer=d.ticket.customer.name,
         accept_due=format_local(ctx.env, row.due_at if row else None),
         at=texts.DISPATCH_AT.format(at=format_local(ctx.env, at)) if at else "")
 
 
-@router.command("接受派工", aliases=("take",), roles=("engineer",), usage="/接受派工 D编号",
+@router.command("接受派工", aliases=("take",), roles=(Role.ENGINEER,), usage="/接受派工 D编号",
                 example="/接受派工 D3", actions=("take",))
 async def take(ctx: CommandContext) -> Answer:
     """确认派给你的上门任务（派工卡片上的按钮同样有效）。"""
-    d = await dispatches.accept(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
+    d = await visits.accept(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
     return Answer(texts.TAKE_DONE.format(d=d.number, no=f"T{d.ticket_id}",
                                          customer=d.ticket.customer.name),
                   card_note=texts.TAKEN_BY.format(who=ctx.me.name))
 
 
-@router.command("预约", aliases=("appoint",), roles=("engineer",), usage="/预约 D编号 时间",
+@router.command("预约", aliases=("appoint",), roles=(Role.ENGINEER,), usage="/预约 D编号 时间",
                 example="/预约 D3 明天14:00")
 async def appoint(ctx: CommandContext) -> str:
     """与客户约定上门时间（可提前改约）；上门前提醒，错过时通知服务经理。"""
@@ -82,24 +84,24 @@ async def appoint(ctx: CommandContext) -> str:
         raise UsageError(texts.APPOINT_MISSING)
     number = object_number(a.get(0), "D")
     at = parse_when(ctx.env, a.rest(1))
-    d = await dispatches.appoint(ctx.env, ctx.me, number, at)
-    row = await dispatches.clock(ctx.env, d, dispatch_plan.APPOINTMENT_CLOCK)
-    remind = dispatches.first_warning(ctx.env, row) if row else None
+    d = await visits.appoint(ctx.env, ctx.me, number, at)
+    row = await visits.clock(ctx.env, d, planning.APPOINTMENT_CLOCK)
+    remind = visits.first_warning(ctx.env, row) if row else None
     return texts.APPOINT_DONE.format(d=d.number, at=format_local(ctx.env, at),
                                      remind=format_local(ctx.env, remind))
 
 
-@router.command("到场", aliases=("arrive",), roles=("engineer",), usage="/到场 D编号",
+@router.command("到场", aliases=("arrive",), roles=(Role.ENGINEER,), usage="/到场 D编号",
                 example="/到场 D3")
 async def arrive(ctx: CommandContext) -> str:
     """已到客户现场；当天需核销。"""
-    d = await dispatches.arrive(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
-    row = await dispatches.clock(ctx.env, d, dispatches.WRITEOFF_CLOCK)
+    d = await visits.arrive(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
+    row = await visits.clock(ctx.env, d, visits.WRITEOFF_CLOCK)
     return texts.ARRIVE_DONE.format(d=d.number, at=format_local(ctx.env, d.arrived_at),
                                     writeoff=format_local(ctx.env, row.due_at if row else None))
 
 
-@router.command("备份", aliases=("backup",), roles=("engineer",),
+@router.command("备份", aliases=("backup",), roles=(Role.ENGINEER,),
                 usage="/备份 D编号 [说明] [带走数据=授权人]",
                 example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计")
 async def backup(ctx: CommandContext) -> str:
@@ -107,12 +109,12 @@ async def backup(ctx: CommandContext) -> str:
     a = ctx.args
     number = object_number(a.get(0), "D")
     who = _data_option(a)
-    d = await dispatches.backup(ctx.env, ctx.me, number, _text_without_data_word(a, 1), who)
+    d = await visits.backup(ctx.env, ctx.me, number, _text_without_data_word(a, 1), who)
     data = texts.BACKUP_DATA.format(who=d.data_authorized_by) if d.data_authorized_by else ""
     return texts.BACKUP_DONE.format(d=d.number, data=data)
 
 
-@router.command("完工", aliases=("done",), roles=("engineer",),
+@router.command("完工", aliases=("done",), roles=(Role.ENGINEER,),
                 usage="/完工 D编号 签字人=客户签字人 处理结果 [原因=] [带走数据=授权人]",
                 example="/完工 D3 签字人=王会计 重装打印控件后凭证打印正常 原因=控件未注册")
 async def done(ctx: CommandContext) -> str:
@@ -122,7 +124,7 @@ async def done(ctx: CommandContext) -> str:
         raise UsageError(texts.DONE_MISSING)
     number = object_number(a.get(0), "D")
     who = _data_option(a)
-    c = await dispatches.complete(ctx.env, ctx.me, number,
+    c = await visits.complete(ctx.env, ctx.me, number,
                                   signatory=a.opt("签字人", "signatory", default=""),
                                   result=_text_without_data_word(a, 1),
                                   cause=a.opt("原因", "cause", default=""), authorized_by=who)
@@ -131,7 +133,7 @@ async def done(ctx: CommandContext) -> str:
                                   kb=c.entry.number, forms=format_local(ctx.env, c.forms_due))
 
 
-@router.command("未解决", aliases=("unsolved",), roles=("engineer",),
+@router.command("未解决", aliases=("unsolved",), roles=(Role.ENGINEER,),
                 usage="/未解决 D编号 原因 [升级]",
                 example="/未解决 D3 服务器硬盘故障，需更换后再来 升级")
 async def unsolved(ctx: CommandContext) -> str:
@@ -143,7 +145,7 @@ async def unsolved(ctx: CommandContext) -> str:
     reason, to_hq = a.text_and_flag(1, texts.UNSOLVED_WORDS)
     if not reason:
         raise UsageError(texts.UNSOLVED_MISSING)
-    u = await dispatches.unsolved(ctx.env, ctx.me, number, reason, to_hq)
+    u = await visits.unsolved(ctx.env, ctx.me, number, reason, to_hq)
     d = u.dispatch
     forms = format_local(ctx.env, u.forms_due)
     if u.next_request is not None:
@@ -153,27 +155,27 @@ async def unsolved(ctx: CommandContext) -> str:
                                     due=format_local(ctx.env, u.hq_due), forms=forms)
 
 
-@router.command("核销", aliases=("writeoff",), roles=("engineer",), usage="/核销 D编号",
+@router.command("核销", aliases=("writeoff",), roles=(Role.ENGINEER,), usage="/核销 D编号",
                 example="/核销 D3")
 async def write_off(ctx: CommandContext) -> str:
     """上门结束返回后核销派工单（当天完成）。"""
-    d, forms_due = await dispatches.write_off(ctx.env, ctx.me,
+    d, forms_due = await visits.write_off(ctx.env, ctx.me,
                                               object_number(ctx.args.get(0), "D"))
     forms = texts.WRITEOFF_FORMS.format(at=format_local(ctx.env, forms_due), d=d.number) \
         if forms_due else ""
     return texts.WRITEOFF_DONE.format(d=d.number, forms=forms)
 
 
-@router.command("交单", aliases=("forms",), roles=("engineer", "supervisor", "manager"),
+@router.command("交单", aliases=("forms",), roles=(Role.ENGINEER, Role.SUPERVISOR, Role.MANAGER),
                 usage="/交单 D编号", example="/交单 D3")
 async def forms(ctx: CommandContext) -> str:
     """服务单据（客户签字的上门服务记录、反馈表）已交回，须在上门后下一个工作日内。"""
-    d = await dispatches.hand_in_forms(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
+    d = await visits.hand_in_forms(ctx.env, ctx.me, object_number(ctx.args.get(0), "D"))
     return texts.FORMS_DONE.format(d=d.number)
 
 
 @router.command("派工单", aliases=("dshow",), usage="/派工单 D编号", example="/派工单 D3")
 async def show(ctx: CommandContext) -> str:
     """查看派工单的进度、签字、数据授权和时限。"""
-    d = await dispatches.get_dispatch(object_number(ctx.args.get(0), "D"))
-    return await dispatches.render(ctx.env, d)
+    d = await visits.get_dispatch(object_number(ctx.args.get(0), "D"))
+    return await visits.render(ctx.env, d)

@@ -4,15 +4,16 @@ from __future__ import annotations
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
-from bot.services import followups
-from bot.services.people import find_staff
+from bot.services.directory.lookup import find_staff
+from bot.services.followups import calls
 from commands import texts
 from commands.parsing import object_number
+from storage.models.people import Role
 
 router = Router("followups")
 
 
-@router.command("回访", aliases=("visit",), roles=("supervisor",),
+@router.command("回访", aliases=("visit",), roles=(Role.SUPERVISOR,),
                 usage="/回访 V编号或T编号或D编号 及时=1-5 技能=1-5 态度=1-5 [疑问=… 或 遗留=…] [意见]",
                 example="/回访 V8 及时=5 技能=4 态度=5 疑问=年结后报表取数不对 工程师很耐心")
 async def visit(ctx: CommandContext) -> str:
@@ -24,29 +25,29 @@ async def visit(ctx: CommandContext) -> str:
     a = ctx.args
     if not a.get(0):
         raise UsageError(texts.FU_MISSING)
-    scores = followups.Scores(
-        timeliness=followups.parse_score(texts.FU_TIMELINESS, a.opt("及时", "timeliness")),
-        skill=followups.parse_score(texts.FU_SKILL, a.opt("技能", "skill")),
-        attitude=followups.parse_score(texts.FU_ATTITUDE, a.opt("态度", "attitude")))
-    done = await followups.record_visit(
+    scores = calls.Scores(
+        timeliness=calls.parse_score(texts.FU_TIMELINESS, a.opt("及时", "timeliness")),
+        skill=calls.parse_score(texts.FU_SKILL, a.opt("技能", "skill")),
+        attitude=calls.parse_score(texts.FU_ATTITUDE, a.opt("态度", "attitude")))
+    done = await calls.record_visit(
         ctx.env, ctx.me, a.get(0), scores, remarks=a.rest(1),
         doubt=a.opt("疑问", "doubt", default=""), leftover=a.opt("遗留", "leftover", default=""))
     f = done.followup
-    issue = texts.FU_ISSUE_SENT.format(due=followups.texts_time(ctx.env, done.issue_due)) \
+    issue = texts.FU_ISSUE_SENT.format(due=calls.texts_time(ctx.env, done.issue_due)) \
         if done.issue_due else ""
     return texts.FU_VISIT_DONE.format(no=f.number, t=f.timeliness, s=f.skill, a=f.attitude,
                                       mean=f"{scores.mean:.2f}", issue=issue)
 
 
-@router.command("回访分派", aliases=("vassign",), roles=("manager",),
+@router.command("回访分派", aliases=("vassign",), roles=(Role.MANAGER,),
                 usage="/回访分派 V编号 人员", example="/回访分派 V8 李娜")
 async def assign(ctx: CommandContext) -> str:
     """指派人员处理回访发现的客户疑问或遗留问题（被指派人收到通知）。"""
     a = ctx.args
     if len(a) < 2:
         raise UsageError(texts.FU_ASSIGN_MISSING)
-    person = await find_staff(a.get(1), ctx.msg.mentions)
-    f = await followups.assign_issue(ctx.env, ctx.me, object_number(a.get(0), "V"), person)
+    person = await find_staff(a.get(1, ""), ctx.msg.mentions)
+    f = await calls.assign_issue(ctx.env, ctx.me, object_number(a.get(0), "V"), person)
     return texts.FU_ASSIGN_DONE.format(no=f.number, who=person.name)
 
 
@@ -55,23 +56,23 @@ async def assign(ctx: CommandContext) -> str:
 async def close(ctx: CommandContext) -> str:
     """被指派人（或经理、监督员）记录回访问题的处理结果并办结。"""
     a = ctx.args
-    f = await followups.close_issue(ctx.env, ctx.me, object_number(a.get(0), "V"), a.rest(1))
+    f = await calls.close_issue(ctx.env, ctx.me, object_number(a.get(0), "V"), a.rest(1))
     return texts.FU_CLOSE_DONE.format(no=f.number)
 
 
-@router.command("待回访", aliases=("visits",), roles=("supervisor", "manager"),
+@router.command("待回访", aliases=("visits",), roles=(Role.SUPERVISOR, Role.MANAGER),
                 usage="/待回访", example="/待回访")
 async def due(ctx: CommandContext) -> str:
     """已完成、尚未回访的服务，以及待指派、待办结的回访问题。"""
-    pending = await followups.pending(ctx.env)
-    issues = await followups.open_issues(ctx.env)
+    pending = await calls.pending(ctx.env)
+    issues = await calls.open_issues(ctx.env)
     if not pending and not issues:
         return texts.FU_NOTHING_DUE
     lines = []
     if pending:
         lines.append(texts.FU_DUE_HEAD.format(n=len(pending)))
-        lines += [await followups.line(ctx.env, f) for f in pending]
+        lines += [await calls.line(ctx.env, f) for f in pending]
     if issues:
         lines.append(texts.FU_ISSUES_HEAD.format(n=len(issues)))
-        lines += [await followups.issue_line(ctx.env, f) for f in issues]
+        lines += [await calls.issue_line(ctx.env, f) for f in issues]
     return "\n".join(lines)

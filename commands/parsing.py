@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import overload
 
-from commands import texts
 from bot.errors import UsageError
+from commands import texts
 
 _FOLD = str.maketrans({"／": "/", "＝": "=", "：": ":", "　": " ", "＃": "#", "＠": "@",
                        "\u00a0": " "})
@@ -35,6 +36,11 @@ class Args:
     def __len__(self) -> int:
         return len(self.positionals)
 
+    @overload
+    def get(self, index: int) -> str | None: ...
+    @overload
+    def get(self, index: int, default: str) -> str: ...
+
     def get(self, index: int, default: str | None = None) -> str | None:
         return self.positionals[index].text if index < len(self.positionals) else default
 
@@ -54,6 +60,11 @@ class Args:
         words = [t.text for t in self.positionals[start:]]
         flagged = bool(words) and words[-1].lower() in flags
         return " ".join(words[:-1] if flagged else words), flagged
+
+    @overload
+    def opt(self, *names: str) -> str | None: ...
+    @overload
+    def opt(self, *names: str, default: str) -> str: ...
 
     def opt(self, *names: str, default: str | None = None) -> str | None:
         for name in names:

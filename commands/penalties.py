@@ -4,12 +4,13 @@ from __future__ import annotations
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
-from bot.services import penalties
-from bot.services.texts import PEN_STATUS
-from bot.services.people import find_staff
-from bot.services.roster import today
+from bot.services.directory.lookup import find_staff
+from bot.services.penalties import ledger
+from bot.services.penalties.texts import PEN_STATUS
+from bot.services.roster.assignments import today
 from commands import texts
 from commands.parsing import object_number
+from storage.models.people import Role
 
 router = Router("penalties")
 
@@ -21,14 +22,14 @@ async def show(ctx: CommandContext) -> str:
     env = ctx.env
     month, person = None, None
     for tok in ctx.args.positionals[:2]:
-        m = penalties.parse_month(tok.text, today(env))
+        m = ledger.parse_month(tok.text, today(env))
         if m and month is None:
             month = m
         elif person is None:
             person = await find_staff(tok.text, ctx.msg.mentions)
         else:
             raise UsageError(texts.PEN_SHOW_ARGS)
-    led = await penalties.ledger(env, ctx.me, person, month or f"{today(env):%Y-%m}")
+    led = await ledger.ledger(env, ctx.me, person, month or f"{today(env):%Y-%m}")
     who = led.person.name if led.person else texts.PEN_EVERYONE
     lines = [texts.PEN_SHOW_HEAD.format(month=led.month, who=who)]
     if not led.rows:
@@ -37,7 +38,7 @@ async def show(ctx: CommandContext) -> str:
         lines.append(texts.PEN_SHOW_LINE.format(
             no=p.number, at=env.calendar.local(p.issued_at).strftime("%m-%d"), name=p.staff.name,
             label=p.label, about=f"（{p.object_ref}）" if p.object_ref else "",
-            amount=penalties.amount_text(p), status=PEN_STATUS[p.status]))
+            amount=ledger.amount_text(p), status=PEN_STATUS[p.status]))
     lines.append(texts.PEN_SHOW_TOTALS.format(
         n=led.in_force.count, amount=led.in_force.amount, pending=led.pending.count,
         pending_amount=led.pending.amount, cancelled=led.cancelled.count,
@@ -47,7 +48,7 @@ async def show(ctx: CommandContext) -> str:
     return "\n".join(lines)
 
 
-@router.command("处罚登记", aliases=("fine",), roles=("supervisor",),
+@router.command("处罚登记", aliases=("fine",), roles=(Role.SUPERVISOR,),
                 usage="/处罚登记 人员 类别 [金额] 理由（类别：迟到 2 元、缺席 10 元、联系不上 20-50 元或 0 即警告）",
                 example="/处罚登记 王强 联系不上 30 周二下午三次电话未接")
 async def register(ctx: CommandContext) -> str:
@@ -55,7 +56,7 @@ async def register(ctx: CommandContext) -> str:
     a = ctx.args
     if len(a) < 3:
         raise UsageError(texts.PEN_REGISTER_MISSING)
-    person = await find_staff(a.get(0), ctx.msg.mentions)
+    person = await find_staff(a.get(0, ""), ctx.msg.mentions)
     amount, start = None, 2
     word = a.get(2) or ""
     if word.isdigit():
@@ -63,9 +64,9 @@ async def register(ctx: CommandContext) -> str:
     elif word in ("警告", "warning"):
         amount, start = 0, 3
     reason = a.rest(start)
-    p = await penalties.register(ctx.env, ctx.me, person, a.get(1), amount, reason)
+    p = await ledger.register(ctx.env, ctx.me, person, a.get(1, ""), amount, reason)
     return texts.PEN_REGISTER_DONE.format(no=p.number, name=person.name, label=p.label,
-                                          amount=penalties.amount_text(p))
+                                          amount=ledger.amount_text(p))
 
 
 @router.command("申诉", aliases=("appeal",), usage="/申诉 F编号 理由",
@@ -76,11 +77,11 @@ async def appeal(ctx: CommandContext) -> str:
     reason = ctx.args.rest(1)
     if not reason:
         raise UsageError(texts.PEN_APPEAL_MISSING)
-    p = await penalties.appeal(ctx.env, ctx.me, number, reason)
+    p = await ledger.appeal(ctx.env, ctx.me, number, reason)
     return texts.PEN_APPEAL_DONE.format(no=p.number)
 
 
-@router.command("申诉处理", aliases=("ruling",), roles=("manager",),
+@router.command("申诉处理", aliases=("ruling",), roles=(Role.MANAGER,),
                 usage="/申诉处理 F编号 维持或撤销 理由",
                 example="/申诉处理 F3 撤销 行政部确认单据当天已交回")
 async def decide(ctx: CommandContext) -> str:
@@ -88,7 +89,7 @@ async def decide(ctx: CommandContext) -> str:
     a = ctx.args
     if len(a) < 3:
         raise UsageError(texts.PEN_DECIDE_MISSING)
-    p = await penalties.decide(ctx.env, ctx.me, object_number(a.get(0), "F"), a.get(1),
+    p = await ledger.decide(ctx.env, ctx.me, object_number(a.get(0), "F"), a.get(1, ""),
                                a.rest(2))
     return texts.PEN_DECIDE_DONE.format(no=p.number, name=p.staff.name,
                                         decision=PEN_STATUS[p.status])

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from bot.dispatcher import CommandContext
 from bot.routing import Router
-from bot.services import kpi
-from bot.services.reports import daily, publish
+from bot.services.reports import daily, kpi, publish
 from commands import texts
+from storage.models.people import Role
 
 router = Router("reports")
-READERS = ("manager", "supervisor")
+READERS = (Role.MANAGER, Role.SUPERVISOR)
 
 
 @router.command("指标", aliases=("kpi",), roles=READERS, usage="/指标 [月份]",

@@ -188,3 +188,7 @@ MINE_COMPLAINTS = "我负责的投诉："
 MINE_COMPLAINT_LINE = "· {no} {customer}［{category}］{desc}"
 MINE_FOLLOWUPS = "分派给我的回访问题："
 MINE_FOLLOWUP_LINE = "· {no} {customer}：{issue}"
+
+# times people type (commands/timeparse.py)
+TIME_MISSING = "请写明时间，例如 明天14:00 或 11-24 09:30。"
+TIME_BAD = "无法识别的时间“{text}”：请写成 明天14:00、11-24 09:30 或 2026-11-24 09:30。"

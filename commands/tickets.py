@@ -4,13 +4,17 @@ from __future__ import annotations
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Answer, Router
-from bot.services import knowledge, service_modes, ticket_flow, tickets
-from bot.services.people import find_staff
+from bot.services.deadlines import clocks
+from bot.services.directory.lookup import find_staff
+from bot.services.dispatches import texts as dispatch_texts
+from bot.services.knowledge import library
+from bot.services.tickets import handling, lifecycle, service_modes, texts as ticket_texts
 from commands import texts
 from commands.parsing import object_number
+from storage.models.people import Role
 
 router = Router("tickets")
-STAFF = ("engineer", "manager")
+STAFF = (Role.ENGINEER, Role.MANAGER)
 
 
 @router.command("建单", aliases=("new",), roles=STAFF,
@@ -28,7 +32,7 @@ async def new_ticket(ctx: CommandContext) -> str:
     if not customer or not description:
         raise UsageError(texts.NEW_TICKET_MISSING)
     check = a.opt("查重", "dedupe", default="")
-    req = tickets.NewTicket(
+    req = lifecycle.NewTicket(
         customer=customer, description=description,
         contact=a.opt("联系人", "contact", default=""), phone=a.opt("电话", "phone", default=""),
         product=a.opt("产品", "product", default=""),
@@ -38,7 +42,7 @@ async def new_ticket(ctx: CommandContext) -> str:
         check_duplicates=check.lower() not in texts.NO_CHECK_WORDS,
         source_platform=ctx.msg.platform, source_chat=ctx.msg.chat_id,
     )
-    made = await tickets.open_ticket(ctx.env, ctx.me, req)
+    made = await lifecycle.open_ticket(ctx.env, ctx.me, req)
     t = made.ticket
     if made.duplicate_of is not None:
         orig = made.duplicate_of
@@ -46,25 +50,25 @@ async def new_ticket(ctx: CommandContext) -> str:
             if orig.owner_id != ctx.me.id else ""
         return texts.NEW_TICKET_DUPLICATE.format(
             customer=t.customer.name, window=ctx.env.settings.service.duplicate_window,
-            orig=orig.number, status=tickets.texts.STATUS[orig.status], owner=orig.owner.name,
+            orig=orig.number, status=ticket_texts.STATUS[orig.status], owner=orig.owner.name,
             no=t.number, told=told)
-    clocks = await tickets.deadlines.describe_all(ctx.env, "ticket", t.id, open_only=True)
+    described = await clocks.describe_all(ctx.env, "ticket", t.id, open_only=True)
     lines = [texts.NEW_TICKET_DONE.format(no=t.number, customer=t.customer.name,
-                                          clocks="；".join(clocks) or "-"),
+                                          clocks="；".join(described) or "-"),
              texts.NEW_TICKET_MODE.format(mode=t.service_mode,
                                           offer=service_modes.describe(made.offer))]
     if made.suggestions:
         lines.append(texts.NEW_TICKET_KB)
-        lines += [texts.KB_LINE.format(headline=knowledge.headline(h.entry))
+        lines += [texts.KB_LINE.format(headline=library.headline(h.entry))
                   for h in made.suggestions]
     return "\n".join(lines)
 
 
-@router.command("接单", aliases=("claim",), roles=("engineer",), usage="/接单 T编号",
+@router.command("接单", aliases=("claim",), roles=(Role.ENGINEER,), usage="/接单 T编号",
                 example="/接单 T12", actions=("claim",))
 async def claim(ctx: CommandContext) -> Answer:
     """认领一张无人接的工单，你成为负责人。"""
-    ticket = await tickets.claim(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"))
+    ticket = await lifecycle.claim(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"))
     return Answer(texts.CLAIM_DONE.format(no=ticket.number, customer=ticket.customer.name),
                   card_note=texts.CLAIMED_BY.format(who=ctx.me.name))
 
@@ -72,18 +76,18 @@ async def claim(ctx: CommandContext) -> Answer:
 @router.command("单", aliases=("show",), usage="/单 T编号", example="/单 T12")
 async def show(ctx: CommandContext) -> str:
     """查看工单详情、上门、时限和处理历史。"""
-    ticket = await tickets.get_ticket(object_number(ctx.args.get(0), "T"))
-    return await tickets.render(ctx.env, ticket)
+    ticket = await lifecycle.get_ticket(object_number(ctx.args.get(0), "T"))
+    return await lifecycle.render(ctx.env, ticket)
 
 
 @router.command("我的", aliases=("mine",), usage="/我的", example="/我的")
 async def mine(ctx: CommandContext) -> str:
     """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
-    m = await tickets.mine(ctx.env, ctx.me)
+    m = await lifecycle.mine(ctx.env, ctx.me)
     if m.empty():
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
-    lines += [texts.TICKET_LINE.format(no=t.number, status=tickets.texts.STATUS[t.status],
+    lines += [texts.TICKET_LINE.format(no=t.number, status=ticket_texts.STATUS[t.status],
                                        customer=t.customer.name, desc=t.description[:30])
               for t in m.tickets]
     lines += [texts.MINE_OFFERED_LINE.format(no=t.number, customer=t.customer.name,
@@ -91,10 +95,10 @@ async def mine(ctx: CommandContext) -> str:
     if m.dispatches:
         lines.append(texts.MINE_VISITS)
         for d in m.dispatches:
-            at = texts.MINE_VISIT_AT.format(at=tickets.when(ctx.env, d.appointment_at)) \
+            at = texts.MINE_VISIT_AT.format(at=lifecycle.when(ctx.env, d.appointment_at)) \
                 if d.appointment_at and d.status in ("dispatched", "accepted", "appointed") else ""
             lines.append(texts.MINE_VISIT_LINE.format(
-                d=d.number, status=tickets.texts.DISPATCH_STATUS[d.status],
+                d=d.number, status=dispatch_texts.DISPATCH_STATUS[d.status],
                 no=f"T{d.ticket_id}", customer=d.ticket.customer.name, at=at))
     if m.complaints:
         lines.append(texts.MINE_COMPLAINTS)
@@ -111,13 +115,13 @@ async def mine(ctx: CommandContext) -> str:
 def _ticket_lines(ctx: CommandContext, items) -> list[str]:
     return [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name,
                                     desc=t.description[:30], owner=t.owner.name,
-                                    at=tickets.when(ctx.env, t.created_at)) for t in items]
+                                    at=lifecycle.when(ctx.env, t.created_at)) for t in items]
 
 
 @router.command("队列", aliases=("queue",), roles=STAFF, usage="/队列", example="/队列")
 async def queue(ctx: CommandContext) -> str:
     """无人接单和已超时的工单、待派工的上门申请、已升级总部跟踪中的工单。"""
-    q = await tickets.queue(ctx.env)
+    q = await lifecycle.queue(ctx.env)
     if not (q.unclaimed or q.overdue or q.requests or q.at_hq):
         return texts.QUEUE_EMPTY
     lines = []
@@ -148,7 +152,7 @@ async def resolve(ctx: CommandContext) -> str:
     solution, to_kb = a.text_and_flag(1, texts.KB_WORDS)
     if not solution:
         raise UsageError(texts.RESOLVE_MISSING)
-    done = await tickets.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,
+    done = await lifecycle.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,
                                         cause=a.opt("原因", "cause", default=""))
     if done.entry is not None:
         return texts.RESOLVE_KB_DONE.format(no=done.ticket.number, kb=done.entry.number)
@@ -163,8 +167,8 @@ async def transfer(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.TRANSFER_MISSING)
     number = object_number(a.get(0), "T")
-    target = await find_staff(a.get(1), ctx.msg.mentions)
-    ticket = await ticket_flow.transfer(ctx.env, ctx.me, number, target, a.rest(2))
+    target = await find_staff(a.get(1, ""), ctx.msg.mentions)
+    ticket = await handling.transfer(ctx.env, ctx.me, number, target, a.rest(2))
     return texts.TRANSFER_DONE.format(no=ticket.number, who=target.name)
 
 
@@ -172,7 +176,7 @@ async def transfer(ctx: CommandContext) -> str:
                 example="/接收 T12", actions=("accept",))
 async def accept(ctx: CommandContext) -> Answer:
     """接收转派给你的工单，从此由你负责。"""
-    ticket = await ticket_flow.accept_transfer(ctx.env, ctx.me,
+    ticket = await handling.accept_transfer(ctx.env, ctx.me,
                                                object_number(ctx.args.get(0), "T"))
     return Answer(texts.ACCEPT_DONE.format(no=ticket.number, customer=ticket.customer.name),
                   card_note=texts.ACCEPTED_BY.format(who=ctx.me.name))
@@ -182,21 +186,21 @@ async def accept(ctx: CommandContext) -> Answer:
                 example="/回电 T12 需要查询补丁版本")
 async def callback(ctx: CommandContext) -> str:
     """需要内部查询后回电客户：开始 1 小时回电时限（以配置为准）。"""
-    row = await ticket_flow.callback(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
+    row = await handling.callback(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
                                      ctx.args.rest(1))
     return texts.CALLBACK_DONE.format(no=f"T{row.object_id}",
-                                      due=tickets.when(ctx.env, row.due_at),
-                                      label=tickets.deadlines.label(ctx.env, row))
+                                      due=lifecycle.when(ctx.env, row.due_at),
+                                      label=clocks.label(ctx.env, row))
 
 
 @router.command("会诊", aliases=("consult",), roles=STAFF, usage="/会诊 T编号 [说明]",
                 example="/会诊 T12 电话无法解决，需要开发确认")
 async def consult(ctx: CommandContext) -> str:
     """电话解决不了：请服务经理组织内部会诊，开始 3 小时答复时限（以配置为准）。"""
-    row = await ticket_flow.consult(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
+    row = await handling.consult(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
                                     ctx.args.rest(1))
     return texts.CONSULT_DONE.format(no=f"T{row.object_id}",
-                                     due=tickets.when(ctx.env, row.due_at))
+                                     due=lifecycle.when(ctx.env, row.due_at))
 
 
 @router.command("答复", aliases=("answer",), roles=STAFF, usage="/答复 T编号 答复内容",
@@ -207,7 +211,7 @@ async def answer(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.ANSWER_MISSING)
     number = object_number(a.get(0), "T")
-    labels = await ticket_flow.answer_customer(ctx.env, ctx.me, number, a.rest(1))
+    labels = await handling.answer_customer(ctx.env, ctx.me, number, a.rest(1))
     return texts.ANSWER_DONE.format(no=f"T{number}", labels="、".join(labels))
 
 
@@ -219,5 +223,5 @@ async def escalate(ctx: CommandContext) -> str:
     if len(a) < 2:
         raise UsageError(texts.ESCALATE_MISSING)
     number = object_number(a.get(0), "T")
-    row = await ticket_flow.escalate(ctx.env, ctx.me, number, a.rest(1))
-    return texts.ESCALATE_DONE.format(no=f"T{number}", due=tickets.when(ctx.env, row.due_at))
+    row = await handling.escalate(ctx.env, ctx.me, number, a.rest(1))
+    return texts.ESCALATE_DONE.format(no=f"T{number}", due=lifecycle.when(ctx.env, row.due_at))

@@ -25,22 +25,22 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Sequence, cast
 
-from bot.platforms import base
-from bot.platforms.base import OutboundMessage
+from bot import messages
+from bot.messages import OutboundMessage
 from notifiers import render
 from storage.models import OutboxMessage
 from storage.models.messaging import PENDING, SENT
 
 WINDOW_S = 60.0
 LIMITS: dict[str, int] = {
-    base.CH_WECOM_APP: 30,
-    base.CH_WECOM_WEBHOOK: 20,
-    base.CH_WECOM_APPCHAT: 200,
-    base.CH_DINGTALK_GROUP: 20,
-    base.CH_DINGTALK_USER: 20,
-    base.CH_DINGTALK_WEBHOOK: 20,
+    messages.CH_WECOM_APP: 30,
+    messages.CH_WECOM_WEBHOOK: 20,
+    messages.CH_WECOM_APPCHAT: 200,
+    messages.CH_DINGTALK_GROUP: 20,
+    messages.CH_DINGTALK_USER: 20,
+    messages.CH_DINGTALK_WEBHOOK: 20,
 }
 # After the last slot is taken, try again just after the oldest message leaves the window.
 _EPSILON = timedelta(milliseconds=5)
@@ -118,7 +118,8 @@ class DbRateLimiter(BaseRateLimiter):
                            .filter(channel=channel, address=address, status=PENDING,
                                    lease_until__gt=now)
                            .exclude(lease_owner=owner).count())
-        return Window(limit=limit, window=span, sent=list(sent), in_flight=in_flight)
+        return Window(limit=limit, window=span, sent=cast("list[datetime]", list(sent)),
+                      in_flight=in_flight)
 
 
 # -- planning ---------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ duplicate possible, one per killed relay.
 
 Failures: SendRetry (and unexpected errors) back off exponentially with jitter, never sooner
 than the platform's retry_after, and hold the destination's other rows as long; SendFailed, or
-the settings.outbox.max_attempts-th failed try, marks the row dead and queues a notice to every
-admin (settings.center.admins), except for rows that are themselves such notices.
+the settings.outbox.max_attempts-th failed try, marks the row dead and hands a notice to
+`notify_admins` (the services side queues it to every admin of settings.center.admins), except
+for rows that are themselves such notices.
 
 `owner` names this relay in leases; it must be unique per running process.
 """
@@ -22,17 +23,20 @@ import logging
 import random
 from contextlib import suppress
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from tortoise.transactions import in_transaction
 
-from bot.platforms.base import OutboundMessage
+from bot.messages import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
-from notifiers.senders.base import SendFailed, SendRetry, Sender
-from storage.models import OutboxMessage, Staff
+from notifiers.senders.base import Sender, SendFailed, SendRetry
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
+
+# (text, dedupe key, connection): writes the notice to every admin in the caller's transaction.
+NotifyAdmins = Callable[[str, str, Any], Awaitable[Any]]
 
 MAX_DIGEST_ROWS = 2000  # rows one destination's digests are packed from in one pass
 IDLE_MIN_S = 0.005
@@ -48,7 +52,8 @@ class _Backoff(Exception):
 class Relay:
     def __init__(self, settings: Any, clock: Any, senders: dict[str, Sender], *, owner: str,
                  calendar: Any = None, limiter: BaseRateLimiter | None = None,
-                 rng: random.Random | None = None, concurrency: int = 8) -> None:
+                 rng: random.Random | None = None, concurrency: int = 8,
+                 notify_admins: NotifyAdmins | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.senders = dict(senders)
@@ -63,6 +68,7 @@ class Relay:
         self._task: asyncio.Task | None = None
         self._running = False
         self._sem = asyncio.Semaphore(concurrency)
+        self._notify_admins = notify_admins
 
     @staticmethod
     def registry(*senders: Sender) -> dict[str, Sender]:
@@ -286,25 +292,17 @@ class Relay:
         log.error("relay %s: row %s (%s) dead: %s", self.owner, row.id, row.dedupe_key, error)
         async with in_transaction() as conn:
             await relay_store.kill(row.id, error, conn=conn)
-            if not row.dedupe_key.startswith("dead:"):
-                await self._tell_admins(row, msg, error, conn)
+            notify = self._notify_admins
+            if notify is not None and not row.dedupe_key.startswith("dead:"):
+                await self._tell_admins(notify, row, msg, error, conn)
         self.wake()
 
-    async def _tell_admins(self, row: OutboxMessage, msg: OutboundMessage | None, error: str,
-                           conn: Any) -> None:
-        from bot.services.env import Env
-        from notifiers.outbox import notify_staff
-
+    async def _tell_admins(self, notify: NotifyAdmins, row: OutboxMessage,
+                           msg: OutboundMessage | None, error: str, conn: Any) -> None:
         preview = render.body_text(msg).strip() if msg else ""
         if len(preview) > PREVIEW_CHARS:
             preview = preview[:PREVIEW_CHARS] + "…"
         text = texts.DEAD_LETTER.format(
             attempts=row.attempts + 1, channel=row.channel, address=row.address,
             error=error[:300], preview=preview or texts.DEAD_LETTER_NO_PREVIEW)
-        env = Env(settings=self.settings, clock=self.clock, calendar=self.calendar)
-        for userid in self.settings.center.admins:
-            staff = await Staff.filter(userid=userid).using_db(conn).first()
-            if staff is None:  # an admin named in settings but never imported: reach them anyway
-                staff = Staff(userid=userid, name=userid)
-            key = relay_store.DEAD_NOTICE_KEY.format(row=row.id, admin=userid)
-            await notify_staff(env, staff, text, key, conn=conn)
+        await notify(text, relay_store.DEAD_NOTICE_KEY.format(row=row.id), conn)

@@ -12,21 +12,20 @@ the carrier is what the destination receives, and what the rate window counts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from typing import Iterable, Sequence, cast
 
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
+from bot.messages import OutboundMessage
 from storage.claims import claim_due
-
-from bot.platforms.base import OutboundMessage
 from storage.models import OutboxMessage
 from storage.models.messaging import DEAD, PENDING, SENT
 
 # Prefixes of the dedupe keys the relay itself writes.
 DIGEST_KEY = "digest:{first}:{last}:{n}"
 SPLIT_KEY = "split:{row}:{i}"
-DEAD_NOTICE_KEY = "dead:{row}:{admin}"
+DEAD_NOTICE_KEY = "dead:{row}"  # the services side adds ":<admin userid>"
 
 
 class LeaseLost(Exception):
@@ -82,7 +81,7 @@ async def next_due(now: datetime) -> datetime | None:
         .order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True))
     leased = await (OutboxMessage.filter(status=PENDING, lease_until__gte=now)
                     .order_by("lease_until").first().values_list("lease_until", flat=True))
-    times = [t for t in (free, leased) if t is not None]
+    times = [cast(datetime, t) for t in (free, leased) if t is not None]
     return min(times) if times else None
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
-from bot.platforms import base
-from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
+from bot import messages
+from bot.messages import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
 from notifiers import texts
 
 # Bytes of UTF-8 a single message may carry, per channel and kind. WeCom cuts text at 2048 and
@@ -20,29 +20,29 @@ from notifiers import texts
 _WECOM = {TEXT: 2048, MARKDOWN: 4096, CARD: 2048}
 _DINGTALK = {TEXT: 6000, MARKDOWN: 6000, CARD: 6000}
 LIMITS: dict[str, dict[str, int]] = {
-    base.CH_WECOM_APP: _WECOM,
-    base.CH_WECOM_APPCHAT: {TEXT: 2048, MARKDOWN: 2048, CARD: 2048},
-    base.CH_WECOM_WEBHOOK: _WECOM,
-    base.CH_WECOM_RESPONSE: {TEXT: 4096, MARKDOWN: 4096, CARD: 4096},
-    base.CH_DINGTALK_SESSION: _DINGTALK,
-    base.CH_DINGTALK_GROUP: _DINGTALK,
-    base.CH_DINGTALK_USER: _DINGTALK,
-    base.CH_DINGTALK_WEBHOOK: _DINGTALK,
+    messages.CH_WECOM_APP: _WECOM,
+    messages.CH_WECOM_APPCHAT: {TEXT: 2048, MARKDOWN: 2048, CARD: 2048},
+    messages.CH_WECOM_WEBHOOK: _WECOM,
+    messages.CH_WECOM_RESPONSE: {TEXT: 4096, MARKDOWN: 4096, CARD: 4096},
+    messages.CH_DINGTALK_SESSION: _DINGTALK,
+    messages.CH_DINGTALK_GROUP: _DINGTALK,
+    messages.CH_DINGTALK_USER: _DINGTALK,
+    messages.CH_DINGTALK_WEBHOOK: _DINGTALK,
 }
 
 # Channels whose address can be answered once only: a long text is cut, never split.
-ONE_SHOT = frozenset({base.CH_WECOM_RESPONSE})
+ONE_SHOT = frozenset({messages.CH_WECOM_RESPONSE})
 # Messages that are not notices at all and never take part in splitting or digests.
-UNSPLITTABLE_CHANNELS = frozenset({base.CH_WECOM_CARD_UPDATE, base.CH_DINGTALK_CARD_UPDATE})
+UNSPLITTABLE_CHANNELS = frozenset({messages.CH_WECOM_CARD_UPDATE, messages.CH_DINGTALK_CARD_UPDATE})
 # Which kind a digest takes on a channel: markdown where it is both allowed and roomier.
 _DIGEST_KIND = {
-    base.CH_WECOM_APP: MARKDOWN,
-    base.CH_WECOM_WEBHOOK: MARKDOWN,
-    base.CH_WECOM_APPCHAT: TEXT,
-    base.CH_DINGTALK_SESSION: MARKDOWN,
-    base.CH_DINGTALK_GROUP: MARKDOWN,
-    base.CH_DINGTALK_USER: MARKDOWN,
-    base.CH_DINGTALK_WEBHOOK: MARKDOWN,
+    messages.CH_WECOM_APP: MARKDOWN,
+    messages.CH_WECOM_WEBHOOK: MARKDOWN,
+    messages.CH_WECOM_APPCHAT: TEXT,
+    messages.CH_DINGTALK_SESSION: MARKDOWN,
+    messages.CH_DINGTALK_GROUP: MARKDOWN,
+    messages.CH_DINGTALK_USER: MARKDOWN,
+    messages.CH_DINGTALK_WEBHOOK: MARKDOWN,
 }
 
 

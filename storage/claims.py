@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Protocol
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
@@ -86,18 +86,20 @@ async def release(model: type[Model], ids: list[int], *, lease_field: str = "lea
         await model.filter(pk__in=ids).using_db(conn).update(**{lease_field: None})
 
 
+class _Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
 async def run_once_per_period(period_key: str, fn: Callable[[], Awaitable[Any]], *,
-                              lease: timedelta | float, clock: Any = None,
+                              lease: timedelta | float, clock: _Clock,
                               owner: str = "") -> bool:
     """Run `fn` once for this period across every instance and restart; True if this call ran it.
 
     Only the caller that inserts the JobRun row (or retakes one whose lease ran out without
     finishing: a crash) runs `fn`. A finished run never runs again. If `fn` raises, the row keeps
     its lease, so the next attempt comes after the lease, and the error propagates to the caller.
+    `clock` is the caller's (the runtime's, or a fake one): storage reads the time, never owns it.
     """
-    if clock is None:
-        from bot.clock import SystemClock
-        clock = SystemClock()
     if not isinstance(lease, timedelta):
         lease = timedelta(seconds=float(lease))
     owner = owner or uuid.uuid4().hex[:12]

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.backends.base.config_generator import expand_db_url
 
 MODELS = ["storage.models"]
@@ -16,8 +17,21 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite:")
 
 
+def connection_name(url: str) -> str:
+    """The connection is named after its dialect: Tortoise caches each model's SQL per connection
+    name, so one process that opens SQLite and later PostgreSQL (the tests) must not reuse one."""
+    return dialect(url)
+
+
+def connection() -> BaseDBAsyncClient:
+    """The one open database connection."""
+    (client,) = connections.all()
+    return client
+
+
 def tortoise_config(url: str) -> dict[str, Any]:
     conn: dict[str, Any] = expand_db_url(url)
+    name = connection_name(url)
     if is_sqlite(url):
         path = conn["credentials"]["file_path"]
         if path != ":memory:":
@@ -27,8 +41,8 @@ def tortoise_config(url: str) -> dict[str, Any]:
         conn["credentials"].setdefault("synchronous", "NORMAL")
         conn["credentials"].setdefault("busy_timeout", 5000)
     return {
-        "connections": {"default": conn},
-        "apps": {"models": {"models": MODELS, "default_connection": "default",
+        "connections": {name: conn},
+        "apps": {"models": {"models": MODELS, "default_connection": name,
                             "migrations": MIGRATIONS}},
         "use_tz": True,
         "timezone": "UTC",

@@ -20,7 +20,7 @@ from aiohttp.test_utils import TestClient
 
 from bot import keys
 from bot.app import create_app
-from bot.platforms.base import OutboundMessage
+from bot.messages import OutboundMessage
 from notifiers.senders.dingtalk import DingTalkSender
 from notifiers.senders.local import LocalSender
 from notifiers.senders.wecom import WeComSender
@@ -47,7 +47,7 @@ class AppSenders:
         return self._built
 
     def channels(self) -> dict[str, "_Channel"]:
-        from bot.platforms import base
+        from bot import messages as base
 
         names = [v for k, v in vars(base).items() if k.startswith("CH_")]
         return {name: _Channel(self, name) for name in names}

@@ -12,13 +12,13 @@ import socket
 from datetime import datetime, timezone
 
 import pytest
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
-from bot.services.env import Env
+from bot.runtime import Runtime
 from bot.settings import load_settings
-from storage.db import tortoise_config
+from storage.db import connection, tortoise_config
 
 PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 REQUIRE_PG = os.environ.get("DESKBOT_REQUIRE_PG", "") not in ("", "0")
@@ -51,14 +51,11 @@ def db_url(request, tmp_path) -> str:
 
 async def reset_schema(url: str) -> None:
     """Fresh tables for one test: recreate PostgreSQL's public schema; SQLite files are new."""
-    from tortoise.backends.base.executor import EXECUTOR_CACHE
-
-    # Tortoise caches each model's SQL per connection name: SQLite's "?" would reach PostgreSQL.
-    EXECUTOR_CACHE.clear()
+    # Tortoise's public init and close; SQLite and PostgreSQL connections have different names
+    # (storage.db.connection_name), so neither reuses SQL Tortoise cached for the other.
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     if not url.startswith("sqlite"):
-        conn = connections.get("default")
-        await conn.execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connection().execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 
 
@@ -86,15 +83,15 @@ def calendar(settings) -> WorkCalendar:
 
 
 @pytest.fixture
-def env(settings, clock, calendar) -> Env:
-    return Env(settings=settings, clock=clock, calendar=calendar)
+def env(settings, clock, calendar) -> Runtime:
+    return Runtime(settings=settings, clock=clock, calendar=calendar)
 
 
 @pytest.fixture
 async def demo(db):
     """The demo staff, customers and local chats that `make run` loads."""
     from bot.cli import DEMO_CHATS, DEMO_DIR
-    from bot.services import imports
+    from bot.services.directory import imports
     from storage.models import Chat
 
     await imports.import_staff(DEMO_DIR / "staff.csv")

@@ -9,10 +9,18 @@ import itertools
 from dataclasses import dataclass
 
 from bot.dispatcher import Dispatcher
+from bot.messages import (
+    CH_LOCAL,
+    GROUP,
+    LOCAL,
+    PRIVATE,
+    CardAction,
+    InboundMessage,
+    OutboundMessage,
+    Reply,
+)
 from bot.pipeline import Pipeline
-from bot.platforms.base import (CH_LOCAL, GROUP, LOCAL, PRIVATE, CardAction, InboundMessage,
-                                OutboundMessage, Reply)
-from bot.services.env import Env
+from bot.runtime import Runtime
 from commands import all_routers
 from storage.models import InboundEvent, OutboxMessage
 
@@ -31,7 +39,7 @@ class Sent:
 
 
 class ChatHarness:
-    def __init__(self, env: Env) -> None:
+    def __init__(self, env: Runtime) -> None:
         self.env = env
         self.dispatcher = Dispatcher(env, all_routers())
         self.pipeline = Pipeline(env, self.dispatcher, batch_ms=0)

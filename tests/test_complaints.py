@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import deadlines
+from bot.services.deadlines import clocks as deadlines
 from bot.settings import load_settings
 from storage.models import Complaint, ComplaintEvent, Deadline, DeadlineEvent, Staff
 

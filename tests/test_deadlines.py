@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
-from bot.services import deadlines
-from bot.services.env import Env
+from bot.runtime import Runtime
+from bot.services.deadlines import clocks as deadlines
 from bot.settings import load_settings
 from storage.models import Chat, OutboxMessage, Staff
 from storage.models.deadlines import BREACHED, MET, PAUSED, RUNNING, Deadline, DeadlineEvent
@@ -41,7 +41,7 @@ async def outbox() -> list[tuple[str, str, str]]:
     return [(r.channel, r.address, json.loads(r.payload)["text"]) for r in rows]
 
 
-async def at(env: Env, when: datetime) -> int:
+async def at(env: Runtime, when: datetime) -> int:
     env.clock.set(when.astimezone(timezone.utc))
     return await deadlines.tick(env)
 
@@ -185,7 +185,7 @@ async def test_cancel_stops_everything(db, env):
 async def test_owner_and_general_manager_targets(db, settings, clock, calendar):
     settings = settings.model_copy(deep=True)
     settings.center.general_manager = "wang"
-    env = Env(settings=settings, clock=clock, calendar=calendar)
+    env = Runtime(settings=settings, clock=clock, calendar=calendar)
     p = await people()
     await deadlines.start(env, "complaint", 8, "complaint_hq_feedback", owner=p["zhang"],
                           context={"number": "C8", "title": "总部转来的投诉"})
@@ -209,7 +209,7 @@ async def test_owner_and_general_manager_targets(db, settings, clock, calendar):
 async def test_tier_override_shortens_the_target(db, db_url, clock):
     settings = load_settings(None, database__url=db_url, clocks={
         "ticket_claim": {"tiers": {"大客户": {"target": "10m", "warnings": ["5m"]}}}})
-    env = Env(settings=settings, clock=clock, calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=clock, calendar=WorkCalendar.from_settings(settings))
     await people()
     big = await deadlines.start(env, "ticket", 1, "ticket_claim", tier="大客户", context=CTX)
     normal = await deadlines.start(env, "ticket", 2, "ticket_claim", tier="普通", context=CTX)
@@ -225,9 +225,9 @@ async def test_tier_override_shortens_the_target(db, db_url, clock):
         "负责人：未指定，请督促处理。"])
 
 
-def _calendar_env(when: datetime) -> Env:
+def _calendar_env(when: datetime) -> Runtime:
     settings = load_settings(None)
-    return Env(settings=settings, clock=FakeClock(when.astimezone(timezone.utc)),
+    return Runtime(settings=settings, clock=FakeClock(when.astimezone(timezone.utc)),
                calendar=WorkCalendar.from_settings(settings))
 
 
@@ -310,7 +310,7 @@ async def test_a_clock_dropped_from_the_configuration_stops_alone(db, db_url, cl
         "survey": {"target": "5m", "urgent": False,
                    "escalations": [{"after": "0m", "to": "supervisors"}]}})
     cal = WorkCalendar.from_settings(old)
-    before = Env(settings=old, clock=clock, calendar=cal)
+    before = Runtime(settings=old, clock=clock, calendar=cal)
     await people()
     gone = await deadlines.start(before, "followup", 1, "survey", context={"number": "F1"})
     await deadlines.start(before, "followup", 2, "survey", context={"number": "F2"})
@@ -320,7 +320,7 @@ async def test_a_clock_dropped_from_the_configuration_stops_alone(db, db_url, cl
     assert len(rows) == 2 and not any(r.urgent for r in rows)  # held through quiet hours
     # Restarted without "survey": its rows stop quietly, the others go on.
     await deadlines.start(before, "followup", 3, "survey", context={"number": "F3"})
-    after = Env(settings=load_settings(None, database__url=db_url), clock=clock, calendar=cal)
+    after = Runtime(settings=load_settings(None, database__url=db_url), clock=clock, calendar=cal)
     assert await at(after, bj(2026, 11, 23, 9, 10)) == 1  # ticket 3's warning only
     stopped = await Deadline.get(object_type="followup", object_id=3)
     assert stopped.next_check_at is None and stopped.lease_until is None

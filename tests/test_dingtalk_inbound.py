@@ -6,11 +6,16 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from bot import messages as base
 from bot.clock import FakeClock
-from bot.platforms import base, dingtalk
+from bot.platforms import dingtalk
 from bot.settings import SettingsError
 from tests.fakes.callbacks import (
-    dingtalk_card_click, dingtalk_headers, dingtalk_message, dingtalk_sign, edge_app,
+    dingtalk_card_click,
+    dingtalk_headers,
+    dingtalk_message,
+    dingtalk_sign,
+    edge_app,
 )
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)

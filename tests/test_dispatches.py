@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.services import deadlines
+from bot.services.deadlines import clocks as deadlines
 from storage.models import Deadline, Dispatch, Ticket, TicketEvent
 from tests.hotline_scenario import snapshot
 

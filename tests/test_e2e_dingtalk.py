@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.platforms import base, dingtalk
+from bot import messages as base
+from bot.platforms import dingtalk
 from bot.settings import load_settings
 from storage.models import AuditLog, InboundEvent, OutboxMessage, Ticket, TicketEvent
 from tests.app_harness import start_bot

@@ -7,12 +7,16 @@ from datetime import timedelta
 
 import pytest
 
-from bot.platforms import base, wecom_app, wecom_bot
+from bot import messages as base
+from bot.platforms import wecom_app, wecom_bot
 from bot.settings import load_settings
 from storage.models import AuditLog, InboundEvent, OutboxMessage, Ticket, TicketEvent
 from tests.app_harness import start_bot
 from tests.fakes.callbacks import (
-    WeComKeys, wecom_app_card_click, wecom_app_text, wecom_bot_message,
+    WeComKeys,
+    wecom_app_card_click,
+    wecom_app_text,
+    wecom_bot_message,
 )
 from tests.fakes.wecom_api import FakeWeCom
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services import deadlines, reports_jobs
+from bot.services.deadlines import clocks as deadlines
+from bot.services.reports import jobs as reports_jobs
 from bot.settings import load_settings
 from storage.models import Deadline, Dispatch, FollowUp, Staff, Ticket
 

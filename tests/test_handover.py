@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services import deadlines, roster_jobs
-from bot.services.env import Env
+from bot.services.deadlines import clocks as deadlines
+from bot.services.roster import jobs as roster_jobs
 from storage.models import DutyHandover, JobRun, Staff
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -24,7 +25,7 @@ def bj(*args: int) -> datetime:
     return datetime(*args, tzinfo=SH).astimezone(timezone.utc)
 
 
-def make_scheduler(env: Env) -> Scheduler:
+def make_scheduler(env: Runtime) -> Scheduler:
     sched = Scheduler(env)
     sched.add_tick("deadlines", lambda: deadlines.tick(env), 1)
     roster_jobs.register(sched, env)
@@ -170,10 +171,10 @@ async def test_a_week_of_shifts(chat, env):
     assert await w.at(2026, 11, 29, 8, 30) == {"chat:managers": [
         "【值班缺人】11-29（周日，休息日） 值守（08:30-17:30）没有排班，热线无人值守。请用 /排班 安排。"]}
 
-    # Each shift start ran once: a second run and a restarted scheduler on a new Env find
+    # Each shift start ran once: a second run and a restarted scheduler on a new Runtime find
     # every period key taken.
     assert await w.at(2026, 11, 29, 8, 31) == {}
-    env2 = Env(settings=env.settings, clock=FakeClock(bj(2026, 11, 29, 9, 0)),
+    env2 = Runtime(settings=env.settings, clock=FakeClock(bj(2026, 11, 29, 9, 0)),
                calendar=WorkCalendar.from_settings(env.settings))
     await make_scheduler(env2).run_due()
     assert await w.pushed() == {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from bot.services import deadlines
+from bot.services.deadlines import clocks as deadlines
 from tests.hotline_scenario import Push, ScenarioIO, hotline_scenario
 
 

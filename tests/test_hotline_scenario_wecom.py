@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot import messages as base
 from bot.app import create_app
-from bot.platforms import base
-from bot.platforms.base import OutboundMessage
+from bot.messages import OutboundMessage
 from bot.settings import load_settings
 from notifiers import render
 from storage.models import OutboxMessage

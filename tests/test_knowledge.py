@@ -2,7 +2,7 @@
 suggestions on a new ticket."""
 from __future__ import annotations
 
-from bot.services import knowledge
+from bot.services.knowledge import library as knowledge
 from storage.models import KnowledgeEntry, Staff
 
 ENTRIES = [

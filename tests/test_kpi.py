@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.errors import UsageError
-from bot.services import kpi, reports_jobs
+from bot.services.reports import jobs as reports_jobs, kpi
 from storage.models import Complaint, Customer, FollowUp, Staff, Ticket
 from tests.month_data import EXPECTED_KPI, bj, generate
 

@@ -1,12 +1,12 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
-from tortoise import Tortoise, connections
+from tortoise import Tortoise
 
-from storage.db import migrate, tortoise_config
+from storage.db import connection, migrate, tortoise_config
 
 
 async def _columns(url: str) -> dict[str, set[str]]:
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    conn = connections.get("default")
+    conn = connection()
     out: dict[str, set[str]] = {}
     if url.startswith("sqlite"):
         _, tables = await conn.execute_query(
@@ -28,7 +28,7 @@ async def _columns(url: str) -> dict[str, set[str]]:
 async def _fresh(url: str) -> None:
     if not url.startswith("sqlite"):
         await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-        await connections.get("default").execute_script(
+        await connection().execute_script(
             "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         await Tortoise.close_connections()
 

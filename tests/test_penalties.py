@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services import deadlines, penalties, roster_jobs
-from bot.services.env import Env
+from bot.services.deadlines import clocks as deadlines
+from bot.services.penalties import ledger as penalties
+from bot.services.roster import jobs as roster_jobs
 from storage.models import Customer, Dispatch, Penalty, Staff, Ticket
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -93,10 +95,10 @@ async def test_every_rule_found_once_then_appeals_and_the_fund(chat, env):
     assert ("user:zhaomin", "【处罚通知】F5：实施单未按时取回（P1），500 元。原因：P1 的实施单未在 11-26 09:00 "
                             "前取回\n如有异议，请在 7 天内发送 /申诉 F5 理由，向服务中心经理申诉。") in await notices(chat)
 
-    # Found once: later ticks, and a restart (a new Env and scheduler on the same database).
+    # Found once: later ticks, and a restart (a new Runtime and scheduler on the same database).
     assert await scan_at(env, 2026, 11, 26, 9, 5) == []
     assert await scan_at(env, 2026, 12, 3, 9, 0) == []
-    env2 = Env(settings=env.settings, clock=FakeClock(bj(2026, 12, 4, 9, 0)),
+    env2 = Runtime(settings=env.settings, clock=FakeClock(bj(2026, 12, 4, 9, 0)),
                calendar=WorkCalendar.from_settings(env.settings))
     sched = Scheduler(env2)
     roster_jobs.register(sched, env2)
@@ -216,7 +218,7 @@ async def test_valid_complaints_are_fined_and_a_third_in_half_a_year_is_a_review
     await complaint("zhangwei", bj(2026, 11, 25, 10, 0))  # C7
     assert await scan_at(env, 2026, 11, 25, 11, 0) == [f"F6:complaint:{zhang}"]
     assert await scan_at(env, 2026, 11, 25, 11, 5) == []
-    env2 = Env(settings=env.settings, clock=FakeClock(bj(2026, 11, 26, 9, 0)),
+    env2 = Runtime(settings=env.settings, clock=FakeClock(bj(2026, 11, 26, 9, 0)),
                calendar=WorkCalendar.from_settings(env.settings))
     assert await penalties.scan(env2) == []
 

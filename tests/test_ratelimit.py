@@ -10,11 +10,11 @@ from datetime import timedelta
 import aiohttp
 import pytest
 
-from bot.platforms import base
-from bot.platforms.base import CARD, IMAGE, TEXT, Button, OutboundMessage
+from bot import messages as base
+from bot.messages import CARD, IMAGE, TEXT, Button, OutboundMessage
+from bot.services.outbox import enqueue
 from bot.settings import load_settings
 from notifiers import render, texts
-from notifiers.outbox import enqueue
 from notifiers.ratelimit import AS_IS, DIGEST, SPLIT, DbRateLimiter, Window, plan
 from notifiers.relay import Relay
 from notifiers.senders.dingtalk import DingTalkSender

@@ -13,9 +13,10 @@ import asyncio
 
 import pytest
 
+from bot import messages as base
 from bot.dispatcher import Dispatcher
-from bot.platforms import base, wecom_app
-from bot.platforms.base import InboundMessage, Reply
+from bot.messages import InboundMessage, Reply
+from bot.platforms import wecom_app
 from bot.settings import load_settings
 from storage.models import InboundEvent, OutboxMessage, Ticket
 from tests.app_harness import start_bot

@@ -4,16 +4,18 @@ from __future__ import annotations
 import asyncio
 import random
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from types import SimpleNamespace
 
 import aiohttp
 import pytest
 
-from bot.platforms import base
-from bot.platforms.base import MARKDOWN, OutboundMessage
+from bot import messages as base
+from bot.messages import MARKDOWN, OutboundMessage
+from bot.runtime import Runtime
+from bot.services.outbox import enqueue, notify_admins
 from bot.settings import load_settings
 from notifiers import render
-from notifiers.outbox import enqueue
 from notifiers.ratelimit import NoRateLimiter
 from notifiers.relay import Relay
 from notifiers.senders.dingtalk import DingTalkSender
@@ -44,7 +46,9 @@ async def rig(db, aiohttp_server, clock):
 
 
 def make_relay(rig, owner: str = "relay-a", **kw) -> Relay:
-    return Relay(rig.settings, rig.clock, rig.senders, owner=owner, rng=random.Random(7), **kw)
+    env = Runtime(settings=rig.settings, clock=rig.clock, calendar=None)
+    return Relay(rig.settings, rig.clock, rig.senders, owner=owner, rng=random.Random(7),
+                 notify_admins=partial(notify_admins, env), **kw)
 
 
 async def put(rig, channel: str, address: str, text: str, key: str, **kw) -> None:

@@ -20,11 +20,11 @@ import aiohttp
 import pytest
 from openpyxl import load_workbook
 
-from bot.platforms import base
-from bot.platforms.base import FILE, IMAGE, OutboundMessage
+from bot import messages as base
+from bot.messages import FILE, IMAGE, OutboundMessage
 from bot.platforms.local_hub import SimulatorHub
 from bot.scheduler import Scheduler
-from bot.services import reports_jobs
+from bot.services.reports import jobs as reports_jobs
 from bot.settings import load_settings
 from notifiers.relay import Relay
 from notifiers.senders import registry

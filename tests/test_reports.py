@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from bot.platforms.base import FILE, IMAGE, TEXT, OutboundMessage
+from bot.messages import FILE, IMAGE, TEXT, OutboundMessage
 from bot.scheduler import Scheduler
-from bot.services import reports_jobs
+from bot.services.reports import jobs as reports_jobs
 from bot.settings import load_settings
 from storage.models import DutyAssignment, OutboxMessage, Staff, Ticket
 from tests.month_data import EXPECTED_KPI, VISITS, bj, generate

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.services import roster
-from bot.services.roster_import import import_roster
+from bot.services.roster import assignments as roster
+from bot.services.roster.spreadsheet import import_roster
 from storage.models import DutyAssignment, DutyRotation
 
 SH = ZoneInfo("Asia/Shanghai")

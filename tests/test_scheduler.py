@@ -10,9 +10,9 @@ import pytest
 
 from bot.calendar import WorkCalendar
 from bot.clock import FakeClock, SystemClock
+from bot.runtime import Runtime
 from bot.scheduler import Scheduler
-from bot.services import deadlines
-from bot.services.env import Env
+from bot.services.deadlines import clocks as deadlines
 from bot.settings import load_settings
 from storage.claims import claim_due, run_once_per_period
 from storage.models import Chat, JobRun, OutboxMessage
@@ -182,7 +182,8 @@ async def test_run_due_drives_the_deadline_tick(db, env):
 
 async def test_apscheduler_really_ticks_and_stops():
     settings = load_settings(None)
-    env = Env(settings=settings, clock=SystemClock(), calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=SystemClock(),
+                  calendar=WorkCalendar.from_settings(settings))
     count, errors = [], []
     enough = asyncio.Event()
 
@@ -207,7 +208,8 @@ async def test_apscheduler_really_ticks_and_stops():
 
 async def test_a_tick_also_runs_when_its_work_is_next_due():
     settings = load_settings(None)
-    env = Env(settings=settings, clock=SystemClock(), calendar=WorkCalendar.from_settings(settings))
+    env = Runtime(settings=settings, clock=SystemClock(),
+                  calendar=WorkCalendar.from_settings(settings))
     runs = []
     second = asyncio.Event()
 
@@ -231,7 +233,7 @@ async def test_a_tick_also_runs_when_its_work_is_next_due():
 
 def test_fake_clock_env_for_period_keys():
     settings = load_settings(None)
-    env = Env(settings=settings, clock=FakeClock(bj(2026, 11, 23, 18, 0)),
+    env = Runtime(settings=settings, clock=FakeClock(bj(2026, 11, 23, 18, 0)),
               calendar=WorkCalendar.from_settings(settings))
     sched = Scheduler(env)
 

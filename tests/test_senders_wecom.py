@@ -8,8 +8,8 @@ import json
 import aiohttp
 import pytest
 
-from bot.platforms import base
-from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, Button, OutboundMessage
+from bot import messages as base
+from bot.messages import CARD, FILE, IMAGE, MARKDOWN, Button, OutboundMessage
 from bot.settings import load_settings
 from notifiers import render, texts
 from notifiers.senders.base import SendFailed, SendRetry

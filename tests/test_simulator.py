@@ -14,11 +14,16 @@ from datetime import timedelta
 import pytest
 from aiohttp import web
 
-from bot import keys
-from bot.platforms import base
-from bot.platforms.base import Button, OutboundMessage
-from bot.platforms.local import (HEARTBEAT_KEY, SimulatorHub, parse_mentions, render_page,
-                                 setup_routes, strip_bot_mention)
+from bot import keys, messages as base
+from bot.messages import Button, OutboundMessage
+from bot.platforms.local import (
+    HEARTBEAT_KEY,
+    SimulatorHub,
+    parse_mentions,
+    render_page,
+    setup_routes,
+    strip_bot_mention,
+)
 from bot.settings import load_settings
 from notifiers.senders.base import SendFailed
 from notifiers.senders.local import LocalSender

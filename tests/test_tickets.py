@@ -3,8 +3,8 @@ transfers, callback and consultation clocks, HQ escalation, duplicates and servi
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from bot.services import deadlines
-from bot.services.duplicates import counted
+from bot.services.deadlines import clocks as deadlines
+from bot.services.tickets.duplicates import counted
 from storage.models import AuditLog, Deadline, Ticket, TicketEvent
 from tests.hotline_scenario import snapshot
 

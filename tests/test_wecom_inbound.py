@@ -11,12 +11,21 @@ from datetime import datetime, timezone
 
 import pytest
 
+from bot import messages as base
 from bot.clock import FakeClock
-from bot.platforms import base, wecom, wecom_app, wecom_bot
+from bot.platforms import wecom, wecom_app, wecom_bot
 from bot.settings import SettingsError
 from tests.fakes.callbacks import (
-    WECHATPY_SAMPLE, WECOM_SAMPLE, WeComKeys, edge_app, wecom_app_card_click, wecom_app_text,
-    wecom_bot_card_click, wecom_bot_encrypt, wecom_bot_message, wecom_url_check,
+    WECHATPY_SAMPLE,
+    WECOM_SAMPLE,
+    WeComKeys,
+    edge_app,
+    wecom_app_card_click,
+    wecom_app_text,
+    wecom_bot_card_click,
+    wecom_bot_encrypt,
+    wecom_bot_message,
+    wecom_url_check,
 )
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)  # Monday 09:00 in Beijing

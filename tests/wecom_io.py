@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from bot import keys
+from bot import keys, messages as base
 from bot.clock import FakeClock
-from bot.platforms import base, wecom_app
-from bot.platforms.base import OutboundMessage
-from bot.services import deadlines
+from bot.messages import OutboundMessage
+from bot.platforms import wecom_app
+from bot.services.deadlines import clocks as deadlines
 from notifiers import render
 from notifiers.senders.wecom import task_id_for
 from storage.models import OutboxMessage

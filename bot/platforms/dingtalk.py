@@ -37,9 +37,8 @@ from typing import Any
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot import keys
-from bot import texts as bot_texts
-from bot.platforms import base, texts
+from bot import keys, messages, texts as bot_texts
+from bot.platforms import texts
 from bot.settings import SettingsError
 
 log = logging.getLogger("deskbot.dingtalk")
@@ -86,7 +85,7 @@ def _ack() -> web.Response:
     return web.json_response({})
 
 
-def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
+def to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     """A robot message as the core sees it, or None for what deskbot does not act on."""
     msg_id, sender = data.get("msgId"), data.get("senderStaffId")
     if not isinstance(msg_id, str) or not msg_id:
@@ -114,8 +113,8 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
     webhook = data.get("sessionWebhook")
     if isinstance(webhook, str) and webhook:
         expires = data.get("sessionWebhookExpiredTime")
-        reply = base.Reply(
-            channel=base.CH_DINGTALK_SESSION, address=webhook,
+        reply = messages.Reply(
+            channel=messages.CH_DINGTALK_SESSION, address=webhook,
             expires_at=float(expires) / 1000 if isinstance(expires, (int, float)) else None,
             # Where the answer goes once the session webhook has expired: the group, or the
             # sender in a private chat (the sender falls back to the robot OpenAPI).
@@ -124,15 +123,16 @@ def to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
                    **({"open_conversation_id": conversation} if group
                       else {"user_id": sender})})
     created = data.get("createAt")
-    return base.InboundMessage(
-        platform=base.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
-        chat_type=base.GROUP if group else base.PRIVATE, chat_id=conversation if group else "",
+    return messages.InboundMessage(
+        platform=messages.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
+        chat_type=messages.GROUP if group else messages.PRIVATE,
+        chat_id=conversation if group else "",
         # DingTalk already removes the robot's own @-mention from the content.
         text=content.strip(), mentions=tuple(mentions), reply=reply,
         sent_at=float(created) / 1000 if isinstance(created, (int, float)) else 0.0)
 
 
-def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
+def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     track_id, user = data.get("outTrackId"), data.get("userId")
     if not (isinstance(track_id, str) and track_id and isinstance(user, str) and user):
         return None
@@ -145,7 +145,9 @@ def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
     private = content.get("cardPrivateData") if isinstance(content, dict) else None
     if not isinstance(private, dict):
         return None
-    params = private.get("params") if isinstance(private.get("params"), dict) else {}
+    params = private.get("params")
+    if not isinstance(params, dict):
+        params = {}
     action_ids = private.get("actionIds")
     first_id = action_ids[0] if isinstance(action_ids, list) and action_ids else ""
     key = params.get("key") or first_id
@@ -153,13 +155,13 @@ def card_to_inbound(data: dict[str, Any]) -> base.InboundMessage | None:
         return None
     group = data.get("spaceType") == "IM_GROUP" and bool(data.get("spaceId"))
     space = str(data.get("spaceId") or "")
-    reply = (base.Reply(channel=base.CH_DINGTALK_GROUP, address=space) if group
-             else base.Reply(channel=base.CH_DINGTALK_USER, address=user))
-    return base.InboundMessage(
-        platform=base.DINGTALK, dedupe_key=f"dingtalk:card:{user}:{track_id}:{key}",
-        sender_id=user, chat_type=base.GROUP if group else base.PRIVATE,
+    reply = (messages.Reply(channel=messages.CH_DINGTALK_GROUP, address=space) if group
+             else messages.Reply(channel=messages.CH_DINGTALK_USER, address=user))
+    return messages.InboundMessage(
+        platform=messages.DINGTALK, dedupe_key=f"dingtalk:card:{user}:{track_id}:{key}",
+        sender_id=user, chat_type=messages.GROUP if group else messages.PRIVATE,
         chat_id=space if group else "", reply=reply,
-        action=base.CardAction(key=key, task_id=track_id))
+        action=messages.CardAction(key=key, task_id=track_id))
 
 
 async def _read_json(request: web.Request) -> dict[str, Any] | None:
@@ -170,7 +172,7 @@ async def _read_json(request: web.Request) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _door(convert: Callable[[dict[str, Any]], base.InboundMessage | None]) -> Handler:
+def _door(convert: Callable[[dict[str, Any]], messages.InboundMessage | None]) -> Handler:
     """A signed route: what `convert` makes of the body goes to the pipeline before the ack."""
 
     async def handler(request: web.Request) -> web.Response:

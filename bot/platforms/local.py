@@ -25,8 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import keys, texts
-from bot.platforms import base
+from bot import keys, messages, texts
 from bot.platforms.local_hub import SimulatorHub, Subscription, typed_entry_from_event
 from storage.models import Chat, Staff
 
@@ -123,11 +122,11 @@ async def _staff(userid: str) -> Staff:
 async def _conversation(conv: str, userid: str) -> tuple[str, str, str]:
     """(chat_type, chat_id, reply address) of the page's conversation name."""
     if conv in ("user", f"user:{userid}"):
-        return base.PRIVATE, "", f"user:{userid}"
+        return messages.PRIVATE, "", f"user:{userid}"
     key = conv.removeprefix("chat:")
-    if not await Chat.filter(platform=base.LOCAL, chat_key=key).exists():
+    if not await Chat.filter(platform=messages.LOCAL, chat_key=key).exists():
         raise BadRequest(texts.SIM_ERR_UNKNOWN_CHAT.format(conv=conv))
-    return base.GROUP, key, f"chat:{key}"
+    return messages.GROUP, key, f"chat:{key}"
 
 
 def _client_id(data: dict) -> str:
@@ -139,7 +138,7 @@ def _client_id(data: dict) -> str:
 
 @dataclass(frozen=True)
 class Typed:
-    msg: base.InboundMessage
+    msg: messages.InboundMessage
     addressed: bool  # whether the bot gets it (a private chat, or a group @-mention or "/...")
     raw: str  # the text as typed, for the page
     name: str  # the sender's name
@@ -151,14 +150,15 @@ async def build_inbound(app: web.Application, data: dict, *, click: bool) -> Typ
     person = await _staff(userid)
     chat_type, chat_id, address = await _conversation(_str_field(data, "conv", limit=140), userid)
     cid = _client_id(data)
-    common = dict(platform=base.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
+    common: dict[str, Any] = dict(
+                  platform=messages.LOCAL, dedupe_key=f"local:{cid}", sender_id=userid,
                   chat_type=chat_type, chat_id=chat_id,
-                  reply=base.Reply(channel=base.CH_LOCAL, address=address),
+                  reply=messages.Reply(channel=messages.CH_LOCAL, address=address),
                   sent_at=app[keys.CLOCK].now().timestamp())
     if click:
-        action = base.CardAction(key=_str_field(data, "key"),
+        action = messages.CardAction(key=_str_field(data, "key"),
                                  task_id=_str_field(data, "task_id", required=False))
-        return Typed(base.InboundMessage(**common, action=action), True, "", person.name)
+        return Typed(messages.InboundMessage(**common, action=action), True, "", person.name)
     raw = data.get("text") or ""
     if not isinstance(raw, str):
         raise BadRequest(texts.SIM_ERR_FIELD.format(field="text"))
@@ -167,9 +167,9 @@ async def build_inbound(app: web.Application, data: dict, *, click: bool) -> Typ
     text, mentioned = strip_bot_mention(raw)
     if not text and not mentioned:
         raise BadRequest(texts.SIM_ERR_EMPTY)
-    addressed = chat_type == base.PRIVATE or mentioned or text.startswith(_SLASHES)
+    addressed = chat_type == messages.PRIVATE or mentioned or text.startswith(_SLASHES)
     staff = await Staff.filter(active=True).values_list("userid", "name")
-    return Typed(base.InboundMessage(**common, text=text, mentions=parse_mentions(text, staff)),
+    return Typed(messages.InboundMessage(**common, text=text, mentions=parse_mentions(text, staff)),
                  addressed, raw, person.name)
 
 
@@ -221,12 +221,12 @@ async def staff_list(request: web.Request) -> web.Response:
 
 
 async def chat_list(request: web.Request) -> web.Response:
-    rows = await Chat.filter(platform=base.LOCAL).order_by("id")
+    rows = await Chat.filter(platform=messages.LOCAL).order_by("id")
     return _json([{"chat_key": c.chat_key, "name": c.name or c.chat_key, "purpose": c.purpose or ""}
                   for c in rows])
 
 
-async def messages(request: web.Request) -> web.Response:
+async def history(request: web.Request) -> web.Response:
     """?conv=user&userid=U | conv=<chat_key> | conv=user:U | conv=chat:K; or only ?userid=U for
     everything U sees (their private chat and every group); &since=<id> for newer entries only."""
     hub = request.app[keys.SIMULATOR]
@@ -282,7 +282,7 @@ async def _pump(resp: web.StreamResponse, sub: Subscription, epoch: str, heartbe
         item = await sub.get(heartbeat)
         if item is None:
             return
-        if item is False:
+        if item is False or item is True:
             await resp.write(b": ping\n\n")
         else:
             await resp.write(_sse(item, epoch))
@@ -300,7 +300,7 @@ async def media(request: web.Request) -> web.StreamResponse:
 @lru_cache(maxsize=1)
 def render_page() -> str:
     """sim.html with its {{label}} placeholders filled from texts.SIM_PAGE (a missing one fails)."""
-    labels = texts.SIM_PAGE
+    labels: dict[str, Any] = texts.SIM_PAGE
     page = (STATIC / "sim.html").read_text(encoding="utf-8")
     page = re.sub(r"\{\{(\w+)\}\}", lambda m: html.escape(labels[m.group(1)]), page)
     blob = json.dumps(labels, ensure_ascii=False).replace("</", "<\\/")
@@ -348,7 +348,7 @@ def setup_routes(app: web.Application) -> None:
     r.add_static("/sim/static", STATIC, append_version=False)
     r.add_get("/sim/api/staff", staff_list)
     r.add_get("/sim/api/chats", chat_list)
-    r.add_get("/sim/api/messages", messages)
+    r.add_get("/sim/api/messages", history)
     r.add_get("/sim/api/stream", stream)
     r.add_post("/sim/api/send", send)
     r.add_post("/sim/api/click", click)

@@ -164,36 +164,36 @@ class SimulatorHub:
         if self.history_loaded:
             return 0
         self.history_loaded = True
+        from bot import messages
         from notifiers.senders.local import render
         from storage.models import InboundEvent, OutboxMessage, Staff
         from storage.models.messaging import SENT
-        from bot.platforms import base
 
         rows: list[tuple[datetime, int, str, dict]] = []
-        sent = await (OutboxMessage.filter(channel=base.CH_LOCAL, status=SENT,
+        sent = await (OutboxMessage.filter(channel=messages.CH_LOCAL, status=SENT,
                                            merged_into__isnull=True)
                       .order_by("-sent_at", "-id").limit(limit))
         for row in sent:
             try:
-                msg = base.OutboundMessage.from_json(row.payload)
+                msg = messages.OutboundMessage.from_json(row.payload)
                 entry = render(msg, self)
             except Exception:  # an old or foreign payload must not stop the start
                 log.warning("simulator: skipping outbox row %s", row.id, exc_info=True)
                 continue
             when = row.sent_at or row.created_at
             rows.append((when, 1, row.dedupe_key, dict(entry, at=when.isoformat())))
-        events = await (InboundEvent.filter(platform=base.LOCAL)
+        events = await (InboundEvent.filter(platform=messages.LOCAL)
                         .order_by("-received_at", "-id").limit(limit))
         names = dict(await Staff.all().values_list("userid", "name"))
         for ev in events:
             try:
-                entry = typed_entry_from_event(base.InboundMessage.from_json(ev.payload), names)
+                typed = typed_entry_from_event(messages.InboundMessage.from_json(ev.payload), names)
             except Exception:
                 log.warning("simulator: skipping inbound event %s", ev.id, exc_info=True)
                 continue
-            if entry is not None:
+            if typed is not None:
                 rows.append((ev.received_at, 0, ev.dedupe_key,
-                             dict(entry, at=ev.received_at.isoformat())))
+                             dict(typed, at=ev.received_at.isoformat())))
         rows.sort(key=lambda r: (r[0], r[1]))
         for _, _, key, entry in rows:
             self.publish(entry, dedupe_key=key)

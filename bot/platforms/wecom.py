@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot import keys
-from bot import texts as bot_texts
+from bot import keys, texts as bot_texts
 from bot.platforms import texts, wecom_app, wecom_bot
 from bot.settings import SettingsError
 

@@ -15,8 +15,7 @@ import xmltodict
 from aiohttp import web
 from wechatpy.enterprise import parse_message
 
-from bot import keys
-from bot.platforms import base
+from bot import keys, messages
 from bot.platforms.wecom_crypto import Envelope, Refused, add_routes
 
 log = logging.getLogger("deskbot.wecom.app")
@@ -41,7 +40,7 @@ def _encrypt_of(body: bytes) -> str:
     return encrypt
 
 
-def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundMessage | None:
+def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on."""
     if expected_agent and str(fields.get("AgentID") or "") not in ("", str(expected_agent)):
         # Another app of the same corp pointed here by mistake: not ours to answer.
@@ -53,14 +52,14 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
     if not sender:
         return None
     sent_at = float(created) if created.isdigit() else 0.0
-    reply = base.Reply(channel=base.CH_WECOM_APP, address=sender)
+    reply = messages.Reply(channel=messages.CH_WECOM_APP, address=sender)
     if msg_type == "text":
         msg_id = str(fields.get("MsgId") or "")
         if not msg_id:
             return None
-        return base.InboundMessage(
-            platform=base.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
-            chat_type=base.PRIVATE, text=str(fields.get("Content") or "").strip(),
+        return messages.InboundMessage(
+            platform=messages.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
+            chat_type=messages.PRIVATE, text=str(fields.get("Content") or "").strip(),
             reply=reply, sent_at=sent_at)
     if msg_type == "event" and str(fields.get("Event") or "").lower() == "template_card_event":
         key = str(fields.get("EventKey") or "")
@@ -69,11 +68,11 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> base.InboundM
             return None
         # A click has no MsgId; WeCom's retries repeat sender, time, key and card, so this
         # key collapses them into one event while a later click stays a new one.
-        return base.InboundMessage(
-            platform=base.WECOM_APP,
+        return messages.InboundMessage(
+            platform=messages.WECOM_APP,
             dedupe_key=f"wecom_app:card:{sender}:{created}:{key}:{task_id}",
-            sender_id=sender, chat_type=base.PRIVATE, reply=reply, sent_at=sent_at,
-            action=base.CardAction(key=key, task_id=task_id,
+            sender_id=sender, chat_type=messages.PRIVATE, reply=reply, sent_at=sent_at,
+            action=messages.CardAction(key=key, task_id=task_id,
                                    response_code=str(fields.get("ResponseCode") or "")))
     return None
 

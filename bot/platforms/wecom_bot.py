@@ -19,8 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import keys
-from bot.platforms import base
+from bot import keys, messages
 from bot.platforms.wecom_crypto import Envelope, Refused, add_routes
 
 log = logging.getLogger("deskbot.wecom.bot")
@@ -59,14 +58,15 @@ def _text_of(data: dict[str, Any]) -> str | None:
         return content if isinstance(content, str) else None
     if msg_type == "mixed":
         items = (data.get("mixed") or {}).get("msg_item") or []
-        parts = [(i.get("text") or {}).get("content") for i in items
+        found = [(i.get("text") or {}).get("content") for i in items
                  if isinstance(i, dict) and i.get("msgtype") == "text"]
-        parts = [p for p in parts if isinstance(p, str)]
+        parts = [p for p in found if isinstance(p, str)]
         return " ".join(parts) if parts else None
     return None
 
 
-def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.InboundMessage | None:
+def to_inbound(data: dict[str, Any], now: float,
+               bot_name: str = "") -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on."""
     msg_id = data.get("msgid")
     sender = (data.get("from") or {}).get("userid")
@@ -77,19 +77,21 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.Inb
     response_url = data.get("response_url")
     reply = None
     if isinstance(response_url, str) and response_url:
-        reply = base.Reply(
-            channel=base.CH_WECOM_RESPONSE, address=response_url,
+        reply = messages.Reply(
+            channel=messages.CH_WECOM_RESPONSE, address=response_url,
             expires_at=now + RESPONSE_URL_TTL_S,
             extra={"chatid": str(data.get("chatid") or ""), "chattype": data.get("chattype") or "",
                    "aibotid": str(data.get("aibotid") or "")})
     created = str(data.get("create_time") or "")
     sent_at = float(created) if created.isdigit() else 0.0
-    common = dict(platform=base.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
-                  chat_type=base.GROUP if group else base.PRIVATE, chat_id=chat_id, reply=reply,
+    common: dict[str, Any] = dict(
+                  platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
+                  chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat_id,
+                  reply=reply,
                   sent_at=sent_at)
     text = _text_of(data)
     if text is not None:
-        return base.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
+        return messages.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
     event = data.get("event") if data.get("msgtype") == "event" else None
     if isinstance(event, dict) and event.get("eventtype") == "template_card_event":
         # The documented shape nests the details under the event type's name; accept the flat
@@ -98,8 +100,8 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "") -> base.Inb
         detail = detail if isinstance(detail, dict) else event
         key = detail.get("event_key")
         if isinstance(key, str) and key:
-            return base.InboundMessage(
-                action=base.CardAction(key=key, task_id=str(detail.get("task_id") or "")),
+            return messages.InboundMessage(
+                action=messages.CardAction(key=key, task_id=str(detail.get("task_id") or "")),
                 **common)
     return None
 

@@ -42,13 +42,18 @@ from bot.rules.base import (
     defaults,
 )
 
-AUTO = ("complaint", "complaint_review", "forms_late", "onsite_no_record", "remote_no_record",
+# The 200-yuan fine for a valid complaint, and the review after repeated ones. The names are the
+# keys of [penalties.rules] and of stored penalties, so configurations and ledgers keep working.
+VALID_COMPLAINT = "complaint"
+COMPLAINT_REVIEW = "complaint_review"
+
+AUTO = (VALID_COMPLAINT, COMPLAINT_REVIEW, "forms_late", "onsite_no_record", "remote_no_record",
         "impl_form_late")
 MANUAL = ("meeting_late", "absent", "unreachable")
 
 _AMOUNTS: dict[str, dict[str, Any]] = {
-    "complaint": {"amount": 200},
-    "complaint_review": {"count": 3, "window": "183d"},
+    VALID_COMPLAINT: {"amount": 200},
+    COMPLAINT_REVIEW: {"count": 3, "window": "183d"},
     "forms_late": {"amount": 30, "clocks": ["forms_due"], "window": "1wd"},
     "onsite_no_record": {"amount": 30, "window": "1wd"},
     "remote_no_record": {"amount": 50, "min_chars": 10, "modes": ["远程"]},
@@ -116,7 +121,7 @@ class PenaltyRules(DefaultedTables):
     @model_validator(mode="after")
     def _named(self) -> "PenaltyRules":
         if self.complaint_review.count < 2:
-            raise RuleError(texts.PENALTY_REVIEW_COUNT, "complaint_review", "count")
+            raise RuleError(texts.PENALTY_REVIEW_COUNT, COMPLAINT_REVIEW, "count")
         for name in type(self).model_fields:
             getattr(self, name)._name = name
         return self

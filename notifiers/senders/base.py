@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.platforms.base import OutboundMessage
+from bot.messages import OutboundMessage
 
 
 class SendRetry(Exception):
@@ -22,6 +22,7 @@ class SendFailed(Exception):
 
 
 class Sender(Protocol):
-    channels: tuple[str, ...]
+    @property
+    def channels(self) -> tuple[str, ...]: ...  # read-only, so any fixed tuple of channels fits
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None: ...

@@ -53,9 +53,9 @@ from typing import Any
 
 import aiohttp
 
+from bot import messages
 from bot.clock import Clock, SystemClock
-from bot.platforms import base
-from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
+from bot.messages import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
 from notifiers.senders.http import call, media_form, read_file, rebase
@@ -76,8 +76,8 @@ OAPI_BUSY = frozenset({-1, 90002, 90006, 90018})
 
 
 class DingTalkSender:
-    channels = (base.CH_DINGTALK_SESSION, base.CH_DINGTALK_GROUP, base.CH_DINGTALK_USER,
-                base.CH_DINGTALK_WEBHOOK, base.CH_DINGTALK_CARD_UPDATE)
+    channels = (messages.CH_DINGTALK_SESSION, messages.CH_DINGTALK_GROUP, messages.CH_DINGTALK_USER,
+                messages.CH_DINGTALK_WEBHOOK, messages.CH_DINGTALK_CARD_UPDATE)
 
     def __init__(self, settings: Any, session: aiohttp.ClientSession, *,
                  clock: Clock | None = None) -> None:
@@ -130,13 +130,13 @@ class DingTalkSender:
             await self._send_media(msg)
             return
         channel = msg.channel
-        if channel == base.CH_DINGTALK_CARD_UPDATE:
+        if channel == messages.CH_DINGTALK_CARD_UPDATE:
             await self._update_card(msg)
-        elif channel == base.CH_DINGTALK_SESSION:
+        elif channel == messages.CH_DINGTALK_SESSION:
             await self._session_reply(msg, dedupe_key)
-        elif channel in (base.CH_DINGTALK_GROUP, base.CH_DINGTALK_USER):
+        elif channel in (messages.CH_DINGTALK_GROUP, messages.CH_DINGTALK_USER):
             await self._openapi_send(msg, dedupe_key)
-        elif channel == base.CH_DINGTALK_WEBHOOK:
+        elif channel == messages.CH_DINGTALK_WEBHOOK:
             await self._custom_robot(msg)
         else:
             raise SendFailed(f"DingTalk sender has no channel {channel}")
@@ -153,7 +153,7 @@ class DingTalkSender:
         """One robot OpenAPI message (msgKey and msgParam) to a group or a single user."""
         body: dict[str, Any] = {"robotCode": self._cfg.robot_code, "msgKey": key,
                                 "msgParam": json.dumps(param, ensure_ascii=False)}
-        if channel == base.CH_DINGTALK_GROUP:
+        if channel == messages.CH_DINGTALK_GROUP:
             body["openConversationId"] = address
             await self._openapi("POST", "/v1.0/robot/groupMessages/send", body)
             return
@@ -167,13 +167,13 @@ class DingTalkSender:
     # -- images and files --------------------------------------------------------------------
 
     async def _send_media(self, msg: OutboundMessage) -> None:
-        if msg.channel == base.CH_DINGTALK_SESSION:
+        if msg.channel == messages.CH_DINGTALK_SESSION:
             fallback = self._fallback(msg)
             if fallback is None:
                 raise SendFailed(f"a session webhook cannot carry a {msg.kind}, and the reply "
                                  "names no conversation to send it to")
             msg = fallback
-        if msg.channel not in (base.CH_DINGTALK_GROUP, base.CH_DINGTALK_USER):
+        if msg.channel not in (messages.CH_DINGTALK_GROUP, messages.CH_DINGTALK_USER):
             raise SendFailed(f"{msg.channel} cannot carry a {msg.kind}")
         data = await read_file(msg.file_path)
         name = os.path.basename(msg.file_path)
@@ -217,9 +217,9 @@ class DingTalkSender:
         group = msg.extra.get("open_conversation_id") or msg.extra.get("conversation_id")
         user = msg.extra.get("user_id") or msg.extra.get("sender_staff_id")
         if group:
-            return _retarget(msg, base.CH_DINGTALK_GROUP, str(group))
+            return _retarget(msg, messages.CH_DINGTALK_GROUP, str(group))
         if user:
-            return _retarget(msg, base.CH_DINGTALK_USER, str(user))
+            return _retarget(msg, messages.CH_DINGTALK_USER, str(user))
         return None
 
     async def _session_reply(self, msg: OutboundMessage, dedupe_key: str) -> None:
@@ -251,7 +251,7 @@ class DingTalkSender:
             return str(msg.extra["secret"])
         from storage.models import Chat
 
-        chat = await Chat.filter(push_channel=base.CH_DINGTALK_WEBHOOK,
+        chat = await Chat.filter(push_channel=messages.CH_DINGTALK_WEBHOOK,
                                  push_address=msg.address).first()
         return chat.push_secret if chat else ""
 
@@ -292,7 +292,7 @@ class DingTalkSender:
             "cardData": {"cardParamMap": {"sys_full_json_obj": json.dumps(
                 card_json(msg.title, msg.text, msg.buttons), ensure_ascii=False)}},
         }
-        if msg.channel == base.CH_DINGTALK_GROUP:
+        if msg.channel == messages.CH_DINGTALK_GROUP:
             body["conversationType"] = 1
             body["openConversationId"] = msg.address
         else:

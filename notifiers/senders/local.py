@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from bot.platforms.base import CARD, CH_LOCAL, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
+from bot.messages import CARD, CH_LOCAL, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
 from notifiers.senders.base import SendFailed
 
 if TYPE_CHECKING:

@@ -31,9 +31,9 @@ from typing import Any, Callable
 
 import aiohttp
 
+from bot import messages
 from bot.clock import Clock, SystemClock
-from bot.platforms import base
-from bot.platforms.base import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
+from bot.messages import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
 from notifiers.senders.http import call, media_form, read_file, rebase
@@ -58,8 +58,8 @@ def task_id_for(msg: OutboundMessage, dedupe_key: str) -> str:
 
 
 class WeComSender:
-    channels = (base.CH_WECOM_APP, base.CH_WECOM_APPCHAT, base.CH_WECOM_WEBHOOK,
-                base.CH_WECOM_RESPONSE, base.CH_WECOM_CARD_UPDATE)
+    channels = (messages.CH_WECOM_APP, messages.CH_WECOM_APPCHAT, messages.CH_WECOM_WEBHOOK,
+                messages.CH_WECOM_RESPONSE, messages.CH_WECOM_CARD_UPDATE)
 
     def __init__(self, settings: Any, session: aiohttp.ClientSession, *,
                  clock: Clock | None = None) -> None:
@@ -105,9 +105,9 @@ class WeComSender:
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
         channel = msg.channel
-        if channel == base.CH_WECOM_CARD_UPDATE:
+        if channel == messages.CH_WECOM_CARD_UPDATE:
             await self._update_card(msg)
-        elif channel == base.CH_WECOM_RESPONSE:
+        elif channel == messages.CH_WECOM_RESPONSE:
             await self._respond(msg)
         elif msg.kind in (IMAGE, FILE):
             await self._send_media(msg)
@@ -117,19 +117,19 @@ class WeComSender:
 
     def _for_channel(self, msg: OutboundMessage) -> OutboundMessage:
         """Cards exist only in app messages; elsewhere they travel as text naming their actions."""
-        if msg.kind != CARD or msg.channel == base.CH_WECOM_APP:
+        if msg.kind != CARD or msg.channel == messages.CH_WECOM_APP:
             return msg
-        kind = MARKDOWN if msg.channel == base.CH_WECOM_WEBHOOK else TEXT
+        kind = MARKDOWN if msg.channel == messages.CH_WECOM_WEBHOOK else TEXT
         return OutboundMessage(channel=msg.channel, address=msg.address, kind=kind,
                                text=render.card_as_text(msg), mentions=msg.mentions,
                                extra=msg.extra)
 
     async def _send_one(self, msg: OutboundMessage, dedupe_key: str) -> None:
-        if msg.channel == base.CH_WECOM_APP:
+        if msg.channel == messages.CH_WECOM_APP:
             await self._app_send(self._app_body(msg, dedupe_key))
-        elif msg.channel == base.CH_WECOM_APPCHAT:
+        elif msg.channel == messages.CH_WECOM_APPCHAT:
             await self._api("/cgi-bin/appchat/send", json_body=self._appchat_body(msg))
-        elif msg.channel == base.CH_WECOM_WEBHOOK:
+        elif msg.channel == messages.CH_WECOM_WEBHOOK:
             await self._webhook(msg.address, _webhook_body(msg))
         else:
             raise SendFailed(f"WeCom sender has no channel {msg.channel}")
@@ -220,7 +220,7 @@ class WeComSender:
         data = await read_file(msg.file_path)
         name = os.path.basename(msg.file_path)
         kind = "image" if msg.kind == IMAGE else "file"
-        if msg.channel == base.CH_WECOM_WEBHOOK:
+        if msg.channel == messages.CH_WECOM_WEBHOOK:
             if kind == "image":
                 if len(data) > WEBHOOK_IMAGE_MAX:
                     raise SendFailed(f"webhook image over 2 MB: {name}")
@@ -231,10 +231,10 @@ class WeComSender:
             await self._webhook(msg.address, {"msgtype": kind, kind: content})
             return
         media_id = await self.upload(kind, name, data)
-        if msg.channel == base.CH_WECOM_APP:
+        if msg.channel == messages.CH_WECOM_APP:
             await self._app_send({**self._app_head(msg.address),
                                   "msgtype": kind, kind: {"media_id": media_id}})
-        elif msg.channel == base.CH_WECOM_APPCHAT:
+        elif msg.channel == messages.CH_WECOM_APPCHAT:
             await self._api("/cgi-bin/appchat/send", json_body={
                 "chatid": msg.address, "msgtype": kind, kind: {"media_id": media_id}, "safe": 0})
         else:

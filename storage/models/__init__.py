@@ -1,13 +1,13 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
-from storage.models.people import Chat, Customer, Staff
-from storage.models.tickets import Ticket, TicketEvent
-from storage.models.messaging import AuditLog, InboundEvent, JobRun, OutboxMessage
+from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry
-from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
+from storage.models.messaging import AuditLog, InboundEvent, JobRun, OutboxMessage
 from storage.models.penalties import Penalty, PenaltyAppeal
-from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
+from storage.models.people import Chat, Customer, Staff
+from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
+from storage.models.tickets import Ticket, TicketEvent
 
 __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,

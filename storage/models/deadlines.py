@@ -4,8 +4,15 @@ Deadline rows are the truth for time: nothing is scheduled in memory per deadlin
 `next_check_at` is set has a step still to take (a warning, the breach, an escalation); the tick
 finds such rows through the index on that column.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from storage.models.people import Staff
 
 RUNNING, PAUSED, MET, BREACHED, CANCELLED = "running", "paused", "met", "breached", "cancelled"
 # BREACHED is still open: past due, clock running, escalations continuing until met or cancelled.
@@ -38,9 +45,11 @@ class Deadline(Model):
     remaining_s = fields.FloatField(null=True)  # seconds left (wall or working), kept while paused
     closed_at = fields.DatetimeField(null=True)
     late = fields.BooleanField(null=True)  # set when met: after due_at or not
-    owner = fields.ForeignKeyField("models.Staff", related_name="deadlines", null=True,
-                                   on_delete=fields.SET_NULL)
-    context = fields.JSONField(default=dict)  # what the reminders need (number, title, chat)
+    owner: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="deadlines", null=True, on_delete=fields.SET_NULL)
+    owner_id: int | None
+    # What the reminders need (number, title, chat).
+    context: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     lease_until = fields.DatetimeField(null=True)
 
     class Meta:
@@ -54,7 +63,9 @@ class Deadline(Model):
 
 class DeadlineEvent(Model):
     id = fields.BigIntField(primary_key=True)
-    deadline = fields.ForeignKeyField("models.Deadline", related_name="events")
+    deadline: fields.ForeignKeyRelation[Deadline] = fields.ForeignKeyField(
+        "models.Deadline", related_name="events")
+    deadline_id: int
     at = fields.DatetimeField()
     kind = fields.CharField(32)  # started, warned, breached, escalated, paused, resumed, met, ...
     level = fields.IntField(default=0)

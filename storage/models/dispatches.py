@@ -1,6 +1,14 @@
 """The on-site dispatch aggregate: one visit (or the request for one) on behalf of a ticket."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from storage.models.people import Staff
+    from storage.models.tickets import Ticket
 
 # Dispatch states, in the order a visit goes through them. REQUESTED: an engineer asked for a
 # visit (or an unsolved visit asked for the next one) and no manager has dispatched it yet.
@@ -18,15 +26,22 @@ NEXT_VISIT, TO_HQ = "next", "hq"
 
 class Dispatch(Model):
     id = fields.IntField(primary_key=True)
-    ticket = fields.ForeignKeyField("models.Ticket", related_name="dispatches")
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="dispatches")
+    ticket_id: int
     status = fields.CharField(16, default=REQUESTED, db_index=True)
     reason = fields.TextField(default="")  # why a visit is needed (the request)
-    requested_by = fields.ForeignKeyField("models.Staff", related_name="requested_dispatches",
-                                          null=True)
+    requested_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="requested_dispatches", null=True)
+    requested_by_id: int | None
     requested_at = fields.DatetimeField()
     # Null while REQUESTED; the manager names the engineer when dispatching.
-    engineer = fields.ForeignKeyField("models.Staff", related_name="dispatches", null=True)
-    manager = fields.ForeignKeyField("models.Staff", related_name="managed_dispatches", null=True)
+    engineer: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="dispatches", null=True)
+    engineer_id: int | None
+    manager: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="managed_dispatches", null=True)
+    manager_id: int | None
     dispatched_at = fields.DatetimeField(null=True)
     accepted_at = fields.DatetimeField(null=True)
     appointment_at = fields.DatetimeField(null=True)
@@ -44,7 +59,9 @@ class Dispatch(Model):
     written_off_at = fields.DatetimeField(null=True)
     forms_at = fields.DatetimeField(null=True)  # service forms handed in
     # The visit that asked for this one, when an unsolved visit led to a next dispatch.
-    previous = fields.ForeignKeyField("models.Dispatch", related_name="next_dispatches", null=True)
+    previous: fields.ForeignKeyNullableRelation[Dispatch] = fields.ForeignKeyField(
+        "models.Dispatch", related_name="next_dispatches", null=True)
+    previous_id: int | None
 
     class Meta:
         table = "dispatch"

@@ -1,6 +1,15 @@
 """The standard problem library (标准化问题库): solved problems, searchable by their words."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from storage.models.dispatches import Dispatch
+    from storage.models.people import Staff
+    from storage.models.tickets import Ticket
 
 
 class KnowledgeEntry(Model):
@@ -10,9 +19,15 @@ class KnowledgeEntry(Model):
     solution = fields.TextField()
     product = fields.CharField(128, default="")
     version = fields.CharField(64, default="")
-    ticket = fields.ForeignKeyField("models.Ticket", related_name="knowledge", null=True)
-    dispatch = fields.ForeignKeyField("models.Dispatch", related_name="knowledge", null=True)
-    author = fields.ForeignKeyField("models.Staff", related_name="knowledge", null=True)
+    ticket: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="knowledge", null=True)
+    ticket_id: int | None
+    dispatch: fields.ForeignKeyNullableRelation[Dispatch] = fields.ForeignKeyField(
+        "models.Dispatch", related_name="knowledge", null=True)
+    dispatch_id: int | None
+    author: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="knowledge", null=True)
+    author_id: int | None
     created_at = fields.DatetimeField()
     # The search index: " word word bigram ... " with a space on each side of every term, so a
     # whole term is found with a plain substring match on any database.

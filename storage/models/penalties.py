@@ -1,6 +1,13 @@
 """The penalty ledger: each penalty (F number), its appeal, and the fund they feed."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from storage.models.people import Staff
 
 # A penalty is ISSUED; the person may appeal (APPEALED); the service-center manager then UPHOLDS
 # or CANCELS it. REVIEW is the demotion/dismissal review of repeated complaints: not a fine.
@@ -14,7 +21,9 @@ FINE, WARNING, REVIEW_KIND = "fine", "warning", "review"
 
 class Penalty(Model):
     id = fields.IntField(primary_key=True)
-    staff = fields.ForeignKeyField("models.Staff", related_name="penalties")
+    staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="penalties")
+    staff_id: int
     rule = fields.CharField(32)  # a rule name of settings.penalties.rules (bot/rules/penalties.py)
     label = fields.CharField(64)  # the rule's label when issued (the configuration may change)
     kind = fields.CharField(8, default=FINE)  # FINE, WARNING (0 yuan), REVIEW_KIND
@@ -28,7 +37,9 @@ class Penalty(Model):
     # Rule + object for penalties found in the data, so each is issued once whatever reruns the
     # scan (a second tick, a second instance, a restart). Null for those a supervisor enters.
     dedupe_key = fields.CharField(160, null=True, unique=True)
-    issued_by = fields.ForeignKeyField("models.Staff", related_name="penalties_issued", null=True)
+    issued_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="penalties_issued", null=True)
+    issued_by_id: int | None
     issued_at = fields.DatetimeField()
     month = fields.CharField(7, db_index=True)  # local "YYYY-MM" of issued_at, for the ledger
 
@@ -43,13 +54,18 @@ class Penalty(Model):
 class PenaltyAppeal(Model):
     # One appeal per penalty, to the service-center manager, and the decision on it.
     id = fields.IntField(primary_key=True)
-    penalty = fields.OneToOneField("models.Penalty", related_name="appeal")
-    appellant = fields.ForeignKeyField("models.Staff", related_name="penalty_appeals")
+    penalty: fields.OneToOneRelation[Penalty] = fields.OneToOneField(
+        "models.Penalty", related_name="appeal")
+    penalty_id: int
+    appellant: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="penalty_appeals")
+    appellant_id: int
     reason = fields.TextField()
     appealed_at = fields.DatetimeField()
     decision = fields.CharField(16, default="")  # UPHELD or CANCELLED once decided
-    decided_by = fields.ForeignKeyField("models.Staff", related_name="penalty_decisions",
-                                        null=True)
+    decided_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="penalty_decisions", null=True)
+    decided_by_id: int | None
     decision_reason = fields.TextField(default="")
     decided_at = fields.DatetimeField(null=True)
 

@@ -1,11 +1,29 @@
 """Who the center serves and who works in it: staff, the chats the bot talks in, customers."""
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
-ROLES = ("engineer", "manager", "supervisor", "sales", "admin")
 
-# What a bound chat is for; pushes address chats by purpose, never by platform id.
-CHAT_PURPOSES = ("hotline", "managers", "supervisors", "hq")
+class Role(StrEnum):
+    """What a member of staff may do; stored comma-separated in Staff.roles."""
+
+    ENGINEER = "engineer"
+    MANAGER = "manager"
+    SUPERVISOR = "supervisor"
+    SALES = "sales"
+    ADMIN = "admin"
+
+
+class Purpose(StrEnum):
+    """What a bound chat is for; pushes address chats by purpose, never by platform id."""
+
+    HOTLINE = "hotline"
+    MANAGERS = "managers"
+    SUPERVISORS = "supervisors"
+    HQ = "hq"
+
+
 
 
 class Staff(Model):
@@ -14,7 +32,7 @@ class Staff(Model):
     dingtalk_id = fields.CharField(64, null=True, unique=True)  # DingTalk staffId, when different
     name = fields.CharField(64, db_index=True)
     mobile = fields.CharField(32, default="")
-    roles = fields.CharField(128, default="engineer")  # comma-separated, see ROLES
+    roles = fields.CharField(128, default="engineer")  # comma-separated Role values
     team = fields.CharField(64, default="")
     active = fields.BooleanField(default=True)
 
@@ -31,9 +49,9 @@ class Staff(Model):
 
 class Chat(Model):
     id = fields.IntField(primary_key=True)
-    platform = fields.CharField(32)  # bot.platforms.base inbound platform, or "local"
+    platform = fields.CharField(32)  # bot.messages inbound platform, or "local"
     chat_key = fields.CharField(128)  # the platform's group id
-    purpose = fields.CharField(32, null=True, db_index=True)  # CHAT_PURPOSES
+    purpose = fields.CharField(32, null=True, db_index=True)  # a Purpose
     name = fields.CharField(128, default="")
     # Push channel and address for messages nobody asked for (group robot webhook, appchat, ...).
     push_channel = fields.CharField(32, default="")
@@ -48,7 +66,8 @@ class Chat(Model):
 class Customer(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(128, unique=True)  # the customer unit (单位)
-    contacts = fields.JSONField(default=list)  # [{"name", "phone", "mobile"}]
+    # [{"name", "phone", "mobile"}]
+    contacts: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     address = fields.CharField(256, default="")
     region = fields.CharField(64, default="")
     products = fields.CharField(256, default="")  # "product version; ..."

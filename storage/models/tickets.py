@@ -1,6 +1,13 @@
 """The hotline ticket aggregate: the ticket and its full event history."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from storage.models.people import Customer, Staff
 
 # Ticket states. "new": nobody has claimed it, the creator is accountable (first-responder rule).
 NEW, CLAIMED, RESOLVED, CLOSED = "new", "claimed", "resolved", "closed"
@@ -9,7 +16,9 @@ STATUSES = (NEW, CLAIMED, RESOLVED, CLOSED)
 
 class Ticket(Model):
     id = fields.IntField(primary_key=True)
-    customer = fields.ForeignKeyField("models.Customer", related_name="tickets")
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="tickets")
+    customer_id: int
     contact = fields.CharField(64, default="")
     phone = fields.CharField(32, default="")
     product = fields.CharField(128, default="")
@@ -19,11 +28,19 @@ class Ticket(Model):
     service_mode = fields.CharField(16, default="电话")
     description = fields.TextField()
     status = fields.CharField(16, default=NEW, db_index=True)
-    creator = fields.ForeignKeyField("models.Staff", related_name="created_tickets")
+    creator: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="created_tickets")
+    creator_id: int
     # Accountable person: the creator until someone claims or accepts a transfer. Never null.
-    owner = fields.ForeignKeyField("models.Staff", related_name="owned_tickets")
-    offered_to = fields.ForeignKeyField("models.Staff", related_name="offered_tickets", null=True)
-    duplicate_of = fields.ForeignKeyField("models.Ticket", related_name="duplicates", null=True)
+    owner: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="owned_tickets")
+    owner_id: int
+    offered_to: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="offered_tickets", null=True)
+    offered_to_id: int | None
+    duplicate_of: fields.ForeignKeyNullableRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="duplicates", null=True)
+    duplicate_of_id: int | None
     solution = fields.TextField(default="")
     created_at = fields.DatetimeField()
     claimed_at = fields.DatetimeField(null=True)
@@ -41,9 +58,13 @@ class Ticket(Model):
 
 class TicketEvent(Model):
     id = fields.IntField(primary_key=True)
-    ticket = fields.ForeignKeyField("models.Ticket", related_name="events")
+    ticket: fields.ForeignKeyRelation[Ticket] = fields.ForeignKeyField(
+        "models.Ticket", related_name="events")
+    ticket_id: int
     at = fields.DatetimeField()
-    actor = fields.ForeignKeyField("models.Staff", related_name="ticket_events", null=True)
+    actor: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="ticket_events", null=True)
+    actor_id: int | None
     kind = fields.CharField(32)  # created, claimed, transferred, accepted, resolved, ...
     detail = fields.TextField(default="")
 

@@ -29,7 +29,7 @@ from wechatpy.crypto import _get_signature
 from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
 
 from bot import keys
-from bot.platforms.base import InboundMessage
+from bot.messages import InboundMessage
 from bot.settings import load_settings
 
 

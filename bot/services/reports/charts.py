@@ -68,7 +68,7 @@ def complaints_by_category(r: MonthReport, path: Path) -> Path:
     ax.bar([x - 0.2 for x in xs], received, width=0.4, color=BAR, label=texts.CHART_RECEIVED)
     ax.bar([x + 0.2 for x in xs], valid, width=0.4, color=BAR_VALID, label=texts.CHART_VALID)
     ax.set_xticks(list(xs), cats, rotation=30, ha="right")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[call-arg]  # a MaxNLocator
     ax.set_title(texts.CHART_CATEGORY_TITLE.format(month=r.kpi.month.key,
                                                    rate=r.kpi.complaint_rate.pct()),
                  fontproperties=fp)

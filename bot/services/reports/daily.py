@@ -9,27 +9,27 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from tortoise.expressions import Q
 
 from bot.errors import UsageError
-from bot.services.followups import count_completed
+from bot.services.followups.calls import count_completed
+from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
-from notifiers.outbox import notify_purpose
 from storage.models import Complaint, Deadline, FollowUp, Ticket
 from storage.models.complaints import DONE
 from storage.models.deadlines import PAUSED
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 _DATE = re.compile(r"^(?:(\d{4})[-/.年])?(\d{1,2})[-/.月](\d{1,2})[日号]?$")
 MAX_OVERDUE_LINES = 10
 
 
-def parse_day(env: "Env", text: str | None) -> date:
+def parse_day(env: "Runtime", text: str | None) -> date:
     """"2026-11-23", "11-23", "11月23日", "今天", "昨天"; empty: today."""
     today = env.calendar.local(env.now()).date()
     t = (text or "").strip()
@@ -75,7 +75,7 @@ class Digest:
     duty_tomorrow: str | None = None  # None when the roster is not installed
 
 
-async def build(env: "Env", day: date) -> Digest:
+async def build(env: "Runtime", day: date) -> Digest:
     cal = env.calendar
     start, end = cal.at(day, time(0)), cal.at(day + timedelta(days=1), time(0))
     as_of = min(env.now(), end)
@@ -107,7 +107,7 @@ async def build(env: "Env", day: date) -> Digest:
     return d
 
 
-async def overdue_at(env: "Env", as_of: datetime) -> list[Overdue]:
+async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
     """Deadlines past due and not closed at `as_of` (a paused one only if already overdue)."""
     policies = env.settings.clocks
     rows = await Deadline.filter(Q(closed_at__isnull=True) | Q(closed_at__gt=as_of),
@@ -126,12 +126,13 @@ async def overdue_at(env: "Env", as_of: datetime) -> list[Overdue]:
     return out
 
 
-async def _duty(env: "Env", day: date) -> str | None:
-    """Tomorrow's duty from the roster (bot/services/roster.py), when that area is installed."""
+async def _duty(env: "Runtime", day: date) -> str | None:
+    """Tomorrow's duty from the roster (bot/services/roster/assignments.py), when that area is
+    installed."""
     try:
-        roster = importlib.import_module("bot.services.roster")
+        roster = importlib.import_module("bot.services.roster.assignments")
     except ModuleNotFoundError as exc:
-        if exc.name != "bot.services.roster":
+        if exc.name != "bot.services.roster.assignments":
             raise
         return None
     slots, render = getattr(roster, "slots", None), getattr(roster, "render_slots", None)
@@ -141,7 +142,7 @@ async def _duty(env: "Env", day: date) -> str | None:
     return render(env, items, detail=False) if items else texts.NO_DUTY
 
 
-def render(env: "Env", d: Digest) -> str:
+def render(env: "Runtime", d: Digest) -> str:
     cal = env.calendar
     as_of = cal.local(d.as_of).strftime("%H:%M") if d.as_of < cal.at(
         d.day + timedelta(days=1), time(0)) else texts.DAY_CLOSED
@@ -163,7 +164,7 @@ def render(env: "Env", d: Digest) -> str:
     return "\n".join(lines)
 
 
-async def push(env: "Env", day: date) -> int:
+async def push(env: "Runtime", day: date) -> int:
     """The scheduled digest: to the configured chats, once per day (the key carries the day)."""
     text = render(env, await build(env, day))
     sent = 0

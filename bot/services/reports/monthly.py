@@ -10,16 +10,16 @@ import importlib
 import inspect
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot.services import kpi
-from bot.services.complaints import CLOCKS as COMPLAINT_CLOCKS
-from bot.services.reports import texts
+from bot.services.complaints.procedure import CLOCKS as COMPLAINT_CLOCKS
+from bot.services.reports import kpi, texts
+from bot.services.reports.kpi import ClockStat
 from storage.models import Complaint, FollowUp
 from storage.models.complaints import ARCHIVED, FROM_HQ, MAJOR
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 
 @dataclass
@@ -52,10 +52,10 @@ class MonthReport:
     issues_assigned: int
     issues_closed: int
     penalties: str | None = None  # the penalty ledger's monthly summary, when installed
-    complaint_clocks: list[kpi.ClockStat] = field(default_factory=list)
+    complaint_clocks: list[ClockStat] = field(default_factory=list)
 
 
-async def build(env: "Env", month: kpi.Month) -> MonthReport:
+async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
     k = await kpi.month_kpi(env, month)
     cfg = k.cfg
     complaints = await kpi.complaints_in(k.start, k.end)
@@ -67,12 +67,12 @@ async def build(env: "Env", month: kpi.Month) -> MonthReport:
         acc[1] += bool(c.valid and c.counted)
     valid = [c for c in complaints if c.valid and c.counted]
     people = Counter(c.responsible.name for c in valid if c.responsible)
-    engineers: dict[str, list] = {}
+    engineers: dict[str, list[Any]] = {}
     for f in visits:
-        acc = engineers.setdefault(f.engineer.name if f.engineer else texts.NOBODY, [0, 0, 0.0])
-        acc[0] += 1
-        acc[1] += kpi.satisfied(f, cfg)
-        acc[2] += (f.timeliness + f.skill + f.attitude) / 3
+        tally = engineers.setdefault(f.engineer.name if f.engineer else texts.NOBODY, [0, 0, 0.0])
+        tally[0] += 1
+        tally[1] += kpi.satisfied(f, cfg)
+        tally[2] += sum(kpi.scores(f)) / 3
     return MonthReport(
         kpi=k, complaints=complaints, visits=visits,
         by_category={c: (v[0], v[1]) for c, v in cats.items()},
@@ -92,12 +92,13 @@ async def build(env: "Env", month: kpi.Month) -> MonthReport:
         complaint_clocks=[c for c in k.clocks if c.clock in COMPLAINT_CLOCKS])
 
 
-async def _penalties(env: "Env", month: kpi.Month) -> str | None:
-    """The penalty ledger's summary (bot/services/penalties.py), when that area is installed."""
+async def _penalties(env: "Runtime", month: kpi.Month) -> str | None:
+    """The penalty ledger's summary (bot/services/penalties/ledger.py), when that area is
+    installed."""
     try:
-        mod = importlib.import_module("bot.services.penalties")
+        mod = importlib.import_module("bot.services.penalties.ledger")
     except ModuleNotFoundError as exc:
-        if exc.name != "bot.services.penalties":
+        if exc.name != "bot.services.penalties.ledger":
             raise
         return None
     fn = getattr(mod, "monthly_summary", None)
@@ -109,7 +110,7 @@ async def _penalties(env: "Env", month: kpi.Month) -> str | None:
     return summary.render() if hasattr(summary, "render") else str(summary)
 
 
-def render_complaints(env: "Env", r: MonthReport) -> str:
+def render_complaints(env: "Runtime", r: MonthReport) -> str:
     """The complaint analysis report (客户投诉分析报告)."""
     k = r.kpi
     lines = [texts.CR_HEAD.format(month=k.month.key, center=env.settings.center.name),
@@ -143,7 +144,7 @@ def render_complaints(env: "Env", r: MonthReport) -> str:
     return "\n".join(lines)
 
 
-def render_followups(env: "Env", r: MonthReport) -> str:
+def render_followups(env: "Runtime", r: MonthReport) -> str:
     """The monthly follow-up report (回访报表) for the service manager."""
     k = r.kpi
     cfg = env.settings.reports

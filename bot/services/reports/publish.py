@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Iterable
 
 from tortoise.transactions import in_transaction
 
-from bot.platforms.base import FILE, IMAGE, TEXT, OutboundMessage
-from bot.services import kpi
-from bot.services.reports import charts, monthly, texts, workbook
-from notifiers.addressing import purpose_targets, staff_target
-from notifiers.outbox import enqueue
+from bot.messages import FILE, IMAGE, TEXT, OutboundMessage
+from bot.services.addressing import purpose_targets, staff_target
+from bot.services.outbox import enqueue
+from bot.services.reports import charts, kpi, monthly, texts, workbook
 from storage.models import Staff
+from storage.models.people import Purpose
 
 if TYPE_CHECKING:
-    from bot.services.env import Env
+    from bot.runtime import Runtime
 
 
 @dataclass
@@ -48,7 +48,7 @@ class Generated:
                  texts.CAPTION_SATISFACTION.format(month=self.month.key))]
 
 
-def _draw(r: monthly.MonthReport, env: "Env", folder: Path) -> tuple[Path, Path, Path, Path]:
+def _draw(r: monthly.MonthReport, env: "Runtime", folder: Path) -> tuple[Path, Path, Path, Path]:
     m = r.kpi.month.key
     return (charts.complaints_by_category(r, folder / f"complaints-by-category-{m}.png"),
             charts.clock_compliance(r, folder / f"clock-compliance-{m}.png"),
@@ -56,7 +56,7 @@ def _draw(r: monthly.MonthReport, env: "Env", folder: Path) -> tuple[Path, Path,
             workbook.write(r, env.calendar, folder / texts.WORKBOOK_NAME.format(month=m)))
 
 
-async def generate(env: "Env", month: kpi.Month) -> Generated:
+async def generate(env: "Runtime", month: kpi.Month) -> Generated:
     r = await monthly.build(env, month)
     folder = (env.settings.reports.dir / month.key).resolve()
     # Drawing and writing take a few hundred milliseconds of CPU: off the event loop.
@@ -68,7 +68,7 @@ async def generate(env: "Env", month: kpi.Month) -> Generated:
 Target = tuple[str, str, str]  # channel, address, key suffix
 
 
-async def targets(env: "Env", purposes: Iterable[str] = (),
+async def targets(env: "Runtime", purposes: Iterable[str] = (),
                   staff: Iterable[Staff] = ()) -> list[Target]:
     out: list[Target] = []
     for p in purposes:
@@ -80,7 +80,7 @@ async def targets(env: "Env", purposes: Iterable[str] = (),
     return out
 
 
-async def send(env: "Env", to: list[Target], key: str, text: str,
+async def send(env: "Runtime", to: list[Target], key: str, text: str,
                files: list[tuple[str, Path, str]]) -> int:
     """The text, then each file, to every target; each message under its own outbox key."""
     sent = 0
@@ -103,7 +103,7 @@ async def _staff(userid: str) -> list[Staff]:
     return [s] if s else []
 
 
-async def publish(env: "Env", month: kpi.Month) -> Generated:
+async def publish(env: "Runtime", month: kpi.Month) -> Generated:
     """The scheduled run: the complaint analysis report to the managers and the general manager,
     the follow-up report to the managers and the service manager."""
     cfg = env.settings.reports
@@ -115,12 +115,13 @@ async def publish(env: "Env", month: kpi.Month) -> Generated:
         await send(env, await targets(env, cfg.monthly_to, gm),
                    f"monthly:{month.key}:complaints", g.complaint_text, g.complaint_files)
         sm = await _staff(cfg.service_manager)
-        await send(env, await targets(env, ("managers",), sm), f"monthly:{month.key}:followups",
+        await send(env, await targets(env, (Purpose.MANAGERS,), sm),
+                   f"monthly:{month.key}:followups",
                    g.followup_text, g.followup_files)
     return g
 
 
-async def send_to_requester(env: "Env", actor: Staff, g: Generated) -> int:
+async def send_to_requester(env: "Runtime", actor: Staff, g: Generated) -> int:
     """/月报 on demand: the files and the follow-up report to the person who asked."""
     key = f"monthly-ask:{g.month.key}:{actor.userid}:{env.now().timestamp():.3f}"
     return await send(env, await targets(env, staff=[actor]), key, g.followup_text,

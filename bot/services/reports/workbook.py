@@ -11,9 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from bot.services import kpi
-from bot.services.people import mask_phone
-from bot.services.reports import texts
+from bot.services.directory.lookup import mask_phone
+from bot.services.reports import kpi, texts
 from bot.services.reports.monthly import MonthReport
 
 if TYPE_CHECKING:
@@ -110,7 +109,7 @@ def _visits(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
     cfg = r.kpi.cfg
     rows = []
     for f in r.visits:
-        mean = (f.timeliness + f.skill + f.attitude) / 3
+        mean = sum(kpi.scores(f)) / 3
         rows.append([
             f.number, f"D{f.dispatch_id}" if f.dispatch_id else f.ticket.number, f.customer.name,
             f.engineer.name if f.engineer else "", _local(cal, f.service_at),
@@ -122,7 +121,7 @@ def _visits(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
         ])
     k = r.kpi
     means = [round(m, 2) if m is not None else None for m in k.means]
-    overall = round(sum(means) / 3, 2) if k.visits else None
+    overall = round(sum(m or 0.0 for m in means) / 3, 2) if k.visits else None
     totals = [texts.XL_TOTAL_VISITS.format(n=k.visits)] + [None] * 6 + means + [overall] + \
         [texts.XL_TOTAL_SATISFIED.format(n=k.satisfied)] + [None] + \
         [texts.XL_TOTAL_ISSUES.format(n=r.issues_raised)] + [None] * 3

@@ -1,0 +1,286 @@
+"""The one deadline engine: every obligation with a time limit, on any object, is a Deadline row.
+
+Domain services call these functions (pass `conn` to run inside their own transaction):
+
+    await deadlines.start(env, "ticket", t.id, "ticket_claim", owner=staff, tier=customer.tier,
+                          context={"number": "T12", "title": "打印凭证报错"})
+    await deadlines.pause(env, "ticket", t.id)            # waiting for the customer: clock stops
+    await deadlines.resume(env, "ticket", t.id)           # the remaining time is given back
+    await deadlines.meet(env, "ticket", t.id, "ticket_claim")   # done; on time or late, recorded
+    await deadlines.cancel(env, "ticket", t.id)           # no longer owed
+
+The scheduler's tick (`tick`, in tick.py) sends the warnings and escalations through the
+outbox. Policies (targets, warnings, escalation levels, tiers) are in policies.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, cast
+
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from bot.durations import humanize
+from bot.services.deadlines import texts
+from bot.services.deadlines.steps import next_check
+from bot.services.deadlines.tick import next_due, tick, tick_until_idle  # noqa: F401 (public API)
+from storage.models import Staff
+from storage.models.deadlines import (
+    BREACHED,
+    CANCELLED,
+    MET,
+    OPEN_STATES,
+    PAUSED,
+    RUNNING,
+    Deadline,
+    DeadlineEvent,
+)
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+__all__ = [
+    "start", "pause", "resume", "meet", "cancel", "close_all", "set_owner", "get", "history",
+    "describe", "describe_all", "breached_object_ids", "tick", "tick_until_idle", "next_due",
+]
+
+
+def _utc(dt: datetime) -> datetime:
+    if dt.tzinfo is None:
+        raise ValueError("deadlines need aware datetimes")
+    return dt.astimezone(timezone.utc)
+
+
+def _tx(conn: Any):
+    return contextlib.nullcontext(conn) if conn is not None else in_transaction()
+
+
+def _owner_id(owner: Staff | int | None) -> int | None:
+    return owner.id if isinstance(owner, Staff) else owner
+
+
+async def _event(row: Deadline, kind: str, at: datetime, conn: Any, *, key: str,
+                 level: int = 0, detail: str = "") -> None:
+    await DeadlineEvent.create(deadline_id=row.id, at=at, kind=kind, level=level, detail=detail,
+                               action_key=f"dl:{row.id}:{row.cycle}:{key}", using_db=conn)
+
+
+async def _locked(conn: Any, object_type: str, object_id: int, clock: str | None,
+                  states: tuple[str, ...] | None = None) -> list[Deadline]:
+    q = Deadline.filter(object_type=object_type, object_id=object_id)
+    if clock is not None:
+        q = q.filter(clock=clock)
+    if states is not None:
+        q = q.filter(state__in=states)
+    # FOR UPDATE (PostgreSQL) so a tick working on the same row waits for this change or vice versa.
+    return await q.select_for_update().order_by("id").using_db(conn)
+
+
+def _reschedule(env: "Runtime", row: Deadline) -> None:
+    policy = env.settings.clocks.get(row.clock, row.tier)
+    row.next_check_at = next_check(policy, row, env.calendar)
+
+
+_SCHEDULE_FIELDS = ["state", "due_at", "anchor_at", "next_check_at", "paused_at", "remaining_s",
+                    "closed_at", "late", "warnings_sent", "level", "breached_at", "owner_id",
+                    "context", "tier", "cycle", "started_at", "working", "lease_until"]
+
+
+async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
+                owner: Staff | int | None = None, tier: str | None = None,
+                context: dict[str, Any] | None = None, start_at: datetime | None = None,
+                due_at: datetime | None = None, restart: bool = False,
+                conn: Any = None) -> Deadline:
+    """Start the clock `clock` on an object; idempotent per (object_type, object_id, clock).
+
+    A second start returns the existing row unchanged, unless `restart` is true: then the row
+    begins a new round (a reopened complaint), with fresh warnings and escalations. `due_at`
+    fixes the due time (an appointment) instead of the policy's target.
+    """
+    policy = env.settings.clocks.get(clock, tier)
+    now = _utc(env.now())
+    begin = _utc(start_at) if start_at else now
+    due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
+    async with _tx(conn) as c:
+        found = await _locked(c, object_type, object_id, clock)
+        if found and not restart:
+            return found[0]
+        fields = dict(tier=tier or "", state=RUNNING, started_at=begin, anchor_at=begin,
+                      due_at=due, working=policy.working, warnings_sent=0, level=0,
+                      breached_at=None, paused_at=None, remaining_s=None, closed_at=None,
+                      late=None, owner_id=_owner_id(owner), context=dict(context or {}),
+                      lease_until=None)
+        if found:
+            row = found[0]
+            for name, value in {**fields, "cycle": row.cycle + 1}.items():
+                setattr(row, name, value)
+        else:
+            row = Deadline(object_type=object_type, object_id=object_id, clock=clock, cycle=0,
+                           **fields)
+        row.next_check_at = next_check(policy, row, env.calendar)
+        if found:
+            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
+        else:
+            await row.save(using_db=c)
+        await _event(row, "started", now, c, key="start",
+                     detail=f"due={due.isoformat()}" + (f" tier={tier}" if tier else ""))
+    return row
+
+
+async def pause(env: "Runtime", object_type: str, object_id: int, clock: str | None = None, *,
+                reason: str = "", conn: Any = None) -> int:
+    """Stop the clock(s) of an object (all its open clocks when `clock` is None)."""
+    now = _utc(env.now())
+    n = 0
+    async with _tx(conn) as c:
+        for row in await _locked(c, object_type, object_id, clock, (RUNNING, BREACHED)):
+            if row.due_at > now and row.working:
+                left = env.calendar.working_time_between(now, row.due_at)
+            else:
+                left = row.due_at - now  # negative when overdue: kept as wall time
+            row.state, row.paused_at, row.remaining_s = PAUSED, now, left.total_seconds()
+            row.next_check_at = None
+            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
+            await _event(row, "paused", now, c, key=f"pause:{uuid.uuid4().hex}", detail=reason)
+            n += 1
+    return n
+
+
+async def resume(env: "Runtime", object_type: str, object_id: int, clock: str | None = None, *,
+                 conn: Any = None) -> int:
+    """Restart paused clock(s); each gets back the time it had left when paused."""
+    now = _utc(env.now())
+    n = 0
+    async with _tx(conn) as c:
+        for row in await _locked(c, object_type, object_id, clock, (PAUSED,)):
+            left = timedelta(seconds=row.remaining_s or 0.0)
+            if left > timedelta(0) and row.working:
+                due = env.calendar.add_working_time(now, left)
+            else:
+                due = now + left
+            row.anchor_at = row.anchor_at + (due - row.due_at)
+            row.due_at = due
+            row.state = BREACHED if row.breached_at is not None else RUNNING
+            row.paused_at = row.remaining_s = None
+            _reschedule(env, row)
+            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
+            await _event(row, "resumed", now, c, key=f"resume:{uuid.uuid4().hex}",
+                         detail=f"due={due.isoformat()}")
+            n += 1
+    return n
+
+
+async def meet(env: "Runtime", object_type: str, object_id: int, clock: str, *,
+               conn: Any = None) -> Deadline | None:
+    """Mark the obligation done; `late` records whether it was after due. Idempotent."""
+    now = _utc(env.now())
+    async with _tx(conn) as c:
+        rows = await _locked(c, object_type, object_id, clock)
+        if not rows:
+            return None
+        row = rows[0]
+        if row.state in OPEN_STATES:
+            await _close(row, MET, now, c)
+    return row
+
+
+async def _close(row: Deadline, state: str, now: datetime, conn: Any, reason: str = "") -> None:
+    if row.state == PAUSED:
+        late = (row.remaining_s or 0.0) <= 0
+    else:
+        late = now > row.due_at
+    row.state, row.closed_at, row.next_check_at = state, now, None
+    row.late = late if state == MET else None
+    await row.save(using_db=conn, update_fields=_SCHEDULE_FIELDS)
+    if state == MET:
+        await _event(row, "met", now, conn, key="met", detail="late" if late else "on_time")
+    else:
+        await _event(row, "cancelled", now, conn, key="cancel", detail=reason)
+
+
+async def cancel(env: "Runtime", object_type: str, object_id: int, clock: str | None = None, *,
+                 reason: str = "", conn: Any = None) -> int:
+    """The obligation is no longer owed (all open clocks of the object when `clock` is None)."""
+    now = _utc(env.now())
+    async with _tx(conn) as c:
+        rows = await _locked(c, object_type, object_id, clock, OPEN_STATES)
+        for row in rows:
+            await _close(row, CANCELLED, now, c, reason)
+    return len(rows)
+
+
+async def close_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None) -> int:
+    """The object is finished (a ticket resolved): every open clock counts as met, on time or late."""
+    now = _utc(env.now())
+    async with _tx(conn) as c:
+        rows = await _locked(c, object_type, object_id, None, OPEN_STATES)
+        for row in rows:
+            await _close(row, MET, now, c)
+    return len(rows)
+
+
+async def set_owner(env: "Runtime", object_type: str, object_id: int, owner: Staff | int | None,
+                    clock: str | None = None, *, conn: Any = None) -> int:
+    """Who reminders address from now on (a transfer accepted)."""
+    q = Deadline.filter(object_type=object_type, object_id=object_id, state__in=OPEN_STATES)
+    if clock is not None:
+        q = q.filter(clock=clock)
+    return await q.using_db(conn).update(owner_id=_owner_id(owner))
+
+
+async def get(env: "Runtime", object_type: str, object_id: int, *,
+              conn: Any = None) -> list[Deadline]:
+    return await Deadline.filter(object_type=object_type, object_id=object_id) \
+        .order_by("id").using_db(conn)
+
+
+async def history(env: "Runtime", object_type: str, object_id: int, *,
+                  conn: Any = None) -> list[DeadlineEvent]:
+    return await DeadlineEvent.filter(deadline__object_type=object_type,
+                                      deadline__object_id=object_id) \
+        .order_by("id").using_db(conn)
+
+
+def describe(env: "Runtime", d: Deadline) -> str:
+    """A short Chinese status: "剩余 12 分钟", "已超时 5 分钟", "已暂停（剩余 …）", "已按时完成"."""
+    now = _utc(env.now())
+    if d.state in (RUNNING, BREACHED):
+        left = d.due_at - now
+        if left > timedelta(0):
+            return texts.DL_REMAINING.format(left=humanize(left))
+        return texts.DL_OVERDUE.format(over=humanize(-left))
+    if d.state == PAUSED:
+        left = timedelta(seconds=d.remaining_s or 0.0)
+        if left > timedelta(0):
+            return texts.DL_PAUSED.format(left=humanize(left))
+        return texts.DL_PAUSED_OVERDUE.format(over=humanize(-left))
+    if d.state == MET:
+        if d.late and d.closed_at:
+            return texts.DL_MET_LATE.format(over=humanize(d.closed_at - d.due_at))
+        return texts.DL_MET
+    return texts.DL_CANCELLED
+
+
+def label(env: "Runtime", d: Deadline) -> str:
+    return env.settings.clocks.get(d.clock, d.tier).label
+
+
+async def describe_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None,
+                       open_only: bool = False) -> list[str]:
+    """One line per clock of the object: "接单：剩余 12 分钟"."""
+    rows = await get(env, object_type, object_id, conn=conn)
+    return [texts.DL_LINE.format(label=f"{label(env, d)}：", status=describe(env, d))
+            for d in rows if not open_only or d.is_open]
+
+
+async def breached_object_ids(env: "Runtime", object_type: str, *, conn: Any = None) -> list[int]:
+    """Objects with a clock past due and still open (including rows the tick has not seen yet)."""
+    now = _utc(env.now())
+    ids = await Deadline.filter(
+        Q(state=BREACHED) | Q(state=RUNNING, due_at__lte=now)
+        | Q(state=PAUSED, remaining_s__lte=0),
+        object_type=object_type,
+    ).using_db(conn).distinct().values_list("object_id", flat=True)
+    return sorted(set(cast("list[int]", ids)))

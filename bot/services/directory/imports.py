@@ -1,0 +1,149 @@
+"""Importing staff and customers from the spreadsheets a center already keeps.
+
+Idempotent: a row updates the person or customer with the same id or name. A bad row is
+reported by its line number and skipped; the good rows are kept.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from tortoise.transactions import in_transaction
+
+from bot.services.directory import texts
+from storage.models import Customer, Staff
+from storage.models.people import Role
+
+ROLE_ALIASES = {"工程师": "engineer", "经理": "manager", "服务经理": "manager",
+                "监督员": "supervisor", "服务监督员": "supervisor", "业务": "sales",
+                "业务人员": "sales", "管理员": "admin"}
+STAFF_COLUMNS = {"userid": ("userid", "id", "账号"), "name": ("name", "姓名"),
+                 "mobile": ("mobile", "手机"), "roles": ("roles", "角色"), "team": ("team", "组")}
+CUSTOMER_COLUMNS = {
+    "name": ("name", "单位", "客户"), "contact": ("contact", "联系人"), "phone": ("phone", "电话"),
+    "mobile": ("mobile", "手机"), "address": ("address", "地址"), "region": ("region", "地区"),
+    "products": ("products", "产品"), "service_code": ("service_code", "服务码"),
+    "dongle": ("dongle", "加密锁号"), "tier": ("tier", "级别"),
+    "contract_start": ("contract_start", "服务开始"), "contract_end": ("contract_end", "服务结束"),
+}
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [texts.IMPORT_SUMMARY.format(created=self.created, updated=self.updated,
+                                             bad=len(self.errors))]
+        lines += self.errors
+        return "\n".join(lines)
+
+
+def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).active
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h or "").strip() for h in next(rows, ())]
+        for line, values in enumerate(rows, start=2):
+            yield line, {h: _cell(v) for h, v in zip(header, values)}
+        return
+    text = path.read_bytes().decode("utf-8-sig")
+    for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+        yield line, {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _pick(row: dict[str, str], columns: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    lowered = {k.lower(): v for k, v in row.items()}
+    return {field_: next((lowered[c.lower()] for c in names if c.lower() in lowered), "")
+            for field_, names in columns.items()}
+
+
+def parse_roles(raw: str) -> str:
+    roles = []
+    for part in raw.replace("、", ";").replace("|", ";").replace(",", ";").split(";"):
+        part = part.strip()
+        if not part:
+            continue
+        role = ROLE_ALIASES.get(part, part.lower())
+        if role not in tuple(Role):
+            raise ValueError(texts.IMPORT_BAD_ROLE.format(role=part))
+        roles.append(role)
+    if not roles:
+        raise ValueError(texts.IMPORT_NO_ROLE)
+    return ",".join(dict.fromkeys(roles))
+
+
+async def import_staff(path: Path) -> ImportReport:
+    report = ImportReport()
+    for line, raw in _rows(path):
+        row = _pick(raw, STAFF_COLUMNS)
+        try:
+            if not row["userid"] or not row["name"]:
+                raise ValueError(texts.IMPORT_STAFF_MISSING)
+            roles = parse_roles(row["roles"] or "engineer")
+        except ValueError as exc:
+            report.errors.append(texts.IMPORT_BAD_LINE.format(line=line, problem=exc))
+            continue
+        async with in_transaction():
+            _, created = await Staff.update_or_create(
+                userid=row["userid"],
+                defaults={"name": row["name"], "mobile": row["mobile"], "roles": roles,
+                          "team": row["team"], "active": True})
+        report.created += created
+        report.updated += not created
+    return report
+
+
+def _date(value: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.replace("/", "-"))
+    except ValueError as exc:
+        raise ValueError(texts.IMPORT_BAD_DATE.format(value=value)) from exc
+
+
+async def import_customers(path: Path) -> ImportReport:
+    report = ImportReport()
+    for line, raw in _rows(path):
+        row = _pick(raw, CUSTOMER_COLUMNS)
+        try:
+            if not row["name"]:
+                raise ValueError(texts.IMPORT_CUSTOMER_MISSING)
+            start, end = _date(row["contract_start"]), _date(row["contract_end"])
+            if start and end and end < start:
+                raise ValueError(texts.IMPORT_BAD_PERIOD)
+        except ValueError as exc:
+            report.errors.append(texts.IMPORT_BAD_LINE.format(line=line, problem=exc))
+            continue
+        contacts = [{"name": row["contact"], "phone": row["phone"], "mobile": row["mobile"]}] \
+            if row["contact"] or row["phone"] or row["mobile"] else []
+        async with in_transaction():
+            _, created = await Customer.update_or_create(
+                name=row["name"],
+                defaults={"contacts": contacts, "address": row["address"],
+                          "region": row["region"], "products": row["products"],
+                          "service_code": row["service_code"], "dongle": row["dongle"],
+                          "tier": row["tier"] or "普通", "contract_start": start,
+                          "contract_end": end})
+        report.created += created
+        report.updated += not created
+    return report

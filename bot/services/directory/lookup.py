@@ -1,0 +1,52 @@
+"""Finding people and customers from what someone typed: never a guess when a name is ambiguous."""
+from __future__ import annotations
+
+from bot.errors import UserError
+from bot.services.directory import texts
+from storage.models import Customer, Staff
+
+
+async def find_staff(token: str, mentions: tuple[str, ...] = ()) -> Staff:
+    """By @mention, platform user id or name; an ambiguous name is answered with a question."""
+    who = token.lstrip("@").strip()
+    if not who:
+        raise UserError(texts.PERSON_NOT_FOUND.format(who=token))
+    by_id = await Staff.filter(userid=who, active=True).first() or \
+        await Staff.filter(dingtalk_id=who, active=True).first()
+    if by_id:
+        return by_id
+    named = await Staff.filter(name=who, active=True).order_by("id")
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        mentioned = [s for s in named if s.userid in mentions]
+        if len(mentioned) == 1:
+            return mentioned[0]
+        choices = "；".join(texts.PERSON_CHOICE.format(name=s.name, userid=s.userid,
+                                                     team=s.team or "-") for s in named)
+        raise UserError(texts.PERSON_AMBIGUOUS.format(who=who, choices=choices))
+    raise UserError(texts.PERSON_NOT_FOUND.format(who=who))
+
+
+async def find_customer(name: str) -> Customer:
+    name = name.strip()
+    if not name:
+        raise UserError(texts.CUSTOMER_MISSING)
+    exact = await Customer.filter(name=name).first()
+    if exact:
+        return exact
+    found = await Customer.filter(name__icontains=name).order_by("id").limit(6)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UserError(texts.CUSTOMER_AMBIGUOUS.format(
+            name=name, choices="、".join(c.name for c in found[:5])))
+    raise UserError(texts.CUSTOMER_NOT_FOUND.format(name=name))
+
+
+def mask_phone(phone: str) -> str:
+    """Phone numbers are personal data: groups see 138****5678."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -1,0 +1,313 @@
+"""Hotline tickets: creation, claiming, resolving, and what a person sees of them.
+
+First-responder rule (首问责任制): whoever takes a request owns it until someone else claims it or
+accepts a transfer, so `owner` is never empty; the creator is the owner of a new ticket. A
+transfer only offers the ticket (`offered_to`): until the other person accepts, the owner stays
+responsible and the offered person may not act on it. Transfers, callbacks, consultations and
+HQ escalation are in handling.py; on-site visits in bot/services/dispatches/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from bot.errors import Forbidden, UserError
+from bot.messages import CARD, Button
+from bot.services.deadlines import clocks
+from bot.services.directory.lookup import find_customer
+from bot.services.dispatches import texts as dispatch_texts
+from bot.services.knowledge import library
+from bot.services.outbox import notify_purpose, notify_staff
+from bot.services.roster.duty import on_duty_userids
+from bot.services.tickets import duplicates, service_modes, texts
+from storage.models import Dispatch, KnowledgeEntry, Staff, Ticket, TicketEvent
+from storage.models.dispatches import ACTIVE, CANCELLED, DONE, REQUESTED, UNSOLVED
+from storage.models.people import Purpose, Role
+from storage.models.tickets import CLAIMED, CLOSED, NEW, RESOLVED
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+OPEN_STATES = (NEW, CLAIMED)
+CLAIM_CLOCK = "ticket_claim"
+
+
+@dataclass
+class NewTicket:
+    customer: str
+    description: str
+    contact: str = ""
+    phone: str = ""
+    product: str = ""
+    priority: str = "普通"
+    channel: str = "热线"
+    mode: str = ""  # service mode asked for; empty: the first the customer is offered
+    check_duplicates: bool = True
+    source_platform: str = ""
+    source_chat: str = ""
+
+
+@dataclass
+class Created:
+    ticket: Ticket
+    offer: service_modes.Offer
+    duplicate_of: Ticket | None = None
+    suggestions: list[library.Hit] = field(default_factory=list)
+
+
+@dataclass
+class Resolved:
+    ticket: Ticket
+    entry: KnowledgeEntry | None = None
+
+
+def when(env: "Runtime", dt: datetime | None) -> str:
+    if dt is None:
+        return "-"
+    return env.calendar.local(dt).strftime("%m-%d %H:%M")
+
+
+def title(ticket: Ticket) -> str:
+    return f"{ticket.number} {ticket.customer.name} {ticket.description[:20]}"
+
+
+def clock_context(ticket: Ticket) -> dict:
+    return {"number": ticket.number, "title": title(ticket)}
+
+
+async def log_event(env: "Runtime", ticket: Ticket, actor: Staff | None, kind: str,
+                    detail: str = "") -> None:
+    await TicketEvent.create(ticket=ticket, at=env.now(), actor=actor, kind=kind, detail=detail)
+
+
+async def get_ticket(number: int) -> Ticket:
+    ticket = await Ticket.filter(id=number).select_related("customer", "owner", "creator",
+                                                           "offered_to").first()
+    if ticket is None:
+        raise UserError(texts.TICKET_NOT_FOUND.format(no=f"T{number}"))
+    return ticket
+
+
+def require_open(ticket: Ticket) -> None:
+    if ticket.status not in OPEN_STATES:
+        raise UserError(texts.TICKET_NOT_OPEN.format(no=ticket.number,
+                                                     status=texts.STATUS[ticket.status]))
+
+
+def require_actor(ticket: Ticket, actor: Staff, *, manager_ok: bool = True) -> None:
+    """Only the owner (or a manager) acts on a ticket; an offered transfer gives no right yet."""
+    if ticket.owner_id == actor.id:
+        return
+    if ticket.offered_to_id == actor.id:
+        raise Forbidden(texts.TICKET_OFFER_NOT_ACCEPTED.format(no=ticket.number,
+                                                               owner=ticket.owner.name))
+    if manager_ok and actor.has_role(Role.MANAGER):
+        return
+    raise Forbidden(texts.TICKET_NOT_OWNER.format(no=ticket.number, owner=ticket.owner.name))
+
+
+async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
+    """A new ticket with its service mode, duplicate check and knowledge suggestions."""
+    description = req.description.strip()
+    if not description:
+        raise UserError(texts.TICKET_NEEDS_DESCRIPTION)
+    customer = await find_customer(req.customer)
+    mode, offer = service_modes.choose(env, customer, req.mode)
+    original = await duplicates.find_original(env, customer, description) \
+        if req.check_duplicates else None
+    ticket = await Ticket.create(
+        customer=customer, description=description, contact=req.contact,
+        phone=req.phone, product=req.product, priority=req.priority, channel=req.channel,
+        service_mode=mode, status=CLOSED if original else NEW, creator=actor, owner=actor,
+        created_at=env.now(), duplicate_of=original,
+        source_platform=req.source_platform, source_chat=req.source_chat,
+    )
+    ticket.customer = customer
+    await log_event(env, ticket, actor, "created", description)
+    if original is not None:
+        await _link_duplicate(env, actor, ticket, original)
+        return Created(ticket, offer, duplicate_of=original)
+    await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor, tier=customer.tier,
+                          context=clock_context(ticket))
+    duty = sorted(await on_duty_userids(env))
+    await notify_purpose(
+        env, Purpose.HOTLINE, texts.TICKET_ANNOUNCE.format(
+            no=ticket.number, customer=customer.name, desc=ticket.description[:200],
+            creator=actor.name, priority=ticket.priority, mode=mode),
+        f"ticket:{ticket.id}:announce", kind=CARD, title=texts.TICKET_ANNOUNCE_TITLE.format(
+            no=ticket.number), mentions=duty,
+        buttons=[Button(f"claim:{ticket.number}", texts.BUTTON_CLAIM)],
+        task_id=f"claim-{ticket.number}")
+    hits = await library.suggest(env, description, exclude_ticket=ticket.id)
+    return Created(ticket, offer, suggestions=hits)
+
+
+async def create(env: "Runtime", actor: Staff, req: NewTicket) -> Ticket:
+    return (await open_ticket(env, actor, req)).ticket
+
+
+async def _link_duplicate(env: "Runtime", actor: Staff, dup: Ticket, original: Ticket) -> None:
+    await log_event(env, dup, actor, "duplicate", original.number)
+    await log_event(env, original, actor, "repeated",
+                    texts.TICKET_REPEATED_DETAIL.format(no=dup.number, desc=dup.description[:80]))
+    if original.owner_id != actor.id:
+        await notify_staff(env, original.owner, texts.TICKET_REPEATED_NOTICE.format(
+            no=original.number, dup=dup.number, who=actor.name, desc=dup.description[:80]),
+            f"ticket:{dup.id}:duplicate")
+
+
+async def claim(env: "Runtime", actor: Staff, number: int) -> Ticket:
+    ticket = await get_ticket(number)
+    if ticket.status != NEW:
+        if ticket.status in OPEN_STATES:
+            raise UserError(texts.TICKET_ALREADY_CLAIMED.format(
+                no=ticket.number, owner=ticket.owner.name))
+        raise UserError(texts.TICKET_NOT_OPEN.format(no=ticket.number,
+                                                     status=texts.STATUS[ticket.status]))
+    # Conditional update: of two simultaneous claims exactly one wins. A pending transfer offer
+    # lapses: the claimer is now the one responsible.
+    won = await Ticket.filter(id=ticket.id, status=NEW).update(
+        status=CLAIMED, owner_id=actor.id, claimed_at=env.now(), offered_to_id=None)
+    if not won:
+        # The other claim has committed by now (our update waited for its row lock): name it.
+        fresh = await get_ticket(number)
+        if fresh.status == CLAIMED and fresh.owner_id != actor.id:
+            raise UserError(texts.TICKET_ALREADY_CLAIMED.format(no=fresh.number,
+                                                                owner=fresh.owner.name))
+        raise UserError(texts.TICKET_CLAIM_LOST.format(no=ticket.number))
+    creator = ticket.creator
+    await log_event(env, ticket, actor, "claimed")
+    await clocks.meet(env, "ticket", ticket.id, CLAIM_CLOCK)
+    await clocks.set_owner(env, "ticket", ticket.id, actor)
+    if creator.id != actor.id:
+        await notify_staff(env, creator, texts.TICKET_CLAIMED_NOTICE.format(
+            no=ticket.number, who=actor.name), f"ticket:{ticket.id}:claimed")
+    return await get_ticket(number)
+
+
+async def resolve_ticket(env: "Runtime", actor: Staff, number: int, solution: str, *,
+                         to_kb: bool = False, cause: str = "") -> Resolved:
+    ticket = await get_ticket(number)
+    require_open(ticket)
+    require_actor(ticket, actor)
+    solution = solution.strip()
+    if not solution:
+        raise UserError(texts.TICKET_NEEDS_SOLUTION)
+    busy = await Dispatch.filter(ticket_id=ticket.id, status__in=ACTIVE).order_by("id").first()
+    if busy is not None:
+        raise UserError(texts.TICKET_VISIT_RUNNING.format(no=ticket.number, d=busy.number))
+    await Ticket.filter(id=ticket.id).update(status=RESOLVED, solution=solution,
+                                             resolved_at=env.now())
+    await log_event(env, ticket, actor, "resolved", solution)
+    # A visit asked for but never dispatched is no longer needed.
+    await Dispatch.filter(ticket_id=ticket.id, status=REQUESTED).update(status=CANCELLED)
+    await clocks.close_all(env, "ticket", ticket.id)
+    entry = None
+    if to_kb:
+        product, version = library.split_product(ticket.product)
+        entry = await library.add_entry(env, symptom=ticket.description, cause=cause,
+                                          solution=solution, product=product, version=version,
+                                          ticket=ticket, author=actor)
+        await log_event(env, ticket, actor, "knowledge", entry.number)
+    return Resolved(await get_ticket(number), entry)
+
+
+async def resolve(env: "Runtime", actor: Staff, number: int, solution: str) -> Ticket:
+    return (await resolve_ticket(env, actor, number, solution)).ticket
+
+
+async def history(ticket: Ticket) -> list[TicketEvent]:
+    return await TicketEvent.filter(ticket_id=ticket.id).select_related("actor").order_by("id")
+
+
+async def render(env: "Runtime", ticket: Ticket) -> str:
+    lines = [texts.TICKET_HEADER.format(no=ticket.number, status=texts.STATUS[ticket.status],
+                                        customer=ticket.customer.name),
+             texts.TICKET_DESC.format(desc=ticket.description),
+             texts.TICKET_MODE.format(mode=ticket.service_mode, channel=ticket.channel,
+                                      priority=ticket.priority)]
+    lines.append(texts.TICKET_PEOPLE.format(creator=ticket.creator.name,
+                                            owner=ticket.owner.name,
+                                            created=when(env, ticket.created_at)))
+    if ticket.offered_to_id and ticket.status in OPEN_STATES:
+        assert ticket.offered_to is not None  # fetched with the ticket
+        lines.append(texts.TICKET_OFFERED.format(who=ticket.offered_to.name))
+    if ticket.duplicate_of_id:
+        lines.append(texts.TICKET_DUPLICATE_OF.format(no=f"T{ticket.duplicate_of_id}"))
+    dups = await Ticket.filter(duplicate_of_id=ticket.id).order_by("id").values_list("id",
+                                                                                        flat=True)
+    if dups:
+        lines.append(texts.TICKET_DUPLICATES.format(nos="、".join(f"T{i}" for i in dups)))
+    if ticket.solution:
+        lines.append(texts.TICKET_SOLUTION.format(solution=ticket.solution))
+    for d in await Dispatch.filter(ticket_id=ticket.id).select_related("engineer").order_by("id"):
+        lines.append(texts.TICKET_DISPATCH_LINE.format(
+            no=d.number, status=dispatch_texts.DISPATCH_STATUS[d.status],
+            engineer=d.engineer.name if d.engineer else texts.DISPATCH_NOBODY))
+    entries = await KnowledgeEntry.filter(ticket_id=ticket.id).order_by("id")
+    if entries:
+        lines.append(texts.TICKET_KB.format(nos="、".join(e.number for e in entries)))
+    described = await clocks.describe_all(env, "ticket", ticket.id)
+    if described:
+        lines.append(texts.TICKET_CLOCKS.format(clocks="；".join(described)))
+    lines.append(texts.TICKET_HISTORY)
+    for ev in await history(ticket):
+        who = ev.actor.name if ev.actor else texts.SYSTEM
+        verb = texts.EVENT_NAMES.get(ev.kind, ev.kind)
+        detail = f"：{ev.detail}" if ev.detail and ev.kind != "created" else ""
+        lines.append(texts.TICKET_EVENT.format(at=when(env, ev.at), who=who, verb=verb,
+                                               detail=detail[:120]))
+    return "\n".join(lines)
+
+
+@dataclass
+class Mine:
+    tickets: list[Ticket]
+    offered: list[Ticket]
+    dispatches: list[Dispatch]
+    complaints: list = field(default_factory=list)  # storage.models.Complaint
+    followups: list = field(default_factory=list)  # storage.models.FollowUp with an issue
+
+    def empty(self) -> bool:
+        return not (self.tickets or self.offered or self.dispatches or self.complaints
+                    or self.followups)
+
+
+async def mine(env: "Runtime", actor: Staff) -> Mine:
+    owned = await Ticket.filter(owner_id=actor.id, status__in=OPEN_STATES) \
+        .select_related("customer").order_by("id")
+    offered = await Ticket.filter(offered_to_id=actor.id, status__in=OPEN_STATES) \
+        .select_related("customer").order_by("id")
+    # A visit stays mine until it is written off.
+    visits = await Dispatch.filter(engineer_id=actor.id,
+                                   status__in=(*ACTIVE, DONE, UNSOLVED)) \
+        .select_related("ticket__customer").order_by("id")
+    # Imported here: the complaint and follow-up services import this module.
+    from bot.services.complaints import views
+    from bot.services.followups import calls
+
+    return Mine(owned, [t for t in offered if t.owner_id != actor.id], visits,
+                await views.mine(actor), await calls.mine(actor))
+
+
+@dataclass
+class Queue:
+    unclaimed: list[Ticket]
+    overdue: list[Ticket]
+    requests: list[Dispatch]  # visits asked for, not dispatched yet
+    at_hq: list[Ticket]  # escalated to HQ, tracked until solved
+
+
+async def queue(env: "Runtime") -> Queue:
+    """Unclaimed tickets, open tickets with a breached clock, visits to dispatch, HQ cases."""
+    unclaimed = await Ticket.filter(status=NEW).select_related("customer", "owner").order_by("id")
+    overdue_ids = await clocks.breached_object_ids(env, "ticket")
+    overdue = await Ticket.filter(id__in=overdue_ids, status__in=OPEN_STATES) \
+        .select_related("customer", "owner").order_by("id") if overdue_ids else []
+    requests = await Dispatch.filter(status=REQUESTED, ticket__status__in=OPEN_STATES) \
+        .select_related("ticket__customer").order_by("id")
+    hq_ids = set(await TicketEvent.filter(kind="escalated").values_list("ticket_id", flat=True))
+    at_hq = await Ticket.filter(id__in=sorted(hq_ids), status__in=OPEN_STATES) \
+        .select_related("customer", "owner").order_by("id") if hq_ids else []
+    return Queue(unclaimed, overdue, requests, at_hq)

@@ -1,0 +1,72 @@
+"""Every Chinese text of the hotline tickets: replies, notices, card buttons."""
+
+# status and views
+STATUS = {"new": "待接单", "claimed": "处理中", "resolved": "已解决", "closed": "已关闭"}
+SYSTEM = "系统"
+TICKET_NOT_FOUND = "找不到工单 {no}。"
+TICKET_NEEDS_DESCRIPTION = "请写明故障现象，例如：/建单 客户=华东制造 打印凭证时报错。"
+TICKET_NEEDS_SOLUTION = "请写明解决方法。"
+TICKET_ALREADY_CLAIMED = "{no} 已由 {owner} 接单。"
+TICKET_CLAIM_LOST = "{no} 刚刚已被别人接单。"
+TICKET_NOT_OPEN = "{no} 当前状态为“{status}”，不能这样操作。"
+TICKET_NOT_OWNER = "{no} 的负责人是 {owner}，只有负责人或服务经理可以这样操作。"
+TICKET_ANNOUNCE_TITLE = "新工单 {no}"
+TICKET_ANNOUNCE = "客户：{customer}\n优先级：{priority}\n服务方式：{mode}\n现象：{desc}\n建单：{creator}"
+BUTTON_CLAIM = "接单"
+TICKET_CLAIMED_NOTICE = "你创建的工单 {no} 已由 {who} 接单。"
+TICKET_HEADER = "{no}［{status}］{customer}"
+TICKET_DESC = "现象：{desc}"
+TICKET_PEOPLE = "建单：{creator}（{created}）；负责人：{owner}"
+TICKET_SOLUTION = "解决方法：{solution}"
+TICKET_CLOCKS = "时限：{clocks}"
+TICKET_HISTORY = "历史："
+TICKET_EVENT = "· {at} {who} {verb}{detail}"
+EVENT_NAMES = {
+    "created": "建单", "claimed": "接单", "resolved": "解决", "transferred": "转派",
+    "accepted": "接收转派", "callback": "需回电", "consult": "申请会诊", "onsite": "申请上门",
+    "dispatched": "派工", "reopened": "重开", "duplicate": "判定为重复，关联",
+    "repeated": "客户再次来电", "knowledge": "收入问题库", "answered": "答复客户",
+    "escalated": "升级总部", "dispatch_accepted": "接受派工", "appointed": "预约上门",
+    "arrived": "到场", "backup": "备份数据", "data_taken": "带走数据",
+    "onsite_done": "上门完工", "onsite_unsolved": "上门未解决", "written_off": "核销",
+    "forms": "交回服务单据",
+}
+
+# offers, repeats, transfers, escalation, service modes
+TICKET_OFFER_NOT_ACCEPTED = "{no} 已转派给你，但你还没有接收：请先 /接收 {no}。在此之前负责人仍是 {owner}。"
+TICKET_REPEATED_DETAIL = "{no}：{desc}"
+TICKET_REPEATED_NOTICE = "你负责的 {no} 的客户再次来电（{who} 记为 {dup}，已关联到 {no}，不重复计数）：{desc}"
+TICKET_VISIT_RUNNING = "{no} 还有进行中的上门 {d}：请先在派工单上 /完工 或 /未解决。"
+TICKET_MODE = "服务方式：{mode}；渠道：{channel}；优先级：{priority}"
+TICKET_OFFERED = "已转派给 {who}，等待其接收（接收前负责人不变）"
+TICKET_DUPLICATE_OF = "重复来电，已关联到 {no}（不重复计数）"
+TICKET_DUPLICATES = "重复来电：{nos}"
+TICKET_DISPATCH_LINE = "上门 {no}［{status}］工程师：{engineer}"
+TICKET_KB = "问题库：{nos}"
+DISPATCH_NOBODY = "待派"
+
+TRANSFER_NOT_ENGINEER = "只能转派给工程师或服务经理，{who} 不是。"
+TRANSFER_TO_OWNER = "{who} 已经是 {no} 的负责人。"
+TRANSFER_ALREADY_OFFERED = "{no} 已转派给 {who}，正在等待其接收。"
+TRANSFER_OFFER_TITLE = "转派给你：{no}"
+TRANSFER_OFFER = "客户：{customer}\n现象：{desc}\n{who} 把工单转派给你（说明：{note}）。\n接收前负责人仍是 {owner}；接收请点按钮或发送 /接收 {no}。"
+BUTTON_ACCEPT_TRANSFER = "接收"
+ACCEPT_ALREADY_OWNER = "你已经是 {no} 的负责人。"
+ACCEPT_NOT_OFFERED = "{no} 没有转派给你，不能接收。"
+ACCEPT_LOST = "{no} 的转派刚刚发生了变化，请重新查看 /单 {no}。"
+ACCEPT_NOTICE = "{no} 已由 {who} 接收，现在由其负责。"
+CALLBACK_RUNNING = "{no} 已在等待回电（截止 {due}）。回电后用 /答复 {no} 结果 记录。"
+CONSULT_RUNNING = "{no} 的会诊已在进行（截止 {due}）。答复客户后用 /答复 {no} 结果 记录。"
+CONSULT_NOTICE = "【会诊申请】{no} {customer}\n现象：{desc}\n{who} 申请内部会诊（{note}），请服务经理组织会诊，{due} 前给客户答复或上门预约。"
+ANSWER_NEEDS_TEXT = "请写明答复客户的内容。"
+ANSWER_NOTHING_DUE = "{no} 没有待回电或待会诊答复的时限。"
+ESCALATE_NEEDS_REASON = "请写明升级总部的原因。"
+ESCALATE_RUNNING = "{no} 已升级总部，正在跟踪中。"
+HQ_ESCALATION = "【升级总部】{no} {customer}（{tier}）\n产品：{product}\n现象：{desc}\n原因：{reason}\n负责人：{owner}（{who} 升级）。请总部技术中心协助，问题解决前持续跟踪。"
+HQ_ESCALATION_MANAGERS = "【已升级总部】{no} {customer}：{reason}（{who} 升级，负责人 {owner}），解决前持续跟踪。"
+
+MODE_UNKNOWN = "不认识的服务方式“{mode}”，可用：{modes}。"
+MODE_NOT_OFFERED = "{customer} 不能选择“{mode}”：{why}"
+MODES_EXPIRED = "服务期已于 {end} 到期，只提供：{modes}"
+MODES_OUTSIDE = "不在服务期内，只提供：{modes}"
+MODES_OFFERED = "客户级别“{tier}”可提供：{modes}"
