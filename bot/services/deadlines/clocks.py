@@ -10,7 +10,8 @@ Domain services call these functions (pass `conn` to run inside their own transa
     await deadlines.cancel(env, "ticket", t.id)           # no longer owed
 
 The scheduler's tick (`tick`, in tick.py) sends the warnings and escalations through the
-outbox. Policies (targets, warnings, escalation levels, tiers) are in policies.py.
+outbox. Policies (targets, warnings, escalation levels, tiers) are typed settings:
+bot/rules/clocks.py.
 """
 from __future__ import annotations
 
