@@ -26,3 +26,6 @@ def register(scheduler: "Scheduler", env: "Runtime") -> None:
     from bot.services.reports import jobs as reports_jobs
 
     reports_jobs.register(scheduler, env)  # follow-up list, target watch, daily and monthly reports
+    from bot.services.projects import jobs as project_jobs
+
+    project_jobs.register(scheduler, env)  # daily implementation logs reminded, then reported

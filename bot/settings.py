@@ -179,6 +179,41 @@ class ServiceSettings(Section):
         return v
 
 
+def _hhmm(v: str) -> str:
+    import re
+
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(texts.SETTINGS_BAD_HHMM.format(value=v))
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+class ProjectSettings(Section):
+    # The morning after a working day, each consultant of an active project who wrote no log
+    # for it is reminded at log_remind_at; still missing at log_report_at, the project manager
+    # hears of it.
+    log_remind_at: str = "09:00"
+    log_report_at: str = "11:00"
+
+    @field_validator("log_remind_at", "log_report_at")
+    @classmethod
+    def _times(cls, v: str) -> str:
+        return _hhmm(v)
+
+    @model_validator(mode="after")
+    def _order(self) -> "ProjectSettings":
+        if self.log_report_at <= self.log_remind_at:
+            raise ValueError(texts.SETTINGS_LOG_ORDER)
+        return self
+
+
+class TrainingSettings(Section):
+    # Where the enrolment notice goes when no project manager owns the trainee's unit.
+    notice_purpose: str = "hotline"
+    pass_score: int = Field(60, ge=0, le=100)
+    max_capacity: int = Field(200, ge=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKBOT_", env_nested_delimiter="__", extra="forbid"
@@ -194,6 +229,8 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
+    projects: ProjectSettings = ProjectSettings()
+    training: TrainingSettings = TrainingSettings()
     # The rule tables (bot/rules/): deadline policies, penalties, reports, the duty roster.
     clocks: Clocks = Field(default_factory=lambda: defaults(Clocks))
     penalties: PenaltySettings = Field(default_factory=PenaltySettings)

@@ -112,6 +112,8 @@ HUMAN_WORKHOURS = "{n} 个工作小时"
 # service settings (bot/settings.py ServiceSettings)
 SETTINGS_WALL_DURATION = "应为固定时长（例如 24h、30m），不能用工作日或工作小时"
 SETTINGS_BAD_MODES = "服务方式不能为空，且只能是：{modes}（无法识别：{bad}）"
+SETTINGS_BAD_HHMM = "应为 时:分（例如 09:00），而不是“{value}”"
+SETTINGS_LOG_ORDER = "projects.log_report_at 必须晚于 log_remind_at"
 SETTINGS_SIM_TOKEN_SHORT = "模拟器登录口令（simulator.token）至少 16 个字符"
 
 # errors

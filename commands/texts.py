@@ -39,6 +39,10 @@ ROLE_NAMES = {
     "supervisor": "服务监督员",
     "sales": "业务人员",
     "admin": "管理员",
+    "impl_manager": "实施经理",
+    "project_manager": "项目经理",
+    "consultant": "实施顾问",
+    "trainer": "培训讲师",
 }
 NO_ROLE = "无"
 

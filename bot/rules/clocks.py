@@ -85,6 +85,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": _OWNER_MGR},
+    # A project stage, due at the close of its planned end day; the owner is the project manager.
+    "project_stage": {"target": "1wd", "warnings": [{"before": "4wh"}],
+                      "escalations": [{"after": "0m", "to": "owner"},
+                                      {"after": "2wd", "to": ["owner", "managers"]}]},
 }
 
 
@@ -210,7 +214,7 @@ class ClockPolicy(TierPolicy):
 
 
 class Clocks(DefaultedTables):
-    """The 18 clocks of the center by name; more may be added (their tables need a target)."""
+    """The clocks of the center by name; more may be added (their tables need a target)."""
 
     model_config = ConfigDict(extra="allow", frozen=True)
     __pydantic_extra__: dict[str, ClockPolicy]
@@ -234,6 +238,7 @@ class Clocks(DefaultedTables):
     checkin: ClockPolicy
     handover_ack: ClockPolicy
     impl_form_due: ClockPolicy
+    project_stage: ClockPolicy
 
     @classmethod
     def prepared(cls, data: Any) -> Any:

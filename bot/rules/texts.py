@@ -34,6 +34,7 @@ CLOCK_LABELS = {
     "complaint_hq_feedback": "投诉结果反馈总部", "plan_general": "一般投诉处理方案",
     "plan_major": "重大投诉处理方案", "forms_due": "服务单据交回", "followup_assign": "回访问题指派",
     "checkin": "值班签到", "handover_ack": "交接确认", "impl_form_due": "实施单取回",
+    "project_stage": "项目阶段",
 }
 
 # [penalties]
