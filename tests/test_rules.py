@@ -98,7 +98,8 @@ CASES = [
      "配置错误：penalties.rules.complaint_review.count：次数至少为 2"),
     ("penalties", {"rules": {"late": {"amount": 5}}},
      "配置错误：penalties.rules.late：未知的键，可用：complaint、complaint_review、forms_late、"
-     "onsite_no_record、remote_no_record、impl_form_late、meeting_late、absent、unreachable"),
+     "onsite_no_record、remote_no_record、impl_form_late、archive_late、meeting_late、absent、"
+     "unreachable"),
     ("penalties", {"enabled": "yes"}, "配置错误：penalties.enabled：应为 true 或 false"),
     ("penalties", {"scan_every": "0m"}, "配置错误：penalties.scan_every：应大于 0"),
     ("penalties", {"lookback": "1wd"},

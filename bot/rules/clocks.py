@@ -82,6 +82,21 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                                 {"after": "5m", "to": "managers"}]},
     "handover_ack": {"target": "30m", "warnings": [{"before": "10m"}],
                      "escalations": _OWNER_MGR},
+    # Change (R) and sensitive (M) requests [002 §5, §8]. Nobody owns a request before a manager
+    # reviews it, so the managers' chat is reminded.
+    "change_review": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["managers"],
+                      "escalations": [{"after": "0m", "to": "managers"},
+                                      {"after": "1wd", "to": "general_manager"}]},
+    # The engineer tells the customer the review's outcome, and later the end.
+    "change_tell": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
+    # Started with due_at = the manager's estimate; an overdue estimate warns the managers.
+    "change_estimate": {"target": "10wd", "warnings": [{"before": "1wd"}],
+                        "escalations": [{"after": "0m", "to": ["owner", "managers"]},
+                                        {"after": "2wd", "to": "general_manager"}]},
+    "sensitive_review": {"target": "4wh", "warnings": [{"before": "1wh"}], "warn_to": ["managers"],
+                         "escalations": [{"after": "0m", "to": "managers"}]},
+    # The stamped application reaches the paper archive (行政部存档); a penalty rule watches it.
+    "request_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": _OWNER_MGR},
@@ -237,6 +252,11 @@ class Clocks(DefaultedTables):
     followup_assign: ClockPolicy
     checkin: ClockPolicy
     handover_ack: ClockPolicy
+    change_review: ClockPolicy
+    change_tell: ClockPolicy
+    change_estimate: ClockPolicy
+    sensitive_review: ClockPolicy
+    request_archive: ClockPolicy
     impl_form_due: ClockPolicy
     project_stage: ClockPolicy
 

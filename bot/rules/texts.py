@@ -35,6 +35,8 @@ CLOCK_LABELS = {
     "plan_major": "重大投诉处理方案", "forms_due": "服务单据交回", "followup_assign": "回访问题指派",
     "checkin": "值班签到", "handover_ack": "交接确认", "impl_form_due": "实施单取回",
     "project_stage": "项目阶段",
+    "change_review": "改需审核", "change_tell": "告知客户", "change_estimate": "预计完工",
+    "sensitive_review": "敏感申请审批", "request_archive": "申请单存档",
 }
 
 # [penalties]
@@ -44,6 +46,7 @@ PENALTY_LABELS = {
     "complaint": "有效投诉", "complaint_review": "半年内多次有效投诉",
     "forms_late": "服务单据未按时交回", "onsite_no_record": "上门服务未填写服务记录",
     "remote_no_record": "远程服务未按要求填写记录", "impl_form_late": "实施单未按时取回",
+    "archive_late": "客户申请单未按时交行政部存档",
     "meeting_late": "会议迟到", "absent": "缺席（书面警告）", "unreachable": "工作时间联系不上",
 }
 PENALTY_ALIASES = {
