@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_proj'), ('models', '0005_reqs')]
+    dependencies = [('models', '0005_reqs')]
 
     initial = False
 
