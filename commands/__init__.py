@@ -4,6 +4,8 @@ from bot.routing import Router
 
 def all_routers() -> list[Router]:
     from commands import (
+        attachments,
+        chats,
         complaints,
         dispatches,
         followups,
@@ -21,6 +23,6 @@ def all_routers() -> list[Router]:
     )
 
     return [help.router, tickets.router, ticket_changes.router, ticket_search.router,
-            dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, requests.router,
-            reports.router, projects.router, training.router]
+            attachments.router, dispatches.router, knowledge.router,
+            roster.router, penalties.router, complaints.router, followups.router, requests.router,
+            reports.router, projects.router, training.router, chats.router]

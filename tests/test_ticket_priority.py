@@ -1,7 +1,6 @@
 """Issue 15, item 4: priorities a configured list; clocks per priority and customer tier."""
 import pytest
 
-from bot.services.deadlines.policies import build_policies
 from bot.settings import load_settings
 from storage.models import Deadline
 
@@ -25,9 +24,9 @@ async def test_urgent_gets_shorter_clocks_by_default(chat):
 
 
 def test_most_specific_policy_wins():
-    policies = build_policies({"ticket_claim": {"tiers": {
+    policies = load_settings(None, clocks={"ticket_claim": {"tiers": {
         "大客户": {"target": "10m", "warnings": ["5m"]},
-        "紧急/大客户": {"target": "2m", "warnings": ["1m"]}}}})
+        "紧急/大客户": {"target": "2m", "warnings": ["1m"]}}}}).clocks
     assert policies.key("ticket_claim", "紧急/大客户", "紧急", "大客户") == "紧急/大客户"
     assert policies.key("ticket_claim", "普通/大客户", "普通", "大客户") == "大客户"
     assert policies.key("ticket_claim", "紧急/普通", "紧急", "普通") == "紧急"

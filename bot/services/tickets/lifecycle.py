@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
 from bot.services.deadlines import clocks
-from bot.services.deadlines.policies import load_policies
 from bot.services.directory.lookup import find_customer
 from bot.services.directory.phones import audit_full_read, normalise_phone, shown_phone
 from bot.services.dispatches import texts as dispatch_texts
@@ -77,7 +76,7 @@ def title(ticket: Ticket) -> str:
 def clock_tier(env: "Runtime", clock: str, ticket: Ticket) -> str:
     """Ticket clocks follow the priority and the customer tier, most specific policy first."""
     priority, tier = ticket.priority, ticket.customer.tier
-    return load_policies(env.settings).key(clock, f"{priority}/{tier}", priority, tier)
+    return env.settings.clocks.key(clock, f"{priority}/{tier}", priority, tier)
 
 
 def clock_context(ticket: Ticket) -> dict:
