@@ -30,7 +30,7 @@ from bot import texts
 from bot.durations import Duration
 from bot.errors import ConfigError
 from bot.rules.base import Dur, defaults
-from bot.rules.clocks import Clocks
+from bot.rules.clocks import DEFAULTS as CLOCK_DEFAULTS, Clocks
 from bot.rules.penalties import PenaltySettings
 from bot.rules.reports import ReportSettings
 from bot.rules.roster import RosterSettings
@@ -336,6 +336,11 @@ def _describe(err: ValidationError) -> str:
     lines = []
     for e in err.errors():
         loc, problem = _problem(e)
+        # A default tier (紧急) inherits its clock's keys: its problem is the clock's.
+        if "tiers" in loc[:-1]:
+            at = loc.index("tiers")
+            if at > 0 and loc[at + 1] in CLOCK_DEFAULTS.get(loc[at - 1], {}).get("tiers", {}):
+                loc = loc[:at] + loc[at + 2:]
         line = texts.SETTINGS_BAD_KEY.format(key=_key(loc), problem=problem)
         if line not in lines:  # a tier repeats its clock's problem: say it once
             lines.append(line)
