@@ -26,3 +26,6 @@ def register(scheduler: "Scheduler", env: "Runtime") -> None:
     from bot.services.reports import jobs as reports_jobs
 
     reports_jobs.register(scheduler, env)  # follow-up list, target watch, daily and monthly reports
+    from bot.services.customers import jobs as customer_jobs
+
+    customer_jobs.register(scheduler, env)  # renewal reminders

@@ -153,6 +153,36 @@ class ServiceSettings(Section):
         return v
 
 
+class CustomerSettings(Section):
+    """[customers]: the archive, contracts and renewals (bot/services/customers/)."""
+
+    # Days before a contract ends when its sales person and the managers are reminded.
+    renewal_reminders: list[int] = [30, 7]
+    renewal_at: str = "09:00"  # working days: the renewal reminders go out at this time
+    # Roles that see phone numbers in full in a private chat (every such read is audited).
+    full_phone_roles: list[str] = ["engineer", "manager", "sales", "admin"]
+    provisional_tier: str = "普通"  # tier of a customer registered from an unknown caller
+    history: int = Field(5, ge=1, le=20)  # open tickets, services, complaints shown by /客户
+
+    @field_validator("renewal_reminders")
+    @classmethod
+    def _days(cls, v: list[int]) -> list[int]:
+        if not v or any(d < 1 or d > 366 for d in v):
+            raise ValueError(texts.SETTINGS_BAD_REMINDER_DAYS)
+        return sorted(set(v), reverse=True)
+
+    @field_validator("renewal_at")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        from datetime import time
+
+        try:
+            time.fromisoformat(v)
+        except ValueError:
+            raise ValueError(texts.SETTINGS_BAD_TIME) from None
+        return v
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKBOT_", env_nested_delimiter="__", extra="forbid"
@@ -168,6 +198,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
+    customers: CustomerSettings = CustomerSettings()
     # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.
     clocks: dict[str, Any] = {}
     penalties: dict[str, Any] = {}

@@ -91,3 +91,5 @@ SETTINGS_BAD_MODES = "服务方式不能为空，且只能是：{modes}（无法
 
 # errors
 ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"
+SETTINGS_BAD_REMINDER_DAYS = "提醒天数应为 1 到 366 之间的整数列表，例如 [30, 7]"
+SETTINGS_BAD_TIME = "时间应写成 09:00"

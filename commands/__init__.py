@@ -5,6 +5,7 @@ from bot.routing import Router
 def all_routers() -> list[Router]:
     from commands import (
         complaints,
+        customers,
         dispatches,
         followups,
         help,
@@ -16,4 +17,5 @@ def all_routers() -> list[Router]:
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, reports.router]
+            penalties.router, complaints.router, followups.router, reports.router,
+            customers.router]

@@ -38,7 +38,7 @@ async def request_visit(ctx: CommandContext) -> str:
                                             a.rest(1))
     paid = ""
     if req.paid:
-        offer = service_modes.offer_for(ctx.env, req.dispatch.ticket.customer)
+        offer = await service_modes.current_offer(ctx.env, req.dispatch.ticket.customer)
         paid = texts.VISIT_PAID.format(why=service_modes.describe(offer))
     return texts.VISIT_DONE.format(d=req.dispatch.number, no=f"T{req.dispatch.ticket_id}",
                                    paid=paid,

@@ -192,3 +192,4 @@ MINE_FOLLOWUP_LINE = "· {no} {customer}：{issue}"
 # times people type (commands/timeparse.py)
 TIME_MISSING = "请写明时间，例如 明天14:00 或 11-24 09:30。"
 TIME_BAD = "无法识别的时间“{text}”：请写成 明天14:00、11-24 09:30 或 2026-11-24 09:30。"
+YES_WORDS = ("是", "yes", "y", "1", "true", "on")

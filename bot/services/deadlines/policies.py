@@ -89,6 +89,11 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                                 {"after": "5m", "to": "managers"}]},
     "handover_ack": {"target": "30m", "warnings": [{"before": "10m"}],
                      "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
+    # Customers: sales completes the provisional archive of an unknown caller (no owner: the
+    # sales people were told at registration; the managers chase it).
+    "customer_archive": {"target": "1wd", "warnings": [{"before": "2wh"}],
+                         "warn_to": ["managers"],
+                         "escalations": [{"after": "0m", "to": "managers"}]},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
