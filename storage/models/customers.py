@@ -14,6 +14,7 @@ class Contract(Model):
     id = fields.IntField(primary_key=True)
     customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
         "models.Customer", related_name="contracts")
+    customer_id: int
     signed_on = fields.DateField()  # the contract date
     # The service period starts on the installation date, by default the contract date [002 §7].
     installed_on = fields.DateField(null=True)

@@ -80,6 +80,7 @@ class Customer(Model):
     # The sales person who answers for the archive and hears of renewals and care dates.
     sales: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="customers", null=True, on_delete=fields.SET_NULL)
+    sales_id: int | None
     # Registered from a call before sales completed the archive (/建单 新客户=是).
     provisional = fields.BooleanField(default=False)
 
