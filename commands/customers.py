@@ -107,11 +107,10 @@ async def renew(ctx: CommandContext) -> str:
         ctx.env, ctx.me, name, until, tier=archive.check_tier(ctx.env, tier) if tier else None,
         start=_date_opt(ctx, "起", "from"), installed_on=_date_opt(ctx, "安装", "installed"))
     await contract.fetch_related("customer")
-    offer = service_modes.offer_for(ctx.env, contract.customer, contract)
     return texts.RENEWED.format(customer=contract.customer.name,
                                 start=contract.starts_on.isoformat(),
                                 end=contract.ends_on.isoformat(), tier=contract.tier,
-                                modes="、".join(offer.modes))
+                                modes="、".join(service_modes.granted(ctx.env, contract)))
 
 
 @router.command("到期", aliases=("expiring",), roles=(Role.SALES, Role.MANAGER),

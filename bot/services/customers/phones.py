@@ -1,5 +1,5 @@
 """Phone numbers as people type them on a phone: full-width digits, spaces, dashes, brackets,
-+86. Stored as digits only, so the same number is always the same text and masks the same way."""
++86. Stored in one spelling, so the same number is always the same text and masks the same way."""
 from __future__ import annotations
 
 import re
@@ -18,8 +18,8 @@ _EXTENSION = re.compile(r"(?:转|分机|ext\.?|x)(\d{1,6})$", re.I)
 
 
 def normalize(raw: str) -> str:
-    """Digits of a valid number ("02155550001", "13900000001", "02155550001-8008"); a bad number
-    is a UserError naming it. Empty stays empty."""
+    """One spelling per number: "13900000001", "021-55550001", "0571-8888666转8008"; a bad
+    number is a UserError naming it. Empty stays empty."""
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text:
         return ""
@@ -34,9 +34,13 @@ def normalize(raw: str) -> str:
         digits = digits[4:]
     if not digits.isdigit() or not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
         raise UserError(texts.BAD_PHONE.format(phone=raw.strip()))
-    return f"{digits}-{extension}" if extension else digits
+    if digits.startswith("0"):
+        # Beijing, Tianjin and the 02x cities have 3-digit area codes, the rest 4.
+        area = 3 if digits[1] in "12" else 4
+        digits = f"{digits[:area]}-{digits[area:]}"
+    return f"{digits}转{extension}" if extension else digits
 
 
 def mask(phone: str) -> str:
     """Groups see 139****0001 (the extension dropped): personal data is internal [004 §5.2.3]."""
-    return mask_phone(phone.partition("-")[0])
+    return mask_phone(phone.partition("转")[0])

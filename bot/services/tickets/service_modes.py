@@ -52,6 +52,12 @@ def normalize(word: str) -> str | None:
     return _ALIASES.get(word.strip().lower())
 
 
+def granted(env: "Runtime", contract: "Contract") -> tuple[str, ...]:
+    """The modes a contract grants within its period."""
+    cfg = env.settings.service
+    return tuple(contract.modes) or tuple(cfg.modes.get(contract.tier, cfg.default_modes))
+
+
 def offer_for(env: "Runtime", customer: "Customer", contract: "Contract | None") -> Offer:
     cfg = env.settings.service
     if contract is None:
@@ -59,10 +65,7 @@ def offer_for(env: "Runtime", customer: "Customer", contract: "Contract | None")
                      False, None)
     today = env.calendar.local(env.now()).date()
     outside = not contract.starts_on <= today <= contract.ends_on
-    if outside:
-        modes = tuple(cfg.expired_modes)
-    else:
-        modes = tuple(contract.modes) or tuple(cfg.modes.get(contract.tier, cfg.default_modes))
+    modes = tuple(cfg.expired_modes) if outside else granted(env, contract)
     return Offer(contract.tier, modes, outside, contract.ends_on)
 
 
