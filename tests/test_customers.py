@@ -206,3 +206,29 @@ async def test_an_expired_contract_offers_paid_service_only_until_renewed(chat, 
     assert renewed.startswith("北方物流集团 已续约：服务期 2026-12-01 至 2027-11-30，紧急服务")
     answer = await chat.say("zhangwei", "/建单 客户=北方物流 工资表导不出 方式=上门")
     assert answer.startswith("已建单 T1")
+
+
+async def test_imports_fill_contacts_and_contracts(demo, tmp_path):
+    from bot.services.directory import imports
+
+    sheet = tmp_path / "customers.csv"
+    sheet.write_text(
+        "单位,联系人,电话,手机,地址,级别,服务开始,服务结束\n"
+        "华东制造有限公司,钱主任,,１３９ ０００ ０００９９,,大客户,2026-01-01,2026-12-31\n"
+        "西部电子有限公司,赵工,028 6666 0001,,成都市高新区天府大道5号,普通,2026-11-01,2027-10-31\n"
+        "坏电话公司,孙工,12345,,,普通,,\n"
+        "半合同公司,周工,13900000030,,,普通,2026-01-01,\n", encoding="utf-8")
+    report = await imports.import_customers(sheet)
+    assert (report.created, report.updated) == (1, 1)
+    assert report.errors == [
+        "第 4 行：电话“12345”不是有效号码：手机 11 位（1 开头），固话带区号（如 021-55550001）。",
+        "第 5 行：服务开始和服务结束日期要同时填写"]
+    east = await Customer.get(name="华东制造有限公司")
+    assert [(c["name"], c["phone"], c["mobile"]) for c in east.contacts] == [
+        ("王会计", "021-55550001", "13900000001"), ("钱主任", "", "13900000099")]
+    assert east.address == "上海市浦东新区张江路1号"  # an empty cell changes nothing
+    assert await Contract.filter(customer_id=east.id).count() == 1  # the same contract once
+    west = await Customer.get(name="西部电子有限公司")
+    [contract] = await Contract.filter(customer_id=west.id)
+    assert (contract.signed_on, contract.ends_on, contract.tier) == (
+        date(2026, 11, 1), date(2027, 10, 31), "普通")

@@ -49,3 +49,27 @@ async def test_migrations_match_the_models(db_url, tmp_path):
 
     assert migrated == modelled
     assert {"ticket", "outbox", "inbound_event", "deadline"} <= set(migrated)
+
+
+async def test_customer_periods_become_contracts(db_url, tmp_path):
+    """0002_cust moves the period a customer row held into its first contract."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/c.sqlite3"
+    await _fresh(url)
+    await run_migrations(config=tortoise_config(url), target="models.0001_initial")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await connection().execute_query(
+        "INSERT INTO customer (name, contacts, address, region, products, service_code, dongle, "
+        "tier, contract_start, contract_end) VALUES ('甲公司', '[]', '', '', '', '', '', '大客户', "
+        "'2026-01-01', '2026-12-31'), ('乙公司', '[]', '', '', '', '', '', '普通', NULL, NULL)")
+    await Tortoise.close_connections()
+    await migrate(url)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from storage.models.customers import Contract
+
+    rows = await Contract.all().select_related("customer")
+    assert [(c.customer.name, str(c.signed_on), str(c.ends_on), c.tier) for c in rows] == [
+        ("甲公司", "2026-01-01", "2026-12-31", "大客户")]
+    assert rows[0].created_at is not None
+    await Tortoise.close_connections()

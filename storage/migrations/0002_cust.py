@@ -11,6 +11,25 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.AddField(
+            model_name='Customer',
+            name='provisional',
+            field=fields.BooleanField(default=False, db_default=False),
+        ),
+        ops.AddField(
+            model_name='Customer',
+            name='sales',
+            field=fields.ForeignKeyField('models.Staff', source_field='sales_id', null=True, db_constraint=True, to_field='id', related_name='customers', on_delete=OnDelete.SET_NULL),
+        ),
+        # The period a customer row held becomes its first contract. It is set aside first:
+        # SQLite rebuilds the customer table to drop the columns, and that drop would cascade
+        # to contract rows made before it.
+        ops.RunSQL(
+            "CREATE TABLE cust_period_0002 AS SELECT id, tier, contract_start, contract_end "
+            "FROM customer WHERE contract_start IS NOT NULL AND contract_end IS NOT NULL"
+        ),
+        ops.RemoveField(model_name='Customer', name='contract_end'),
+        ops.RemoveField(model_name='Customer', name='contract_start'),
         ops.CreateModel(
             name='Contract',
             fields=[
@@ -27,22 +46,10 @@ class Migration(migrations.Migration):
             options={'table': 'contract', 'app': 'models', 'pk_attr': 'id'},
             bases=['Model'],
         ),
-        ops.AddField(
-            model_name='Customer',
-            name='provisional',
-            field=fields.BooleanField(default=False),
-        ),
-        ops.AddField(
-            model_name='Customer',
-            name='sales',
-            field=fields.ForeignKeyField('models.Staff', source_field='sales_id', null=True, db_constraint=True, to_field='id', related_name='customers', on_delete=OnDelete.SET_NULL),
-        ),
-        # The period a customer row held becomes its first contract before the columns go.
-        ops.RunSQL(
+        ops.RunSQL([
             "INSERT INTO contract (customer_id, signed_on, ends_on, tier, modes, created_at) "
-            "SELECT id, contract_start, contract_end, tier, '[]', CURRENT_TIMESTAMP FROM customer "
-            "WHERE contract_start IS NOT NULL AND contract_end IS NOT NULL"
-        ),
-        ops.RemoveField(model_name='Customer', name='contract_end'),
-        ops.RemoveField(model_name='Customer', name='contract_start'),
+            "SELECT id, contract_start, contract_end, tier, '[]', CURRENT_TIMESTAMP "
+            "FROM cust_period_0002",
+            "DROP TABLE cust_period_0002",
+        ]),
     ]

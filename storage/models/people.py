@@ -82,7 +82,7 @@ class Customer(Model):
         "models.Staff", related_name="customers", null=True, on_delete=fields.SET_NULL)
     sales_id: int | None
     # Registered from a call before sales completed the archive (/建单 新客户=是).
-    provisional = fields.BooleanField(default=False)
+    provisional = fields.BooleanField(default=False, db_default=False)  # existing rows: False
 
     class Meta:
         table = "customer"
