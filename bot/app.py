@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from functools import partial
 from typing import AsyncIterator
@@ -32,9 +33,14 @@ from storage.db import close_db, connection, open_db
 log = logging.getLogger("deskbot.app")
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
 @web.middleware
 async def request_id_middleware(request: web.Request, handler):
-    request[keys.REQUEST_ID] = request.headers.get("X-Request-Id") or uuid.uuid4().hex[:12]
+    # A caller's id is kept only when it is safe to log, store and echo in a header.
+    given = request.headers.get("X-Request-Id", "")
+    request[keys.REQUEST_ID] = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:12]
     response = await handler(request)
     response.headers["X-Request-Id"] = request[keys.REQUEST_ID]
     return response

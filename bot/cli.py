@@ -97,9 +97,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if settings.database.url.startswith("sqlite"):
         _refuse_second_sqlite_instance(settings)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if settings.simulator.enabled and settings.server.host not in ("127.0.0.1", "localhost", "::1"):
-        # The simulator has no login: whoever reaches it can act as any staff member.
-        print(texts.CLI_SIMULATOR_EXPOSED.format(host=settings.server.host), file=sys.stderr)
     print(texts.CLI_SERVING.format(url=f"http://{settings.server.host}:{settings.server.port}/sim"
                                    if settings.simulator.enabled else settings.server.public_url))
     web.run_app(create_app(settings), host=settings.server.host, port=settings.server.port,

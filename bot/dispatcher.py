@@ -19,7 +19,7 @@ from bot.errors import Forbidden, UsageError, UserError
 from bot.messages import GROUP, PRIVATE, InboundMessage
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Answer, Command, Router
 from bot.runtime import Runtime
-from commands import parsing, texts
+from commands import args as declared, parsing, texts
 from storage.models import Staff
 
 log = logging.getLogger("deskbot.dispatch")
@@ -123,6 +123,8 @@ class Dispatcher:
         else:
             parsed = parsing.parse_line(msg.text)
             if parsed is None:
+                if parsing.fold(msg.text).startswith("/"):
+                    raise UserError(texts.SLASH_ALONE)
                 ctx.outcome = IGNORED
                 return
             cmd = self.find(parsed.name)
@@ -154,7 +156,9 @@ async def _call_handler(ctx: CommandContext) -> None:
     assert ctx.command is not None
     # A savepoint: a refused or failed command leaves no trace but its answer and audit row.
     async with in_transaction():
-        result = await ctx.command.handler(ctx)
+        # Inside the savepoint: the people lookups read the same snapshot the handler writes to.
+        values = await declared.bind(ctx, ctx.command.params, unordered=ctx.command.unordered)
+        result = await ctx.command.handler(ctx, **values)
     ctx.answer = result if isinstance(result, Answer) else Answer(str(result))
     ctx.outcome = OK
 

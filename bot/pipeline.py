@@ -167,8 +167,8 @@ class Pipeline:
         """The same through the ORM, for a database without INSERT … RETURNING."""
         now = self.env.now()
         async with in_transaction():
-            existing = set(await InboundEvent.filter(dedupe_key__in=list(keys))
-                           .values_list("dedupe_key", flat=True))
+            existing = set(cast("list[str]", await InboundEvent.filter(dedupe_key__in=list(keys))
+                                .values_list("dedupe_key", flat=True)))
             rows = [InboundEvent(dedupe_key=k, platform=m.platform, payload=payload_json(m),
                                  received_at=now) for k, m in keys.items() if k not in existing]
             if rows:

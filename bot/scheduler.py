@@ -113,7 +113,7 @@ class Scheduler:
         # A job that takes no argument is called without the day.
         if not inspect.signature(p.fn).parameters:
             fn = p.fn
-            p.fn = lambda day: fn()  # type: ignore[assignment,misc,call-arg]
+            p.fn = lambda day: fn()  # type: ignore[call-arg]
         if p.name in self._ticks or p.name in self._periods:
             raise ValueError(f"job {p.name!r} registered twice")
         self._periods[p.name] = p

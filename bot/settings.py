@@ -11,7 +11,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot import texts
@@ -53,7 +60,17 @@ class CalendarSettings(Section):
 
 
 class SimulatorSettings(Section):
-    enabled: bool = True
+    # Not given (None): on only while no real platform is enabled (see Settings._simulator).
+    enabled: bool | None = None
+    # A login token: required to serve the simulator beyond loopback; the page then asks for it.
+    token: str = ""
+
+    @field_validator("token")
+    @classmethod
+    def _token(cls, v: str) -> str:
+        if v and len(v) < 16:
+            raise ValueError(texts.SETTINGS_SIM_TOKEN_SHORT)
+        return v
 
 
 class WeComBotSettings(Section):
@@ -204,6 +221,15 @@ class Settings(BaseSettings):
     penalties: dict[str, Any] = {}
     reports: dict[str, Any] = {}
     roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster/config.py)
+
+    @model_validator(mode="after")
+    def _simulator(self) -> "Settings":
+        # The simulator lets anyone act as anyone: beside a real platform it runs only when
+        # `[simulator] enabled = true` is written out.
+        if self.simulator.enabled is None:
+            self.simulator.enabled = not (self.wecom.enabled or self.wecom.bot.enabled
+                                          or self.dingtalk.enabled)
+        return self
 
     @classmethod
     def settings_customise_sources(

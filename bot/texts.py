@@ -54,7 +54,6 @@ CLI_ROSTER_HELP = "导入值班表（CSV 或 Excel：日期、班次、人员）
 CLI_MIGRATED = "数据库已迁移到最新：{url}"
 CLI_NO_FILE = "找不到文件：{path}"
 CLI_DEMO = "演示数据已载入。\n员工：{staff}\n客户：{customers}\n群：{chats} 个"
-CLI_SIMULATOR_EXPOSED = "警告：本地模拟器已开启且监听 {host}，任何能访问它的人都能冒充任何员工。正式部署请设置 simulator.enabled = false。"
 CLI_SERVING = "deskbot 已启动：{url}"
 CLI_SECOND_INSTANCE = "另一个 deskbot 实例正在使用这个 SQLite 数据库（{path}）。多实例请改用 PostgreSQL。"
 
@@ -88,6 +87,7 @@ HUMAN_UNDER_MINUTE = "不到 1 分钟"
 # service settings (bot/settings.py ServiceSettings)
 SETTINGS_WALL_DURATION = "应为固定时长（例如 24h、30m），不能用工作日或工作小时"
 SETTINGS_BAD_MODES = "服务方式不能为空，且只能是：{modes}（无法识别：{bad}）"
+SETTINGS_SIM_TOKEN_SHORT = "模拟器登录口令（simulator.token）至少 16 个字符"
 
 # errors
 ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"

@@ -136,14 +136,32 @@ def parse_line(text: str) -> Parsed | None:
     return Parsed(name=name.text, args=args, slashed=slashed)
 
 
+# Object numbers are the rows' integer keys: PostgreSQL's `integer`, so T99999999999999999999
+# is refused here with a usage answer instead of overflowing in the database.
+INT_MAX = 2**31 - 1
+
+
+def object_ref(token: str | None, letters: str) -> tuple[str, int]:
+    """'T12', 't12', '#T12' -> ('T', 12) when T is among `letters`; a bare number takes the
+    first letter."""
+    if token is None:
+        raise UsageError(texts.MISSING_OBJECT.format(what=texts.OBJECT_NAMES[letters[0]],
+                                                     letter=letters[0]))
+    token = token.strip()
+    shown = "、".join(letters.upper())
+    if token.isdecimal():
+        letter, digits = letters[0].upper(), token
+    else:
+        m = _OBJECT.match(token)
+        if not m or m.group(1).upper() not in letters.upper():
+            raise UsageError(texts.BAD_OBJECT.format(token=token, letters=shown,
+                                                      letter=letters[0].upper()))
+        letter, digits = m.group(1).upper(), m.group(2)
+    if len(digits) > 10 or not 1 <= int(digits) <= INT_MAX:
+        raise UsageError(texts.OBJECT_RANGE.format(token=token, letter=letter, max=INT_MAX))
+    return letter, int(digits)
+
+
 def object_number(token: str | None, letter: str) -> int:
     """'T12', 't12', '#T12' -> 12 for letter 'T'; a bare number is accepted too."""
-    if token is None:
-        raise UsageError(texts.MISSING_OBJECT.format(letter=letter))
-    token = token.strip()
-    if token.isdigit():
-        return int(token)
-    m = _OBJECT.match(token)
-    if not m or m.group(1).upper() != letter.upper():
-        raise UsageError(texts.BAD_OBJECT.format(token=token, letter=letter.upper()))
-    return int(m.group(2))
+    return object_ref(token, letter)[1]

@@ -2,34 +2,37 @@
 from __future__ import annotations
 
 from bot.dispatcher import CommandContext
-from bot.errors import UsageError
 from bot.routing import Router
-from bot.services.directory.lookup import find_staff
 from bot.services.penalties import ledger
 from bot.services.penalties.texts import PEN_STATUS
+from bot.services.reports.kpi import Month as KpiMonth
 from bot.services.roster.assignments import today
 from commands import texts
-from commands.parsing import object_number
+from commands.args import Arg, Count, Month, Obj, Person, Rest, looks_like_month
+from storage.models import Staff
 from storage.models.people import Role
 
 router = Router("penalties")
+PENALTY = Obj("number", "F")
+# Amounts are yuan in an integer column; no rule of the center comes near this.
+MAX_AMOUNT = 100_000
 
 
-@router.command("处罚", aliases=("penalties",), usage="/处罚 [人员] [月份]",
+@router.command("处罚", aliases=("penalties",), unordered=True, args=(
+    Person("person", required=False), Month("month", required=False, matches=looks_like_month)),
                 example="/处罚 张伟 2026-11")
-async def show(ctx: CommandContext) -> str:
-    """处罚记录和基金：监督员、经理可看所有人，其他人只能看自己；月份默认本月。"""
+async def show(ctx: CommandContext, person: Staff | None, month: KpiMonth | None) -> str:
+    """处罚记录和基金：监督员、经理可看所有人，其他人只能看自己；月份默认本月。
+
+    系统自动登记：有效投诉 {penalty.complaint}，服务单据逾期 {penalty.forms_late}，
+    上门未写服务记录 {penalty.onsite_no_record}，远程服务记录不全 {penalty.remote_no_record}，
+    实施单据逾期 {penalty.impl_form_late}；
+    监督员用 /处罚登记 登记：会议迟到 {penalty.meeting_late}，缺席 {penalty.absent}，
+    工作时间联系不上 {penalty.unreachable}。处罚通知后 {penalty.appeal_within}内可 /申诉。
+    """
     env = ctx.env
-    month, person = None, None
-    for tok in ctx.args.positionals[:2]:
-        m = ledger.parse_month(tok.text, today(env))
-        if m and month is None:
-            month = m
-        elif person is None:
-            person = await find_staff(tok.text, ctx.msg.mentions)
-        else:
-            raise UsageError(texts.PEN_SHOW_ARGS)
-    led = await ledger.ledger(env, ctx.me, person, month or f"{today(env):%Y-%m}")
+    led = await ledger.ledger(env, ctx.me, person,
+                                 month.key if month else f"{today(env):%Y-%m}")
     who = led.person.name if led.person else texts.PEN_EVERYONE
     lines = [texts.PEN_SHOW_HEAD.format(month=led.month, who=who)]
     if not led.rows:
@@ -48,48 +51,36 @@ async def show(ctx: CommandContext) -> str:
     return "\n".join(lines)
 
 
-@router.command("处罚登记", aliases=("fine",), roles=(Role.SUPERVISOR,),
-                usage="/处罚登记 人员 类别 [金额] 理由（类别：迟到 2 元、缺席 10 元、联系不上 20-50 元或 0 即警告）",
+@router.command("处罚登记", aliases=("fine",), roles=(Role.SUPERVISOR,), args=(
+    Person("person"), Arg("category", "类别", max_len=32),
+    Count("amount", "金额", required=False, hi=MAX_AMOUNT, words=texts.PEN_WARNING_WORDS),
+    Rest("reason", "理由")),
                 example="/处罚登记 王强 联系不上 30 周二下午三次电话未接")
-async def register(ctx: CommandContext) -> str:
-    """登记系统发现不了的处罚（会议迟到、缺席、工作时间联系不上），写明理由；本人和监督群会收到通知。"""
-    a = ctx.args
-    if len(a) < 3:
-        raise UsageError(texts.PEN_REGISTER_MISSING)
-    person = await find_staff(a.get(0, ""), ctx.msg.mentions)
-    amount, start = None, 2
-    word = a.get(2) or ""
-    if word.isdigit():
-        amount, start = int(word), 3
-    elif word in ("警告", "warning"):
-        amount, start = 0, 3
-    reason = a.rest(start)
-    p = await ledger.register(ctx.env, ctx.me, person, a.get(1, ""), amount, reason)
+async def register(ctx: CommandContext, person: Staff, category: str, amount: int | None,
+                   reason: str) -> str:
+    """登记系统发现不了的处罚，写明理由；本人和监督群会收到通知。
+
+    类别：会议迟到 {penalty.meeting_late}，缺席 {penalty.absent}，
+    工作时间联系不上 {penalty.unreachable}（金额写在类别后面，写“警告”即 0 元）。
+    """
+    p = await ledger.register(ctx.env, ctx.me, person, category, amount, reason)
     return texts.PEN_REGISTER_DONE.format(no=p.number, name=person.name, label=p.label,
                                           amount=ledger.amount_text(p))
 
 
-@router.command("申诉", aliases=("appeal",), usage="/申诉 F编号 理由",
+@router.command("申诉", aliases=("appeal",), args=(PENALTY, Rest("reason", "申诉理由")),
                 example="/申诉 F3 当天已交回单据，见行政部签收记录")
-async def appeal(ctx: CommandContext) -> str:
-    """对自己的处罚向服务中心经理申诉，写明理由。"""
-    number = object_number(ctx.args.get(0), "F")
-    reason = ctx.args.rest(1)
-    if not reason:
-        raise UsageError(texts.PEN_APPEAL_MISSING)
+async def appeal(ctx: CommandContext, number: int, reason: str) -> str:
+    """对自己的处罚向服务中心经理申诉，写明理由（通知后 {penalty.appeal_within}内）。"""
     p = await ledger.appeal(ctx.env, ctx.me, number, reason)
     return texts.PEN_APPEAL_DONE.format(no=p.number)
 
 
-@router.command("申诉处理", aliases=("ruling",), roles=(Role.MANAGER,),
-                usage="/申诉处理 F编号 维持或撤销 理由",
+@router.command("申诉处理", aliases=("ruling",), roles=(Role.MANAGER,), args=(
+    PENALTY, Arg("decision", "维持或撤销", max_len=16), Rest("reason", "理由")),
                 example="/申诉处理 F3 撤销 行政部确认单据当天已交回")
-async def decide(ctx: CommandContext) -> str:
+async def decide(ctx: CommandContext, number: int, decision: str, reason: str) -> str:
     """服务中心经理处理申诉：维持或撤销处罚，并写明理由；撤销的不计入基金。"""
-    a = ctx.args
-    if len(a) < 3:
-        raise UsageError(texts.PEN_DECIDE_MISSING)
-    p = await ledger.decide(ctx.env, ctx.me, object_number(a.get(0), "F"), a.get(1, ""),
-                               a.rest(2))
+    p = await ledger.decide(ctx.env, ctx.me, number, decision, reason)
     return texts.PEN_DECIDE_DONE.format(no=p.number, name=p.staff.name,
                                         decision=PEN_STATUS[p.status])

@@ -1,41 +1,36 @@
 """Duty roster commands: /排班 /轮班 /值班表 /上班 /交接确认."""
 from __future__ import annotations
 
-import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.dispatcher import CommandContext
 from bot.durations import humanize
-from bot.errors import UsageError
 from bot.routing import Router
-from bot.services.directory.lookup import find_staff
 from bot.services.roster import assignments, handover
-from bot.services.roster.config import day_label, parse_day
+from bot.services.roster.config import day_label
 from commands import texts
+from commands.args import Arg, Choice, Day, DayRange, People
+from storage.models import Staff
 from storage.models.people import Role
 
 router = Router("roster")
 
 _CLEAR = ("清空", "无", "clear", "none")
-_RANGE = re.compile(r"^(.+?)(?:\.\.|至|~|～)(.+)$")
 VIEW_DAYS = 7
+SHIFT = Arg("shift", "班次", max_len=32)
+PERIODS = {"周": assignments.WEEK, "week": assignments.WEEK, "日": assignments.DAY, "天": assignments.DAY,
+           "day": assignments.DAY}
 
 
-async def _people(ctx: CommandContext, start: int):
-    return [await find_staff(t.text, ctx.msg.mentions) for t in ctx.args.positionals[start:]]
-
-
-@router.command("排班", aliases=("duty",), roles=(Role.MANAGER,),
-                usage="/排班 日期 班次 人员… （人员写“清空”即取消该班）",
+@router.command("排班", aliases=("duty",), roles=(Role.MANAGER,), args=(
+    Day("day"), SHIFT, People("people", "人员…", empty_words=_CLEAR)),
                 example="/排班 11-24 早班 张伟 李娜")
-async def set_duty(ctx: CommandContext) -> str:
-    """安排某天某个班次的值班人员（覆盖原有安排）；休息日排“值守”，热线转接到值守手机。"""
-    a = ctx.args
-    if len(a) < 3:
-        raise UsageError(texts.DUTY_MISSING)
-    day = parse_day(a.get(0), assignments.today(ctx.env))
-    people = [] if a.get(2) in _CLEAR and len(a) == 3 else await _people(ctx, 2)
-    done = await assignments.assign(ctx.env, ctx.me, day, a.get(1, ""), people)
+async def set_duty(ctx: CommandContext, day: date, shift: str, people: list[Staff]) -> str:
+    """安排某天某个班次的值班人员（覆盖原有安排）；休息日排“值守”，热线转接到值守手机。
+
+    人员写“清空”即取消该班。
+    """
+    done = await assignments.assign(ctx.env, ctx.me, day, shift, people)
     label = day_label(ctx.env.calendar, day)
     if not done.people:
         return texts.DUTY_CLEARED.format(day=label, shift=done.shift.name)
@@ -43,29 +38,15 @@ async def set_duty(ctx: CommandContext) -> str:
                                   names="、".join(p.name for p in done.people))
 
 
-@router.command("轮班", aliases=("rotate",), roles=(Role.MANAGER,),
-                usage="/轮班 开始日期 结束日期 班次 人员… [按=周|日]",
+@router.command("轮班", aliases=("rotate",), roles=(Role.MANAGER,), args=(
+    DayRange("first", "last"), SHIFT, People("people", "人员…"),
+    Choice("period", "按", PERIODS, keys=("按", "by"), required=False, default=assignments.WEEK,
+           hint="周|日", invalid=texts.ROTATE_BAD_PERIOD)),
                 example="/轮班 12-01 12-31 早班 张伟 李娜 王强 按=周")
-async def rotate(ctx: CommandContext) -> str:
+async def rotate(ctx: CommandContext, first: date, last: date, shift: str, people: list[Staff],
+                 period: str) -> str:
     """按轮换生成一段日期的排班：人员按顺序每周（或每天）轮换；“值守”只排休息日，其他班次只排工作日。"""
-    a = ctx.args
-    today = assignments.today(ctx.env)
-    m = _RANGE.match(a.get(0) or "")
-    if m:
-        first, last, rest = parse_day(m.group(1), today), parse_day(m.group(2), today), 1
-    else:
-        if len(a) < 2:
-            raise UsageError(texts.ROTATE_MISSING)
-        first, last, rest = parse_day(a.get(0), today), parse_day(a.get(1), today), 2
-    if len(a) < rest + 2:
-        raise UsageError(texts.ROTATE_MISSING)
-    by = (a.opt("按", "by", default="周") or "周").strip()
-    period = {"周": assignments.WEEK, "week": assignments.WEEK, "日": assignments.DAY, "天": assignments.DAY,
-              "day": assignments.DAY}.get(by.lower())
-    if period is None:
-        raise UsageError(texts.ROTATE_BAD_PERIOD.format(by=by))
-    done = await assignments.rotate(ctx.env, ctx.me, first, last, a.get(rest, ""),
-                               await _people(ctx, rest + 1), period)
+    done = await assignments.rotate(ctx.env, ctx.me, first, last, shift, people, period)
     counts = "、".join(texts.ROTATE_COUNT.format(name=p.name, n=len(done.days[p.id]))
                       for p in done.people)
     return texts.ROTATE_DONE.format(shift=done.shift.name, first=f"{first:%m-%d}",
@@ -73,12 +54,12 @@ async def rotate(ctx: CommandContext) -> str:
                                     period=texts.ROTATE_PERIODS[period])
 
 
-@router.command("值班表", aliases=("roster",), usage="/值班表 [日期]", example="/值班表 明天")
-async def show_roster(ctx: CommandContext) -> str:
+@router.command("值班表", aliases=("roster",), args=(Day("day", required=False),),
+                example="/值班表 明天")
+async def show_roster(ctx: CommandContext, day: date | None) -> str:
     """查看值班表：不写日期看今天起 7 天，写日期看当天详情（含签到）。"""
     env = ctx.env
-    if ctx.args.get(0):
-        day = parse_day(ctx.args.get(0), assignments.today(env))
+    if day is not None:
         return assignments.render_slots(env, await assignments.slots(env, day, day), detail=True)
     first = assignments.today(env)
     last = first + timedelta(days=VIEW_DAYS - 1)
@@ -86,10 +67,9 @@ async def show_roster(ctx: CommandContext) -> str:
     return texts.ROSTER_WEEK_HEAD + "\n" + body
 
 
-@router.command("上班", aliases=("checkin",), roles=(Role.ENGINEER,), usage="/上班",
-                example="/上班")
+@router.command("上班", aliases=("checkin",), roles=(Role.ENGINEER,), example="/上班")
 async def check_in(ctx: CommandContext) -> str:
-    """值班签到：班次开始后 10 分钟内发送，否则提醒本人并通知服务经理。"""
+    """值班签到：班次开始后 {clock.checkin}内发送，否则提醒本人并通知服务经理。"""
     done = await assignments.check_in(ctx.env, ctx.me)
     late = texts.CHECKIN_LATE.format(over=humanize(done.late_by)) if done.late_by else ""
     answer = texts.CHECKIN_DONE.format(day=day_label(ctx.env.calendar, done.assignment.day),
@@ -100,10 +80,9 @@ async def check_in(ctx: CommandContext) -> str:
     return answer
 
 
-@router.command("交接确认", aliases=("handover",), roles=(Role.ENGINEER,), usage="/交接确认",
-                example="/交接确认")
+@router.command("交接确认", aliases=("handover",), roles=(Role.ENGINEER,), example="/交接确认")
 async def acknowledge(ctx: CommandContext) -> str:
-    """确认接手交接清单上的未完成事项（接班后 30 分钟内）。"""
+    """确认接手交接清单上的未完成事项（接班后 {clock.handover_ack}内）。"""
     done = await handover.acknowledge(ctx.env, ctx.me)
     h = done.handover
     late = texts.HANDOVER_ACK_LATE.format(over=humanize(done.late_by)) if done.late_by else ""

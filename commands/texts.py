@@ -2,11 +2,25 @@
 
 # Parsing
 UNCLOSED_QUOTE = "引号没有闭合，请检查输入。"
-MISSING_OBJECT = "缺少编号（例如 {letter}12）。"
-BAD_OBJECT = "“{token}”不是有效的编号，应为 {letter} 加数字，例如 {letter}12。"
+MISSING_OBJECT = "请写明{what}编号（例如 {letter}12）。"
+BAD_OBJECT = "“{token}”不是有效的编号，应为 {letters} 加数字，例如 {letter}12。"
+OBJECT_RANGE = "编号“{token}”超出范围，应为 {letter}1 到 {letter}{max} 之间。"
+OBJECT_NAMES = {
+    "T": "工单", "D": "派工单", "C": "投诉", "V": "回访", "F": "处罚", "K": "问题库条目",
+    "P": "项目", "R": "改需", "S": "首访", "L": "培训", "M": "敏感申请",
+}
+
+# Arguments (commands/args.py)
+ARG_MISSING = "请写明{label}。"
+ARG_TOO_LONG = "{label}太长：最多 {limit} 个字，你写了 {n} 个。"
+ARG_BAD_NUMBER = "“{token}”不是有效的{label}，应为 {lo} 到 {hi} 之间的整数。"
+ARG_CHOICE = "{label}应为 {choices} 之一，你写的是“{token}”。"
+ARG_EXTRA = "多余的参数“{token}”。"
+ARG_BAD_MONTH = "“{token}”不是有效的月份（{first} 年以后），请写 2026-11、11月、本月或上月。"
 
 # Dispatch
 NOT_A_COMMAND = "请以 / 开头输入命令，例如 /帮助 查看可用命令。"
+SLASH_ALONE = "请在 / 后面写命令名，例如 /帮助 查看可用命令，/帮助 建单 查看某个命令的用法。"
 UNKNOWN_COMMAND = "没有命令“{name}”。"
 DID_YOU_MEAN = "你是不是想用：{names}？"
 SEE_HELP = "输入 /帮助 查看可用命令。"
@@ -40,6 +54,16 @@ HELP_LINE_NO_ALIAS = "/{name} {summary}"
 HELP_ONE = "/{name}{aliases}\n{doc}\n用法：{usage}\n例如：{example}\n可用角色：{roles}"
 HELP_ALL_ROLES = "所有登记员工"
 HELP_ALIASES = "（别名 {aliases}）"
+HELP_AREA = "【{area}】"
+AREA_NAMES = {
+    "help": "通用", "tickets": "热线工单", "dispatches": "上门服务", "knowledge": "知识库",
+    "roster": "值班", "penalties": "处罚", "complaints": "投诉", "followups": "回访",
+    "reports": "报表",
+}
+HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
+HELP_WORKDAYS = "{n} 个工作日"
+HELP_WORKHOURS = "{n} 个工作小时"
+HELP_RULE_OFF = "（未启用）"
 
 # Tickets
 NEW_TICKET_MISSING = "请写明客户和故障现象。"
@@ -54,7 +78,6 @@ QUEUE_EMPTY = "没有待接单或超时的工单。"
 QUEUE_UNCLAIMED = "待接单（{n}）："
 QUEUE_OVERDUE = "已超时（{n}）："
 QUEUE_LINE = "· {no} {customer}：{desc}（{owner}，{at}）"
-RESOLVE_MISSING = "请写明解决方法。"
 KB_WORDS = ("入库", "kb")
 RESOLVE_DONE = "{no} 已解决。"
 
@@ -75,20 +98,16 @@ MINE_VISIT_AT = "（预约 {at}）"
 QUEUE_REQUESTS = "待派工（{n}）："
 QUEUE_REQUEST_LINE = "· {d} {no} {customer}：{reason}"
 QUEUE_HQ = "已升级总部、跟踪中（{n}）："
-TRANSFER_MISSING = "请写明工单编号和转派对象。"
 TRANSFER_DONE = "{no} 已转派给 {who}，等待其接收；在此之前你仍是负责人。"
 ACCEPT_DONE = "你已接收 {no}（{customer}），现在由你负责。"
 ACCEPTED_BY = "已由 {who} 接收"
 CALLBACK_DONE = "{no} 需回电：请在 {due} 前回电客户（{label}时限）。回电后用 /答复 {no} 结果 记录。"
 CONSULT_DONE = "{no} 已申请会诊，已通知服务经理；请在 {due} 前给客户答复或上门预约。答复后用 /答复 {no} 结果 记录。"
-ANSWER_MISSING = "请写明工单编号和答复内容。"
 ANSWER_DONE = "{no} 已记录答复，{labels}时限已完成。"
-ESCALATE_MISSING = "请写明工单编号和升级原因。"
 ESCALATE_DONE = "{no} 已升级总部，问题解决前持续跟踪（下次跟踪截止 {due}）。"
 VISIT_MISSING = "请写明工单编号和申请上门的原因。"
 VISIT_DONE = "已提交上门申请 {d}（{no}），已通知服务经理派工。{paid}\n建议工程师：{suggest}"
 VISIT_PAID = "该客户{why}，本次上门为有偿服务。"
-DISPATCH_MISSING = "请写明工单编号和工程师。"
 DISPATCH_DONE = "已派工 {d}：{who} 上门处理 {no}（{customer}），已通知其确认（{accept_due} 前）。{at}"
 DISPATCH_AT = "预约时间 {at}。"
 TAKE_DONE = "你已接受派工 {d}（{no} {customer}）。请与客户预约：/预约 {d} 时间。"
@@ -98,9 +117,7 @@ APPOINT_DONE = "{d} 已预约 {at} 上门，{remind} 会提醒你。"
 ARRIVE_DONE = "{d} 已到场（{at}）。处理前请先备份客户数据：/备份 {d}。请在 {writeoff} 前核销。"
 BACKUP_DONE = "{d} 已记录数据备份。{data}"
 BACKUP_DATA = "带走客户数据已记录授权人：{who}。"
-DONE_MISSING = "请写明派工单编号、客户签字人和处理结果。"
 DONE_DONE = "{d} 已完工，客户签字人 {signatory}；{no} 已解决并收入问题库 {kb}。返回后请 /核销 {d}，服务单据 {forms} 前交回（/交单 {d}）。"
-UNSOLVED_MISSING = "请写明派工单编号和未解决的原因。"
 UNSOLVED_NEXT = "{d} 记为未解决，已请服务经理安排下一次上门 {next}。服务单据 {forms} 前交回（/交单 {d}）。"
 UNSOLVED_HQ = "{d} 记为未解决，{no} 已升级总部，解决前持续跟踪（下次跟踪截止 {due}）。服务单据 {forms} 前交回（/交单 {d}）。"
 UNSOLVED_WORDS = ("升级", "总部", "escalate", "hq")
@@ -112,11 +129,9 @@ KB_EMPTY = "问题库里没有找到与“{q}”相关的条目。"
 KB_RESULTS = "找到 {n} 条与“{q}”相关的条目："
 
 # Roster (commands/roster.py)
-DUTY_MISSING = "请写明日期、班次和值班人员。"
 DUTY_DONE = "已排班：{day} {shift}（{span}）：{names}。"
 DUTY_CLEARED = "已取消 {day} {shift} 的排班。"
-ROTATE_MISSING = "请写明开始日期、结束日期、班次和轮班人员。"
-ROTATE_BAD_PERIOD = "“按={by}”不对，请写 按=周 或 按=日。"
+ROTATE_BAD_PERIOD = "“按={token}”不对，请写 按=周 或 按=日。"
 ROTATE_PERIODS = {"week": "每周轮换", "day": "每天轮换"}
 ROTATE_COUNT = "{name} {n} 天"
 ROTATE_DONE = "已生成轮班：{shift} {first} 至 {last}，{period}，共 {total} 个班：{counts}。"
@@ -128,18 +143,15 @@ HANDOVER_ACK_DONE = "已确认接手 {day} {shift} 的交接，共 {n} 项：{re
 HANDOVER_ACK_LATE = "（超时 {over}）"
 
 # Penalties (commands/penalties.py)
-PEN_SHOW_ARGS = "最多写一个人员和一个月份，例如 /处罚 张伟 2026-11。"
 PEN_EVERYONE = "全部人员"
+PEN_WARNING_WORDS = {"警告": 0, "warning": 0}
 PEN_SHOW_HEAD = "处罚记录 {month}（{who}）："
 PEN_SHOW_EMPTY = "没有处罚记录。"
 PEN_SHOW_LINE = "· {no} {at} {name} {label}{about} {amount}［{status}］"
 PEN_SHOW_TOTALS = "生效 {n} 笔 {amount} 元；申诉中 {pending} 笔 {pending_amount} 元（未计入）；已撤销 {cancelled} 笔 {cancelled_amount} 元。"
 PEN_SHOW_FUND = "售后服务部基金累计（截至 {month}）：{fund} 元。"
-PEN_REGISTER_MISSING = "请写明人员、类别和理由。"
 PEN_REGISTER_DONE = "已登记 {no}：{name} {label}，{amount}。已通知本人和监督群。"
-PEN_APPEAL_MISSING = "请写明申诉理由。"
 PEN_APPEAL_DONE = "已提交 {no} 的申诉，等待服务中心经理处理。"
-PEN_DECIDE_MISSING = "请写明处罚编号、处理结果（维持或撤销）和理由。"
 PEN_DECIDE_DONE = "已处理 {no}（{name}）的申诉：{decision}。已通知本人和监督群。"
 
 # Complaints, follow-ups, targets and reports (commands/complaints.py, followups.py, reports.py)
@@ -175,7 +187,6 @@ FU_SKILL = "技能"
 FU_ATTITUDE = "态度"
 FU_VISIT_DONE = "已记录回访 {no}：及时 {t}，技能 {s}，态度 {a}（平均 {mean}）。{issue}"
 FU_ISSUE_SENT = "客户的问题已转服务经理，须在 {due} 前指派。"
-FU_ASSIGN_MISSING = "请写明回访编号和处理人，例如 /回访分派 V8 李娜。"
 FU_ASSIGN_DONE = "{no} 的问题已指派给 {who}，已通知本人。"
 FU_CLOSE_DONE = "{no} 的问题已办结。"
 FU_NOTHING_DUE = "没有待回访的服务，也没有待处理的回访问题。"

@@ -2,47 +2,55 @@
 from __future__ import annotations
 
 from bot.dispatcher import CommandContext
-from bot.errors import UsageError
 from bot.routing import Answer, Router
 from bot.services.deadlines import clocks
-from bot.services.directory.lookup import find_staff
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
 from bot.services.tickets import handling, lifecycle, service_modes, texts as ticket_texts
 from commands import texts
-from commands.parsing import object_number
+from commands.args import Arg, Obj, Person, Rest, column_limit
+from storage.models import Customer, Staff, Ticket
 from storage.models.people import Role
 
 router = Router("tickets")
 STAFF = (Role.ENGINEER, Role.MANAGER)
+TICKET = Obj("number", "T")
 
 
-@router.command("建单", aliases=("new",), roles=STAFF,
-                usage="/建单 客户=客户名称 故障现象 [联系人= 电话= 产品= 优先级= 渠道= 方式= 查重=否 "
-                      "新客户=是]",
+def _field(name: str, keys: tuple[str, ...], column: str, hint: str = "", **kw) -> Arg:
+    """An optional ticket field written as an option, as long as its column allows."""
+    return Arg(name, keys[0], keys=keys, required=False, default=kw.pop("default", ""), hint=hint,
+               max_len=column_limit(Ticket, column), **kw)
+
+
+@router.command("建单", aliases=("new",), roles=STAFF, args=(
+    Arg("customer", "客户名称", keys=("客户", "customer"), missing=texts.NEW_TICKET_MISSING,
+        max_len=column_limit(Customer, "name")),
+    Rest("description", "故障现象", missing=texts.NEW_TICKET_MISSING),
+    _field("contact", ("联系人", "contact"), "contact"),
+    _field("phone", ("电话", "phone"), "phone"),
+    _field("product", ("产品", "product"), "product"),
+    _field("priority", ("优先级", "priority"), "priority", default="普通"),
+    _field("channel", ("渠道", "channel"), "channel", default="热线"),
+    _field("mode", ("方式", "mode"), "service_mode"),
+    Arg("check", "查重", keys=("查重", "dedupe"), required=False, default="", hint="否"),
+    Arg("new_customer", "新客户", keys=("新客户", "newcustomer"), required=False, default="",
+        hint="是")),
                 example="/建单 客户=华东制造 打印凭证时报错 联系人=王会计 电话=13800001111")
-async def new_ticket(ctx: CommandContext) -> str:
+async def new_ticket(ctx: CommandContext, customer: str, description: str, contact: str,
+                     phone: str, product: str, priority: str, channel: str, mode: str,
+                     check: str, new_customer: str) -> str:
     """新建热线服务单，回复单号、时限、可提供的服务方式和问题库中的相似条目；你是首问负责人，直到有人接单。
 
     方式= 电话、远程、上门、送修、邮寄或有偿，由客户级别和服务期决定可选哪些；
     同一客户短时间内的相似问题会判为重复并关联，不重复计数（查重=否 可跳过）。
     档案中没有的来电客户加 新客户=是：先建临时档案并建单，业务人员收到补全档案的提醒。
     """
-    a = ctx.args
-    customer = a.opt("客户", "customer")
-    description = a.rest(0)
-    if not customer or not description:
-        raise UsageError(texts.NEW_TICKET_MISSING)
-    check = a.opt("查重", "dedupe", default="")
     req = lifecycle.NewTicket(
-        customer=customer, description=description,
-        contact=a.opt("联系人", "contact", default=""), phone=a.opt("电话", "phone", default=""),
-        product=a.opt("产品", "product", default=""),
-        priority=a.opt("优先级", "priority", default="普通"),
-        channel=a.opt("渠道", "channel", default="热线"),
-        mode=a.opt("方式", "mode", default=""),
+        customer=customer, description=description, contact=contact, phone=phone,
+        product=product, priority=priority, channel=channel, mode=mode,
         check_duplicates=check.lower() not in texts.NO_CHECK_WORDS,
-        new_customer=a.opt("新客户", "newcustomer", default="").lower() in texts.YES_WORDS,
+        new_customer=new_customer.lower() in texts.YES_WORDS,
         source_platform=ctx.msg.platform, source_chat=ctx.msg.chat_id,
     )
     made = await lifecycle.open_ticket(ctx.env, ctx.me, req)
@@ -69,23 +77,23 @@ async def new_ticket(ctx: CommandContext) -> str:
     return "\n".join(lines)
 
 
-@router.command("接单", aliases=("claim",), roles=(Role.ENGINEER,), usage="/接单 T编号",
+@router.command("接单", aliases=("claim",), roles=(Role.ENGINEER,), args=(TICKET,),
                 example="/接单 T12", actions=("claim",))
-async def claim(ctx: CommandContext) -> Answer:
+async def claim(ctx: CommandContext, number: int) -> Answer:
     """认领一张无人接的工单，你成为负责人。"""
-    ticket = await lifecycle.claim(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"))
+    ticket = await lifecycle.claim(ctx.env, ctx.me, number)
     return Answer(texts.CLAIM_DONE.format(no=ticket.number, customer=ticket.customer.name),
                   card_note=texts.CLAIMED_BY.format(who=ctx.me.name))
 
 
-@router.command("单", aliases=("show",), usage="/单 T编号", example="/单 T12")
-async def show(ctx: CommandContext) -> str:
+@router.command("单", aliases=("show",), args=(TICKET,), example="/单 T12")
+async def show(ctx: CommandContext, number: int) -> str:
     """查看工单详情、上门、时限和处理历史。"""
-    ticket = await lifecycle.get_ticket(object_number(ctx.args.get(0), "T"))
+    ticket = await lifecycle.get_ticket(number)
     return await lifecycle.render(ctx.env, ticket)
 
 
-@router.command("我的", aliases=("mine",), usage="/我的", example="/我的")
+@router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
     """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
     m = await lifecycle.mine(ctx.env, ctx.me)
@@ -123,7 +131,7 @@ def _ticket_lines(ctx: CommandContext, items) -> list[str]:
                                     at=lifecycle.when(ctx.env, t.created_at)) for t in items]
 
 
-@router.command("队列", aliases=("queue",), roles=STAFF, usage="/队列", example="/队列")
+@router.command("队列", aliases=("queue",), roles=STAFF, example="/队列")
 async def queue(ctx: CommandContext) -> str:
     """无人接单和已超时的工单、待派工的上门申请、已升级总部跟踪中的工单。"""
     q = await lifecycle.queue(ctx.env)
@@ -147,86 +155,72 @@ async def queue(ctx: CommandContext) -> str:
     return "\n".join(lines)
 
 
-@router.command("解决", aliases=("resolve",), roles=STAFF,
-                usage="/解决 T编号 解决方法 [原因=] [入库]",
+@router.command("解决", aliases=("resolve",), roles=STAFF, args=(
+    TICKET, Rest("solution", "解决方法", flag=("to_kb", texts.KB_WORDS)),
+    Arg("cause", "原因", keys=("原因", "cause"), required=False, default="")),
                 example="/解决 T12 重新安装打印控件后正常 原因=打印控件未注册 入库")
-async def resolve(ctx: CommandContext) -> str:
+async def resolve(ctx: CommandContext, number: int, solution: str, to_kb: bool,
+                  cause: str) -> str:
     """记录解决方法并结单；加“入库”把它收入标准化问题库（现象、原因、解决方法、产品、版本）。"""
-    a = ctx.args
-    number = object_number(a.get(0), "T")
-    solution, to_kb = a.text_and_flag(1, texts.KB_WORDS)
-    if not solution:
-        raise UsageError(texts.RESOLVE_MISSING)
     done = await lifecycle.resolve_ticket(ctx.env, ctx.me, number, solution, to_kb=to_kb,
-                                        cause=a.opt("原因", "cause", default=""))
+                                        cause=cause)
     if done.entry is not None:
         return texts.RESOLVE_KB_DONE.format(no=done.ticket.number, kb=done.entry.number)
     return texts.RESOLVE_DONE.format(no=done.ticket.number)
 
 
-@router.command("转派", aliases=("transfer",), roles=STAFF, usage="/转派 T编号 人 [说明]",
+@router.command("转派", aliases=("transfer",), roles=STAFF, args=(
+    TICKET, Person("target", "转派对象"), Rest("note", "说明", required=False, default="")),
                 example="/转派 T12 李娜 需要熟悉进销存的同事")
-async def transfer(ctx: CommandContext) -> str:
+async def transfer(ctx: CommandContext, number: int, target: Staff, note: str) -> str:
     """把工单转给别人；对方 /接收 之前，你仍是负责人（首问负责制）。"""
-    a = ctx.args
-    if len(a) < 2:
-        raise UsageError(texts.TRANSFER_MISSING)
-    number = object_number(a.get(0), "T")
-    target = await find_staff(a.get(1, ""), ctx.msg.mentions)
-    ticket = await handling.transfer(ctx.env, ctx.me, number, target, a.rest(2))
+    ticket = await handling.transfer(ctx.env, ctx.me, number, target, note)
     return texts.TRANSFER_DONE.format(no=ticket.number, who=target.name)
 
 
-@router.command("接收", aliases=("accept",), roles=STAFF, usage="/接收 T编号",
+@router.command("接收", aliases=("accept",), roles=STAFF, args=(TICKET,),
                 example="/接收 T12", actions=("accept",))
-async def accept(ctx: CommandContext) -> Answer:
+async def accept(ctx: CommandContext, number: int) -> Answer:
     """接收转派给你的工单，从此由你负责。"""
-    ticket = await handling.accept_transfer(ctx.env, ctx.me,
-                                               object_number(ctx.args.get(0), "T"))
+    ticket = await handling.accept_transfer(ctx.env, ctx.me, number)
     return Answer(texts.ACCEPT_DONE.format(no=ticket.number, customer=ticket.customer.name),
                   card_note=texts.ACCEPTED_BY.format(who=ctx.me.name))
 
 
-@router.command("回电", aliases=("callback",), roles=STAFF, usage="/回电 T编号 [说明]",
+@router.command("回电", aliases=("callback",), roles=STAFF, args=(
+    TICKET, Rest("note", "说明", required=False, default="")),
                 example="/回电 T12 需要查询补丁版本")
-async def callback(ctx: CommandContext) -> str:
-    """需要内部查询后回电客户：开始 1 小时回电时限（以配置为准）。"""
-    row = await handling.callback(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
-                                     ctx.args.rest(1))
+async def callback(ctx: CommandContext, number: int, note: str) -> str:
+    """需要内部查询后回电客户：开始 {clock.ticket_callback}回电时限。"""
+    row = await handling.callback(ctx.env, ctx.me, number, note)
     return texts.CALLBACK_DONE.format(no=f"T{row.object_id}",
                                       due=lifecycle.when(ctx.env, row.due_at),
                                       label=clocks.label(ctx.env, row))
 
 
-@router.command("会诊", aliases=("consult",), roles=STAFF, usage="/会诊 T编号 [说明]",
+@router.command("会诊", aliases=("consult",), roles=STAFF, args=(
+    TICKET, Rest("note", "说明", required=False, default="")),
                 example="/会诊 T12 电话无法解决，需要开发确认")
-async def consult(ctx: CommandContext) -> str:
-    """电话解决不了：请服务经理组织内部会诊，开始 3 小时答复时限（以配置为准）。"""
-    row = await handling.consult(ctx.env, ctx.me, object_number(ctx.args.get(0), "T"),
-                                    ctx.args.rest(1))
+async def consult(ctx: CommandContext, number: int, note: str) -> str:
+    """电话解决不了：请服务经理组织内部会诊，开始 {clock.ticket_consult}答复时限。"""
+    row = await handling.consult(ctx.env, ctx.me, number, note)
     return texts.CONSULT_DONE.format(no=f"T{row.object_id}",
                                      due=lifecycle.when(ctx.env, row.due_at))
 
 
-@router.command("答复", aliases=("answer",), roles=STAFF, usage="/答复 T编号 答复内容",
+@router.command("答复", aliases=("answer",), roles=STAFF, args=(
+    TICKET, Rest("text", "答复内容")),
                 example="/答复 T12 已告知客户补丁下载地址，等待客户安装")
-async def answer(ctx: CommandContext) -> str:
+async def answer(ctx: CommandContext, number: int, text: str) -> str:
     """已回电或已给客户会诊结果：完成回电、会诊答复时限。"""
-    a = ctx.args
-    if len(a) < 2:
-        raise UsageError(texts.ANSWER_MISSING)
-    number = object_number(a.get(0), "T")
-    labels = await handling.answer_customer(ctx.env, ctx.me, number, a.rest(1))
+    labels = await handling.answer_customer(ctx.env, ctx.me, number, text)
     return texts.ANSWER_DONE.format(no=f"T{number}", labels="、".join(labels))
 
 
-@router.command("升级", aliases=("escalate",), roles=STAFF, usage="/升级 T编号 原因",
+@router.command("升级", aliases=("escalate",), roles=STAFF, args=(
+    TICKET, Rest("reason", "升级原因")),
                 example="/升级 T12 疑似产品缺陷，需要总部技术中心确认")
-async def escalate(ctx: CommandContext) -> str:
+async def escalate(ctx: CommandContext, number: int, reason: str) -> str:
     """疑难问题升级总部（技术中心），解决前持续跟踪。"""
-    a = ctx.args
-    if len(a) < 2:
-        raise UsageError(texts.ESCALATE_MISSING)
-    number = object_number(a.get(0), "T")
-    row = await handling.escalate(ctx.env, ctx.me, number, a.rest(1))
+    row = await handling.escalate(ctx.env, ctx.me, number, reason)
     return texts.ESCALATE_DONE.format(no=f"T{number}", due=lifecycle.when(ctx.env, row.due_at))

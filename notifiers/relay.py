@@ -3,10 +3,13 @@
 Each pass claims due rows under a lease (relay_store), groups them by destination, asks the rate
 limiter how much each destination may take now, merges bursts into digests (ratelimit.plan),
 sends through the sender registered for the channel, and marks each row sent right after the
-platform accepted it. Delivery is at least once: a relay killed between the platform's "ok" and
-the mark sends that one message again once its lease runs out. WeCom app messages carry
-`enable_duplicate_check`, so WeCom drops such a repeat; on other channels it is the only
-duplicate possible, one per killed relay.
+platform accepted it. Before each send the relay makes sure the row is still its own: a lease
+with less than half its length left is renewed by a conditional UPDATE, and a row another relay
+took over meanwhile (a pass slower than its lease) is skipped, so two live relays never send
+one row twice. Only a relay killed between the platform's "ok" and the mark sends that one
+message again once its lease runs out: one duplicate per killed relay. WeCom's
+`enable_duplicate_check` is deliberately off (it would drop identical answers to identical
+questions): exactly-once belongs to the outbox's keys and leases.
 
 Failures: SendRetry (and unexpected errors) back off exponentially with jitter, never sooner
 than the platform's retry_after, and hold the destination's other rows as long; SendFailed, or
@@ -265,7 +268,12 @@ class Relay:
         return timedelta(seconds=delay)
 
     async def _send(self, row: OutboxMessage, msg: OutboundMessage, now: datetime) -> int:
-        """1 when sent; 0 when given up on; raises _Backoff when the destination must wait."""
+        """1 when sent; 0 when given up on or no longer ours; raises _Backoff when the
+        destination must wait."""
+        if not await relay_store.still_ours(row, self.owner, self.clock.now(), self._lease):
+            # A slow pass outlived its lease and another relay took the row over.
+            log.warning("relay %s: lease on row %s lost before sending", self.owner, row.id)
+            return 0
         sender = self.senders[row.channel]
         try:
             await sender.send(msg, row.dedupe_key)

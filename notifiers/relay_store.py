@@ -85,6 +85,23 @@ async def next_due(now: datetime) -> datetime | None:
     return min(times) if times else None
 
 
+async def still_ours(row: OutboxMessage, owner: str, now: datetime, lease: timedelta) -> bool:
+    """Whether this relay may send `row` now: its lease has at least half its length to run
+    (nobody else can claim it before the send ends), or this relay renews it in one
+    conditional UPDATE. False when the lease ran out and another relay took the row, or sent
+    it: sending it again would deliver it twice."""
+    now = _utc(now)
+    if (row.lease_owner == owner and row.lease_until is not None
+            and _utc(row.lease_until) >= now + lease / 2):
+        return True
+    until = now + lease
+    renewed = await OutboxMessage.filter(id=row.id, lease_owner=owner, status=PENDING).update(
+        lease_until=until)
+    if renewed:
+        row.lease_owner, row.lease_until = owner, until
+    return bool(renewed)
+
+
 async def mark_sent(row_id: int, now: datetime) -> None:
     # Right after the platform said yes, on its own, so a crash can lose at most this one mark.
     await OutboxMessage.filter(id=row_id).update(

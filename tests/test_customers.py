@@ -72,7 +72,8 @@ async def test_archive_contacts_and_refusals(chat, env):
         ("sunli", "/续约 华东制造 至=2026-06-30"): "应晚于当前合同结束日期 2026-12-31",
         ("sunli", "/续约 华东制造 至=明年"): "日期“明年”不对",
         ("zhangwei", "/续约 华东制造 至=2027-12-31"): "需要以下角色之一",
-        ("sunli", "/到期 0"): "天数应为 1 到 366 的整数",
+        ("sunli", "/到期 0"): "“0”不是有效的天数，应为 1 到 366 之间的整数。",
+        ("sunli", "/续约 华东制造"): "请写明续约到哪天",
     }
     for (who, text), expected in refusals.items():
         answer = await chat.say(who, text)

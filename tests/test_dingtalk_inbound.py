@@ -10,6 +10,7 @@ from bot import messages as base
 from bot.clock import FakeClock
 from bot.platforms import dingtalk
 from bot.settings import SettingsError
+from storage.models import RejectedInbound
 from tests.fakes.callbacks import (
     dingtalk_card_click,
     dingtalk_headers,
@@ -119,7 +120,7 @@ async def test_expired_timestamp_is_refused(edge, clock):
     assert [m.dedupe_key for m in pipeline.accepted] == ["dingtalk:m3"]
 
 
-async def test_what_deskbot_does_not_act_on_is_acknowledged(edge, clock):
+async def test_what_deskbot_does_not_act_on_is_acknowledged(edge, clock, db):
     client, pipeline = await edge()
     headers = dingtalk_headers(SECRET, at=clock)
     picture = {"msgId": "p1", "msgtype": "picture", "senderStaffId": "u1",
@@ -132,6 +133,10 @@ async def test_what_deskbot_does_not_act_on_is_acknowledged(edge, clock):
         assert resp.status == 200
     assert (await client.post(dingtalk.PATH, headers=headers, data=b"{not json")).status == 200
     assert pipeline.accepted == []
+    # What is signed but not understood is kept for the operator; what is merely not for
+    # deskbot (a picture, an outsider) is not.
+    assert sorted(await RejectedInbound.all().values_list("reason", flat=True)) == [
+        "body is not a JSON object", "not JSON: JSONDecodeError"]
 
 
 async def test_card_click_becomes_an_action_once_per_person_card_and_key(edge, clock):

@@ -105,6 +105,20 @@ async def test_one_app_callback_delivered_four_times_is_one_ticket_and_one_reply
     assert wecom.gettoken_calls == 1
 
 
+async def test_the_same_question_asked_twice_gets_two_answers(bot, clock, wecom):
+    # Two messages (two MsgIds) with the same text: the answers are identical bodies to the
+    # same member, which WeCom would drop with enable_duplicate_check on.
+    await app_text(bot, clock, "zhangwei", CREATE, "7101")
+    await bot.settle()
+    for msg_id in ("7102", "7103"):
+        assert (await app_text(bot, clock, "zhangwei", "/单 T1", msg_id)).status == 200
+        await bot.settle()
+    first, second = [(await bot.reply_to(f"wecom_app:{m}")).text for m in ("7102", "7103")]
+    assert first == second
+    assert wecom.contents("message/send", "zhangwei")[-2:] == [first, second]
+    assert wecom.duplicates == []
+
+
 async def test_reply_tokens_are_fetched_once_and_reused(bot, clock, wecom):
     for n, who in enumerate(("zhangwei", "lina", "wangqiang")):
         await app_text(bot, clock, who, "/我的", f"80{n}")

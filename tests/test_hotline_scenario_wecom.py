@@ -38,11 +38,12 @@ async def wecom(clock, aiohttp_server):
 
 async def test_hotline_day_through_wecom_callbacks(demo, clock, wecom, aiohttp_client):
     settings = load_settings(
-        None, database__url=demo, wecom__enabled=True, wecom__corp_id=CORP,
+        None, database__url=demo, simulator__enabled=True, wecom__enabled=True, wecom__corp_id=CORP,
         wecom__token=KEYS.token, wecom__encoding_aes_key=KEYS.encoding_aes_key,
         wecom__agent_id=AGENT, wecom__secret=SECRET, wecom__api_base=wecom.base)
     # The production senders, built from the app's own HTTP session: WeCom for people, the
-    # simulator's for the demo's bound local groups.
+    # simulator's for the demo's bound local groups (so the simulator is enabled explicitly:
+    # beside WeCom it is off unless written out).
     app = create_app(settings, clock=clock, run_background=False, open_database=False)
     client = await aiohttp_client(app)
     io = WeComIO(client, app, wecom, KEYS, clock, agent_id=AGENT)

@@ -253,7 +253,7 @@ async def test_wecom_upload_refetches_an_expired_token(aiohttp_server, clock, tm
     assert fake.gettoken_calls == 2
     assert fake.calls == ["gettoken", "media/upload", "message/send", "media/upload",
                           "gettoken", "media/upload", "message/send"]
-    # enable_duplicate_check keys on the body; two uploads give two media ids, two deliveries.
+    # Two uploads give two media ids, two deliveries.
     assert [r.msgtype for r in fake.received] == ["image", "image"]
 
 

@@ -124,14 +124,39 @@ def test_split_utf8_keeps_every_character():
         assert all(0 < render.byte_len(p) <= limit for p in pieces)
 
 
-async def test_duplicate_check_is_on_so_a_resend_is_dropped_by_wecom(wecom):
+async def test_identical_messages_both_arrive_because_duplicate_check_is_off(wecom):
     fake, sender = wecom
     await sender.send(app_msg("同一条"), "k1")
-    await sender.send(app_msg("同一条"), "k1")
-    assert fake.contents("message/send") == ["同一条"]
-    assert len(fake.duplicates) == 1
-    body = fake.received[0].body
-    assert body["enable_duplicate_check"] == 1 and body["duplicate_check_interval"] > 0
+    await sender.send(app_msg("同一条"), "k2")
+    assert fake.contents("message/send") == ["同一条", "同一条"]
+    assert fake.duplicates == []
+    assert fake.received[0].body["enable_duplicate_check"] == 0
+
+
+async def test_fake_wecom_drops_an_identical_body_when_duplicate_check_is_on(wecom, clock):
+    """The fake behaves as WeCom does: with enable_duplicate_check=1, a body identical to one
+    sent to the same member within duplicate_check_interval (1800 s by default) is dropped,
+    silently, with errcode 0."""
+    fake, sender = wecom
+
+    async def post(text: str, to: str = "zhangsan", **check) -> dict:
+        token = await sender.tokens.get()
+        body = {"touser": to, "agentid": fake.agent_id, "msgtype": "text",
+                "text": {"content": text}, "enable_duplicate_check": 1, **check}
+        async with aiohttp.ClientSession() as s:
+            async with s.post(f"{sender.base_url}/cgi-bin/message/send",
+                              params={"access_token": token}, json=body) as resp:
+                return await resp.json()
+
+    assert (await post("同一条"))["errcode"] == 0
+    assert (await post("同一条"))["errcode"] == 0  # dropped, yet "ok"
+    assert (await post("同一条", to="lisi"))["errcode"] == 0  # another member: delivered
+    clock.advance(seconds=1801)
+    assert (await post("同一条"))["errcode"] == 0  # past the default interval: delivered
+    assert (await post("同一条", duplicate_check_interval=3600))["errcode"] == 0  # dropped
+    assert [(r.dest, r.content) for r in fake.received] == [
+        ("zhangsan", "同一条"), ("lisi", "同一条"), ("zhangsan", "同一条")]
+    assert len(fake.duplicates) == 2
 
 
 async def test_button_card_and_its_update_after_a_click(wecom):

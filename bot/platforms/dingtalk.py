@@ -4,7 +4,9 @@ Both routes are authenticated the way DingTalk signs robot callbacks (钉钉 "�
 headers `timestamp` (ms) and `sign` = base64(HmacSHA256(appSecret, timestamp + "\\n" +
 appSecret)); a wrong sign, or a timestamp further than `dingtalk.sign_window_s` from now, is
 refused with 403 and nothing is stored. The sign covers only the timestamp, not the body: HTTPS
-is what protects the body, as DingTalk designed it.
+is what protects the body, as DingTalk designed it. A signed body that is not JSON, nests too
+deep or has a field of the wrong type is stored as rejected (bot/platforms/guard.py) and
+acknowledged, so DingTalk does not redeliver it; control characters are taken out of the text.
 
 POST /dingtalk/callback  a robot message: msgId, senderStaffId, conversationId,
     conversationType ("1" single, "2" group), text.content, atUsers, sessionWebhook(+ExpiredTime).
@@ -29,7 +31,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +39,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot import keys, messages, texts as bot_texts
-from bot.platforms import texts
+from bot.platforms import guard, texts
+from bot.platforms.guard import Malformed
 from bot.settings import SettingsError
 
 log = logging.getLogger("deskbot.dingtalk")
@@ -63,20 +65,19 @@ def verify(request: web.Request) -> None:
     ts, given = request.headers.get("timestamp", ""), request.headers.get("sign", "")
     if not ts or not given:
         raise Refused("missing timestamp or sign header")
-    try:
-        sent_ms = int(ts)
-    except ValueError:
-        raise Refused(f"timestamp is not a number: {ts[:20]!r}") from None
+    sent_ms = guard.ascii_int(ts)
+    if sent_ms is None:
+        raise Refused(f"timestamp is not a number: {ts[:20]!r}")
     now_ms = request.app[keys.CLOCK].now().timestamp() * 1000
     if abs(now_ms - sent_ms) > settings.sign_window_s * 1000:
         raise Refused(f"timestamp {sent_ms} is {abs(now_ms - sent_ms) / 1000:.0f}s away from now")
-    if not hmac.compare_digest(sign(settings.app_secret, ts).encode(), given.encode()):
+    if not guard.same_bytes(sign(settings.app_secret, ts), given):
         raise Refused("bad sign")
 
 
-def _refuse(request: web.Request, why: Refused) -> web.Response:
+def _refuse(request: web.Request, why: Refused | str, status: int = 403) -> web.Response:
     log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, why)
-    return web.Response(status=403, text="forbidden")
+    return web.Response(status=status, text="forbidden" if status == 403 else "too large")
 
 
 def _ack() -> web.Response:
@@ -85,63 +86,74 @@ def _ack() -> web.Response:
     return web.json_response({})
 
 
+def _scalar(data: dict[str, Any], name: str) -> str:
+    """A field DingTalk writes as a string or a number (conversationType, robotCode)."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise Malformed(f"{name} is neither a string nor a number")
+    return str(value)
+
+
 def to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
-    """A robot message as the core sees it, or None for what deskbot does not act on."""
-    msg_id, sender = data.get("msgId"), data.get("senderStaffId")
-    if not isinstance(msg_id, str) or not msg_id:
+    """A robot message as the core sees it, or None for what deskbot does not act on; Malformed
+    when a field has the wrong type."""
+    msg_id, sender = guard.string(data, "msgId"), guard.string(data, "senderStaffId")
+    if not msg_id:
         return None
-    if not isinstance(sender, str) or not sender:
+    if not sender:
         # Someone outside the organisation (no staffId): not a member deskbot can act for.
-        log.info("ignoring DingTalk message %s without senderStaffId", msg_id)
+        log.info("ignoring DingTalk message %s without senderStaffId", msg_id[:64])
         return None
-    if data.get("msgtype", "text") != "text":
+    if (guard.string(data, "msgtype") or "text") != "text":
         return None
-    content = (data.get("text") or {}).get("content")
-    if not isinstance(content, str):
+    text = guard.obj(data, "text")
+    if text.get("content") is None:
         return None
-    group = str(data.get("conversationType")) == "2"
-    conversation = str(data.get("conversationId") or "")
+    content = guard.string(text, "content")
+    conversation_type = _scalar(data, "conversationType")
+    group = conversation_type == "2"
+    conversation = guard.string(data, "conversationId")
     bot_id = data.get("chatbotUserId")
+    at_users = data.get("atUsers") or []
+    if not isinstance(at_users, list):
+        raise Malformed("atUsers is not a list")
     mentions = []
-    for u in data.get("atUsers") or []:
+    for u in at_users:
         if not isinstance(u, dict) or (bot_id and u.get("dingtalkId") == bot_id):
             continue
         staff = u.get("staffId")
         if isinstance(staff, str) and staff and staff not in mentions:
             mentions.append(staff)
     reply = None
-    webhook = data.get("sessionWebhook")
-    if isinstance(webhook, str) and webhook:
-        expires = data.get("sessionWebhookExpiredTime")
+    webhook = guard.string(data, "sessionWebhook")
+    if webhook:
         reply = messages.Reply(
             channel=messages.CH_DINGTALK_SESSION, address=webhook,
-            expires_at=float(expires) / 1000 if isinstance(expires, (int, float)) else None,
+            expires_at=guard.unix_seconds(data.get("sessionWebhookExpiredTime"),
+                                          per_second=1000),
             # Where the answer goes once the session webhook has expired: the group, or the
             # sender in a private chat (the sender falls back to the robot OpenAPI).
-            extra={"robot_code": str(data.get("robotCode") or ""),
-                   "conversation_type": str(data.get("conversationType") or ""),
+            extra={"robot_code": _scalar(data, "robotCode"),
+                   "conversation_type": conversation_type,
                    **({"open_conversation_id": conversation} if group
                       else {"user_id": sender})})
-    created = data.get("createAt")
     return messages.InboundMessage(
         platform=messages.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
-        chat_type=messages.GROUP if group else messages.PRIVATE,
-        chat_id=conversation if group else "",
+        chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=conversation if group else "",
         # DingTalk already removes the robot's own @-mention from the content.
         text=content.strip(), mentions=tuple(mentions), reply=reply,
-        sent_at=float(created) / 1000 if isinstance(created, (int, float)) else 0.0)
+        sent_at=guard.unix_seconds(data.get("createAt"), per_second=1000) or 0.0)
 
 
 def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
-    track_id, user = data.get("outTrackId"), data.get("userId")
-    if not (isinstance(track_id, str) and track_id and isinstance(user, str) and user):
+    track_id, user = guard.string(data, "outTrackId"), guard.string(data, "userId")
+    if not (track_id and user):
         return None
     content = data.get("content")
     if isinstance(content, str):
-        try:
-            content = json.loads(content)
-        except ValueError:
-            return None
+        content = guard.load_json(content)
     private = content.get("cardPrivateData") if isinstance(content, dict) else None
     if not isinstance(private, dict):
         return None
@@ -153,8 +165,8 @@ def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
     key = params.get("key") or first_id
     if not isinstance(key, str) or not key:
         return None
-    group = data.get("spaceType") == "IM_GROUP" and bool(data.get("spaceId"))
-    space = str(data.get("spaceId") or "")
+    space = guard.string(data, "spaceId")
+    group = data.get("spaceType") == "IM_GROUP" and bool(space)
     reply = (messages.Reply(channel=messages.CH_DINGTALK_GROUP, address=space) if group
              else messages.Reply(channel=messages.CH_DINGTALK_USER, address=user))
     return messages.InboundMessage(
@@ -164,26 +176,29 @@ def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
         action=messages.CardAction(key=key, task_id=track_id))
 
 
-async def _read_json(request: web.Request) -> dict[str, Any] | None:
-    try:
-        data = json.loads(await request.read())
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _door(convert: Callable[[dict[str, Any]], messages.InboundMessage | None]) -> Handler:
-    """A signed route: what `convert` makes of the body goes to the pipeline before the ack."""
+    """A signed route: what `convert` makes of the body goes to the pipeline before the ack.
+
+    The sign covers the headers only, so the body is read (bounded) and judged after them: a
+    body we cannot understand is stored as rejected and acknowledged like any other."""
 
     async def handler(request: web.Request) -> web.Response:
         try:
             verify(request)
+            body = await guard.read_body(request)
         except Refused as why:
             return _refuse(request, why)
-        data = await _read_json(request)
-        msg = convert(data) if data is not None else None
-        if msg is not None:
-            await request.app[keys.PIPELINE].accept(msg)
+        except guard.TooLarge as why:
+            return _refuse(request, str(why), 413)
+        try:
+            data = guard.load_json(body)
+            if not isinstance(data, dict):
+                raise Malformed("body is not a JSON object")
+            msg = convert(data)
+        except Malformed as why:
+            await guard.reject(request, messages.DINGTALK, str(why), body)
+            return _ack()
+        await guard.deliver(request, msg, body)
         return _ack()
 
     return handler

@@ -8,8 +8,8 @@ Server-Sent Events from the `SimulatorHub`.
 Like WeCom and DingTalk, a group only hands the bot the messages addressed to it: those that
 @-mention it or start with "/"; other group chatter is shown to the group and goes no further.
 
-There is no login: whoever reaches the page can act as any staff member, so keep
-`simulator.enabled` off on a server others can reach.
+Whoever reaches the page can act as any staff member, so bot/platforms/sim_access.py guards
+it: loopback only unless `[simulator] token` is set (then a login), same-origin JSON only.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from bot import keys, messages, texts
+from bot.platforms import guard, sim_access, texts as platform_texts
 from bot.platforms.local_hub import SimulatorHub, Subscription, typed_entry_from_event
 from storage.models import Chat, Staff
 
@@ -57,16 +58,11 @@ def _json(data: Any) -> web.Response:
 
 
 async def _read_json(request: web.Request) -> dict:
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise BadRequest(texts.SIM_ERR_TOO_LARGE.format(limit=MAX_BODY))
-    body = bytearray()
-    while chunk := await request.content.read(16384):
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise BadRequest(texts.SIM_ERR_TOO_LARGE.format(limit=MAX_BODY))
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        data = guard.load_json(await guard.read_body(request, MAX_BODY))
+    except guard.TooLarge:
+        raise BadRequest(texts.SIM_ERR_TOO_LARGE.format(limit=MAX_BODY)) from None
+    except guard.Malformed:
         raise BadRequest(texts.SIM_ERR_BAD_JSON) from None
     if not isinstance(data, dict):
         raise BadRequest(texts.SIM_ERR_BAD_JSON)
@@ -79,6 +75,9 @@ def _str_field(data: dict, name: str, *, required: bool = True, limit: int = 255
         value = ""
     if not isinstance(value, str) or len(value) > limit or (required and not value.strip()):
         raise BadRequest(texts.SIM_ERR_FIELD.format(field=name))
+    if guard.has_controls(value):
+        # PostgreSQL refuses NUL, and a user id with controls in it is nobody's.
+        raise BadRequest(platform_texts.SIM_FIELD_CONTROLS.format(field=name))
     return value.strip()
 
 
@@ -162,6 +161,7 @@ async def build_inbound(app: web.Application, data: dict, *, click: bool) -> Typ
     raw = data.get("text") or ""
     if not isinstance(raw, str):
         raise BadRequest(texts.SIM_ERR_FIELD.format(field="text"))
+    raw = guard.clean_text(raw)
     if len(raw) > MAX_TEXT:
         raise BadRequest(texts.SIM_ERR_TEXT_TOO_LONG.format(limit=MAX_TEXT))
     text, mentioned = strip_bot_mention(raw)
@@ -332,26 +332,31 @@ async def _close_streams(app: web.Application) -> None:
 
 
 def setup_routes(app: web.Application) -> None:
-    """Mount the simulator when `settings.simulator.enabled`.
+    """Mount the simulator when `settings.simulator.enabled`, behind sim_access's checks.
 
     Needs app[SETTINGS], app[CLOCK] and app[PIPELINE]; creates app[SIMULATOR] when the factory
     has not. History is reloaded in on_startup, which aiohttp runs after every cleanup_ctx has
-    opened (so after the database is up); streams are ended in on_shutdown.
+    opened (so after the database is up); streams are ended in on_shutdown. Raises
+    SettingsError when the server listens beyond loopback and no login token is set.
     """
-    if not app[keys.SETTINGS].simulator.enabled:
+    settings = app[keys.SETTINGS]
+    if not settings.simulator.enabled:
         return
+    sim_access.check_exposure(settings)
     if keys.SIMULATOR not in app:
         app[keys.SIMULATOR] = SimulatorHub(app[keys.CLOCK])
+    g = sim_access.guarded
     r = app.router
-    r.add_get("/", root)
-    r.add_get("/sim", page)
+    r.add_get("/", g(root, api=False))
+    r.add_get("/sim", g(page, api=False))
     r.add_static("/sim/static", STATIC, append_version=False)
-    r.add_get("/sim/api/staff", staff_list)
-    r.add_get("/sim/api/chats", chat_list)
-    r.add_get("/sim/api/messages", history)
-    r.add_get("/sim/api/stream", stream)
-    r.add_post("/sim/api/send", send)
-    r.add_post("/sim/api/click", click)
-    r.add_get("/sim/media/{token}", media)
+    r.add_post("/sim/api/login", sim_access.login)
+    r.add_get("/sim/api/staff", g(staff_list))
+    r.add_get("/sim/api/chats", g(chat_list))
+    r.add_get("/sim/api/messages", g(history))
+    r.add_get("/sim/api/stream", g(stream))
+    r.add_post("/sim/api/send", g(send))
+    r.add_post("/sim/api/click", g(click))
+    r.add_get("/sim/media/{token}", g(media, api=False))
     app.on_startup.append(_load_history)
     app.on_shutdown.append(_close_streams)

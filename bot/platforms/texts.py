@@ -2,3 +2,20 @@
 
 MISSING_KEY = "启用该平台时必须填写"
 BAD_AES_KEY = "EncodingAESKey 应为 43 个字符（企业微信后台随机生成的那一串）"
+
+# The simulator's door (bot/platforms/sim_access.py).
+SIM_EXPOSED = ("本地模拟器没有设置登录口令，不能监听 {host}：任何能访问它的人都能冒充任何员工。"
+               "请在 [simulator] 中设置 token（至少 16 个字符），或把 server.host 改为 127.0.0.1，"
+               "或设置 simulator.enabled = false")
+SIM_HOST_REFUSED = "模拟器只接受本机地址（localhost / 127.0.0.1）的访问"
+SIM_CROSS_SITE = "模拟器只接受来自它自己页面的请求"
+SIM_JSON_ONLY = "请求格式错误：只接受 Content-Type: application/json"
+SIM_LOGIN_REQUIRED = "请先在模拟器页面输入登录口令"
+SIM_LOGIN_WRONG = "登录口令不对"
+SIM_LOGIN_PAGE = {
+    "title": "deskbot 模拟器登录",
+    "prompt": "这个模拟器设置了登录口令，请输入：",
+    "button": "登录",
+    "wrong": "口令不对，请重试。",
+}
+SIM_FIELD_CONTROLS = "字段 {field} 含有控制字符"

@@ -5,6 +5,8 @@ POST /wecom/app/callback  encrypted XML. Text becomes an InboundMessage; a `temp
                           (a button on a card we sent) becomes a CardAction; everything else is
                           acknowledged and dropped. The answer is an empty 200 (WeCom's "no
                           passive reply"), sent only after the pipeline has stored the event.
+                          A field of the wrong shape (a nested element where text belongs)
+                          stores the callback as rejected; it is still answered 200.
 """
 from __future__ import annotations
 
@@ -13,10 +15,11 @@ from typing import Any
 
 import xmltodict
 from aiohttp import web
-from wechatpy.enterprise import parse_message
 
 from bot import keys, messages
-from bot.platforms.wecom_crypto import Envelope, Refused, add_routes
+from bot.platforms import guard
+from bot.platforms.guard import Malformed
+from bot.platforms.wecom_crypto import XML_ENCRYPT, Envelope, add_routes, encrypt_in
 
 log = logging.getLogger("deskbot.wecom.app")
 
@@ -29,41 +32,36 @@ def build_envelope(settings) -> Envelope:
 
 
 def _encrypt_of(body: bytes) -> str:
-    try:
-        doc = xmltodict.parse(body)
-    except Exception as exc:  # noqa: BLE001 - expat and xmltodict raise several kinds
-        raise Refused(f"body is not XML: {type(exc).__name__}") from None
-    outer = doc.get("xml") if isinstance(doc, dict) else None
-    encrypt = outer.get("Encrypt") if isinstance(outer, dict) else None
-    if not isinstance(encrypt, str):
-        raise Refused("no <Encrypt> in body")
-    return encrypt
+    return encrypt_in(body, XML_ENCRYPT)
 
 
 def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on."""
-    if expected_agent and str(fields.get("AgentID") or "") not in ("", str(expected_agent)):
+    agent = guard.string(fields, "AgentID")
+    if expected_agent and agent not in ("", str(expected_agent)):
         # Another app of the same corp pointed here by mistake: not ours to answer.
-        log.warning("ignoring callback for agent %s", fields.get("AgentID"))
+        log.warning("ignoring callback for agent %s", agent[:20])
         return None
-    sender = str(fields.get("FromUserName") or "")
-    created = str(fields.get("CreateTime") or "0")
-    msg_type = str(fields.get("MsgType") or "").lower()
+    sender = guard.string(fields, "FromUserName")
+    created = guard.string(fields, "CreateTime")
+    if created and guard.ascii_int(created) is None:
+        raise Malformed("<CreateTime> is not a unix time")
+    msg_type = guard.string(fields, "MsgType").lower()
     if not sender:
         return None
-    sent_at = float(created) if created.isdigit() else 0.0
+    sent_at = guard.unix_seconds(created) or 0.0
     reply = messages.Reply(channel=messages.CH_WECOM_APP, address=sender)
     if msg_type == "text":
-        msg_id = str(fields.get("MsgId") or "")
+        msg_id = guard.string(fields, "MsgId")
         if not msg_id:
             return None
         return messages.InboundMessage(
             platform=messages.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
-            chat_type=messages.PRIVATE, text=str(fields.get("Content") or "").strip(),
+            chat_type=messages.PRIVATE, text=guard.string(fields, "Content").strip(),
             reply=reply, sent_at=sent_at)
-    if msg_type == "event" and str(fields.get("Event") or "").lower() == "template_card_event":
-        key = str(fields.get("EventKey") or "")
-        task_id = str(fields.get("TaskId") or "")
+    if msg_type == "event" and guard.string(fields, "Event").lower() == "template_card_event":
+        key = guard.string(fields, "EventKey")
+        task_id = guard.string(fields, "TaskId")
         if not key:
             return None
         # A click has no MsgId; WeCom's retries repeat sender, time, key and card, so this
@@ -73,22 +71,28 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> messages.Inbo
             dedupe_key=f"wecom_app:card:{sender}:{created}:{key}:{task_id}",
             sender_id=sender, chat_type=messages.PRIVATE, reply=reply, sent_at=sent_at,
             action=messages.CardAction(key=key, task_id=task_id,
-                                   response_code=str(fields.get("ResponseCode") or "")))
+                                   response_code=guard.string(fields, "ResponseCode")))
     return None
 
 
-async def _handle(request: web.Request, plain: str) -> None:
+def parse_plain(plain: str) -> dict[str, Any]:
+    """The fields of a decrypted callback; Malformed when it is not the XML WeCom sends."""
     try:
-        parsed = parse_message(plain)
-    except Exception as exc:  # noqa: BLE001 - signed by WeCom but unreadable: drop, don't retry
-        log.error("signed WeCom callback could not be parsed: %s", type(exc).__name__)
-        return
+        doc = xmltodict.parse(plain)
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - expat raises several kinds
+        raise Malformed(f"plaintext is not XML: {type(exc).__name__}") from None
+    fields = doc.get("xml") if isinstance(doc, dict) else None
+    if not isinstance(fields, dict):
+        raise Malformed("plaintext has no <xml> root")
+    return fields
+
+
+async def _handle(request: web.Request, plain: str) -> None:
     settings = request.app[keys.SETTINGS]
-    msg = to_inbound(parsed._data if parsed is not None else {}, settings.wecom.agent_id)
-    if msg is not None:
-        # Duplicates are acknowledged the same way: WeCom only needs to stop retrying.
-        await request.app[keys.PIPELINE].accept(msg)
+    msg = to_inbound(parse_plain(plain), settings.wecom.agent_id)
+    # Duplicates are acknowledged the same way: WeCom only needs to stop retrying.
+    await guard.deliver(request, msg, plain)
 
 
 def setup_routes(app: web.Application) -> None:
-    add_routes(app, PATH, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)
+    add_routes(app, PATH, messages.WECOM_APP, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)

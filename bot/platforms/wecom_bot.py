@@ -5,14 +5,14 @@ POST /wecom/bot/callback  {"encrypt": "..."}; the plaintext is JSON (企业微�
                           "接收事件"). Text (and the text parts of a "mixed" message) becomes an
                           InboundMessage answered later through its response_url; a
                           template_card_event becomes a CardAction; stream refreshes, enter_chat
-                          and media are acknowledged and dropped. The answer is an empty 200:
+                          and media are acknowledged and dropped; a field of the wrong type
+                          stores the callback as rejected. The answer is an empty 200:
                           replies go through response_url, not passively. WeCom allows one call
                           per response_url, within an hour ("主动回复消息"): the relay must send
                           the whole answer to a message in one post.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from typing import Any
@@ -20,7 +20,9 @@ from typing import Any
 from aiohttp import web
 
 from bot import keys, messages
-from bot.platforms.wecom_crypto import Envelope, Refused, add_routes
+from bot.platforms import guard
+from bot.platforms.guard import Malformed
+from bot.platforms.wecom_crypto import JSON_ENCRYPT, Envelope, add_routes, encrypt_in
 
 log = logging.getLogger("deskbot.wecom.bot")
 
@@ -54,83 +56,67 @@ def strip_bot_mention(text: str, bot_name: str = "") -> str:
 def _text_of(data: dict[str, Any]) -> str | None:
     msg_type = data.get("msgtype")
     if msg_type == "text":
-        content = (data.get("text") or {}).get("content")
-        return content if isinstance(content, str) else None
+        return guard.string(guard.obj(data, "text"), "content") or None
     if msg_type == "mixed":
-        items = (data.get("mixed") or {}).get("msg_item") or []
-        found = [(i.get("text") or {}).get("content") for i in items
+        items = guard.obj(data, "mixed").get("msg_item")
+        if not isinstance(items, list):
+            raise Malformed("mixed.msg_item is not a list")
+        parts = [guard.string(guard.obj(i, "text"), "content") for i in items
                  if isinstance(i, dict) and i.get("msgtype") == "text"]
-        parts = [p for p in found if isinstance(p, str)]
+        parts = [p for p in parts if p]
         return " ".join(parts) if parts else None
     return None
 
 
 def to_inbound(data: dict[str, Any], now: float,
                bot_name: str = "") -> messages.InboundMessage | None:
-    """The message the core should see, or None for what deskbot does not act on."""
-    msg_id = data.get("msgid")
-    sender = (data.get("from") or {}).get("userid")
-    if not isinstance(msg_id, str) or not msg_id or not isinstance(sender, str) or not sender:
+    """The message the core should see, or None for what deskbot does not act on; Malformed
+    when a field has the wrong type."""
+    msg_id = guard.string(data, "msgid")
+    sender = guard.string(guard.obj(data, "from"), "userid")
+    if not msg_id or not sender:
         return None
-    group = data.get("chattype") == "group"
-    chat_id = str(data.get("chatid") or "") if group else ""
-    response_url = data.get("response_url")
+    chat = guard.string(data, "chatid")
+    chat_type = guard.string(data, "chattype")
+    group = chat_type == "group"
+    response_url = guard.string(data, "response_url")
     reply = None
-    if isinstance(response_url, str) and response_url:
+    if response_url:
         reply = messages.Reply(
             channel=messages.CH_WECOM_RESPONSE, address=response_url,
             expires_at=now + RESPONSE_URL_TTL_S,
-            extra={"chatid": str(data.get("chatid") or ""), "chattype": data.get("chattype") or "",
-                   "aibotid": str(data.get("aibotid") or "")})
-    created = str(data.get("create_time") or "")
-    sent_at = float(created) if created.isdigit() else 0.0
-    common: dict[str, Any] = dict(
-                  platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
-                  chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat_id,
-                  reply=reply,
-                  sent_at=sent_at)
+            extra={"chatid": chat, "chattype": chat_type, "aibotid": guard.string(data, "aibotid")})
+    common: dict[str, Any] = dict(platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
+                  chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat if group else "",
+                  reply=reply, sent_at=guard.unix_seconds(data.get("create_time")) or 0.0)
     text = _text_of(data)
     if text is not None:
         return messages.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
-    event = data.get("event") if data.get("msgtype") == "event" else None
-    if isinstance(event, dict) and event.get("eventtype") == "template_card_event":
+    event = guard.obj(data, "event") if data.get("msgtype") == "event" else {}
+    if event.get("eventtype") == "template_card_event":
         # The documented shape nests the details under the event type's name; accept the flat
         # form too, which some deliveries use.
         detail = event.get("template_card_event")
         detail = detail if isinstance(detail, dict) else event
-        key = detail.get("event_key")
-        if isinstance(key, str) and key:
+        key = guard.string(detail, "event_key")
+        if key:
             return messages.InboundMessage(
-                action=messages.CardAction(key=key, task_id=str(detail.get("task_id") or "")),
-                **common)
+                action=messages.CardAction(key=key, task_id=guard.string(detail, "task_id")), **common)
     return None
 
 
 def _encrypt_of(body: bytes) -> str:
-    try:
-        doc = json.loads(body)
-    except ValueError:
-        raise Refused("body is not JSON") from None
-    encrypt = doc.get("encrypt") if isinstance(doc, dict) else None
-    if not isinstance(encrypt, str):
-        raise Refused("no encrypt in body")
-    return encrypt
+    return encrypt_in(body, JSON_ENCRYPT)
 
 
 async def _handle(request: web.Request, plain: str) -> None:
-    try:
-        data = json.loads(plain)
-    except ValueError:
-        log.error("signed WeCom robot callback is not JSON")
-        return
+    data = guard.load_json(plain)
     if not isinstance(data, dict):
-        return
+        raise Malformed("plaintext is not a JSON object")
     settings = request.app[keys.SETTINGS]
     now = request.app[keys.CLOCK].now().timestamp()
-    msg = to_inbound(data, now, settings.wecom.bot.name)
-    if msg is not None:
-        await request.app[keys.PIPELINE].accept(msg)
+    await guard.deliver(request, to_inbound(data, now, settings.wecom.bot.name), plain)
 
 
 def setup_routes(app: web.Application) -> None:
-    add_routes(app, PATH, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)
+    add_routes(app, PATH, messages.WECOM_BOT, build_envelope(app[keys.SETTINGS]), _encrypt_of, _handle)

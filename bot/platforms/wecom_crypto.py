@@ -4,14 +4,17 @@ Both doors use the same scheme (企业微信 "回调和回复的加解密方案"
 msg_signature = sha1(sorted(token, timestamp, nonce, encrypt)), and `encrypt` is AES-256-CBC of
 random(16) + len(4) + message + receive id, where the receive id is the corp id for an app and the
 empty string for an intelligent robot. wechatpy's WeChatCrypto does the AES and the receive-id
-check; this module adds what wechatpy leaves out: a constant-time signature comparison, done
-before any decryption, and a timestamp window against replays, read from the app's clock.
+check; this module adds what wechatpy leaves out: a constant-time signature comparison of bytes
+(it cannot raise, whatever characters the query holds), done on `encrypt` as it stands in the raw
+body before the body is parsed or anything decrypted, and a timestamp window against replays,
+read from the app's clock. A signed plaintext the door cannot understand is stored as rejected
+and answered 200 (bot/platforms/guard.py), so WeCom does not retry it for ever.
 """
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -22,6 +25,7 @@ from wechatpy.exceptions import InvalidSignatureException
 
 from bot import keys
 from bot.clock import Clock
+from bot.platforms import guard
 
 log = logging.getLogger("deskbot.wecom")
 
@@ -57,10 +61,9 @@ class Envelope:
         sig, ts, nonce = q.get("msg_signature", ""), q.get("timestamp", ""), q.get("nonce", "")
         if not (sig and ts and nonce):
             raise Refused("missing msg_signature, timestamp or nonce")
-        try:
-            sent = int(ts)
-        except ValueError:
-            raise Refused(f"timestamp is not a number: {ts[:20]!r}") from None
+        sent = guard.ascii_int(ts)
+        if sent is None:
+            raise Refused(f"timestamp is not a number: {ts[:20]!r}")
         skew = abs(clock.now().timestamp() - sent)
         if skew > self.window_s:
             raise Refused(f"timestamp {sent} is {skew:.0f}s away from now")
@@ -68,7 +71,7 @@ class Envelope:
 
     def _check(self, sq: SignedQuery, encrypt: str) -> None:
         expected = signature(self.token, sq.timestamp, sq.nonce, encrypt)
-        if not hmac.compare_digest(expected, sq.msg_signature):
+        if not guard.same_bytes(expected, sq.msg_signature):
             raise Refused("bad msg_signature")
 
     def open(self, sq: SignedQuery, encrypt: str) -> str:
@@ -101,19 +104,37 @@ class Envelope:
             raise Refused(f"cannot decrypt echostr: {type(exc).__name__}") from None
 
 
+# `encrypt` is base64; JSON writers may escape its slashes.
+_B64 = rb"([A-Za-z0-9+/=\\]+)"
+
+
+def encrypt_in(body: bytes, pattern: re.Pattern[bytes]) -> str:
+    """The `encrypt` value as it stands in the raw body, found without parsing the body, so
+    nothing a forger writes around it is parsed before the signature has been checked."""
+    m = pattern.search(body)
+    if m is None:
+        raise Refused("no encrypt in body")
+    return m.group(1).replace(b"\\/", b"/").decode("ascii")
+
+
+XML_ENCRYPT = re.compile(rb"<Encrypt>\s*(?:<!\[CDATA\[)?" + _B64 + rb"(?:\]\]>)?\s*</Encrypt>")
+JSON_ENCRYPT = re.compile(rb'"encrypt"\s*:\s*"' + _B64 + rb'"')
+
+
 def refuse(request: web.Request, why: Refused | str) -> web.Response:
     # The reason goes to the log only: a forger learns nothing from the answer.
     log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, why)
     return web.Response(status=403, text="forbidden")
 
 
-def add_routes(app: web.Application, path: str, envelope: Envelope,
+def add_routes(app: web.Application, path: str, platform: str, envelope: Envelope,
                encrypt_of: Callable[[bytes], str],
                handle: Callable[[web.Request, str], Awaitable[None]]) -> None:
     """One callback door: GET answers the URL verification with the decrypted echostr; POST
     takes `encrypt` out of the body with `encrypt_of` (raising Refused when it is not there),
     opens it and hands the plaintext to `handle`. Anything not provably WeCom's and fresh gets
-    403; the rest an empty 200 (no passive reply), sent only once `handle` has returned, so an
+    403 (413 past the size cap); `handle` raising guard.Malformed stores the plaintext as
+    rejected; the rest an empty 200 (no passive reply), sent only once `handle` has returned, so an
     event is stored before WeCom stops retrying it."""
 
     async def verify_url(request: web.Request) -> web.Response:
@@ -125,12 +146,19 @@ def add_routes(app: web.Application, path: str, envelope: Envelope,
         return web.Response(text=echo)
 
     async def receive(request: web.Request) -> web.Response:
+        body, plain = b"", ""
         try:
             sq = envelope.signed_query(request, request.app[keys.CLOCK])
-            plain = envelope.open(sq, encrypt_of(await request.read()))
+            body = await guard.read_body(request)
+            plain = envelope.open(sq, encrypt_of(body))
+            await handle(request, plain)
+        except guard.TooLarge as why:
+            refuse(request, str(why))
+            return web.Response(status=413, text="too large")
         except Refused as why:
             return refuse(request, why)
-        await handle(request, plain)
+        except guard.Malformed as why:
+            await guard.reject(request, platform, str(why), plain or body)
         return web.Response(text="")
 
     app.router.add_get(path, verify_url)

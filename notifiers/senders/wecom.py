@@ -3,9 +3,10 @@
 Channels and what their address is:
 - CH_WECOM_APP: a member's userid; `message/send` with text, markdown, a `template_card` of type
   `button_interaction` (button key = Button.key, task_id = OutboundMessage.task_id), or an image
-  or file uploaded first through `media/upload`. `enable_duplicate_check` is on, so a message the
-  relay sends again after a crash (same body, same member, within the interval) is dropped by
-  WeCom instead of reaching the member twice.
+  or file uploaded first through `media/upload`. `enable_duplicate_check` is off: WeCom would
+  silently drop a body identical to one sent in the last 30 minutes (the same answer to the same
+  question asked twice), and exactly-once is the outbox's business, through its dedupe keys and
+  leases, not WeCom's comparing bodies.
 - CH_WECOM_APPCHAT: the chatid of a group the app created (`appchat/create`, see create_appchat);
   `appchat/send`. Group chats have no buttons: a card goes as text naming its actions.
 - CH_WECOM_WEBHOOK: a group robot's webhook key, or its whole URL; text (with `mentioned_list`),
@@ -45,7 +46,6 @@ TOKEN_INVALID = frozenset({40014, 42001, 40001})
 BACK_OFF = {45009: 60.0, 45033: 2.0, -1: 2.0}
 # Credentials that a retry cannot fix: a wrong corpid or secret, a disabled app.
 BAD_CREDENTIALS = frozenset({40013, 40091, 40056, 301002})
-DUPLICATE_CHECK_INTERVAL_S = 1800
 WEBHOOK_IMAGE_MAX = 2 * 1024 * 1024
 _TASK_ID_BAD = re.compile(r"[^0-9A-Za-z_\-@]")
 CARD_TITLE_CHARS = 26  # WeCom shows about this many characters of a card title
@@ -139,8 +139,7 @@ class WeComSender:
     def _app_head(self, userid: str) -> dict[str, Any]:
         """What every app message carries besides its content."""
         return {"touser": userid, "agentid": self._cfg.agent_id, "safe": 0,
-                "enable_duplicate_check": 1,
-                "duplicate_check_interval": DUPLICATE_CHECK_INTERVAL_S}
+                "enable_duplicate_check": 0}
 
     def _app_body(self, msg: OutboundMessage, dedupe_key: str) -> dict:
         if msg.kind == CARD:

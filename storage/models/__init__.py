@@ -4,7 +4,13 @@ from storage.models.customers import Contract
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry
-from storage.models.messaging import AuditLog, InboundEvent, JobRun, OutboxMessage
+from storage.models.messaging import (
+    AuditLog,
+    InboundEvent,
+    JobRun,
+    OutboxMessage,
+    RejectedInbound,
+)
 from storage.models.penalties import Penalty, PenaltyAppeal
 from storage.models.people import Chat, Customer, Staff
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
@@ -18,3 +24,4 @@ __models__ += [Dispatch, KnowledgeEntry]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [Contract]
+__models__ += [RejectedInbound]

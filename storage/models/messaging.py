@@ -21,6 +21,21 @@ class InboundEvent(Model):
         table = "inbound_event"
 
 
+class RejectedInbound(Model):
+    # A signed request the edge could not understand: kept for the operator, answered as a
+    # success so the platform stops retrying it, and acted on by nobody.
+
+    id = fields.BigIntField(primary_key=True)
+    platform = fields.CharField(32)
+    request_id = fields.CharField(64, default="")
+    reason = fields.CharField(255)
+    received_at = fields.DatetimeField(db_index=True)
+    excerpt = fields.TextField(default="")  # the start of what came, control characters escaped
+
+    class Meta:
+        table = "rejected_inbound"
+
+
 class OutboxMessage(Model):
     # A message still to send, written in the same transaction as the change that caused it.
 

@@ -135,8 +135,14 @@ def wecom_app_card_click(keys: WeComKeys, from_user: str, event_key: str, task_i
 def wecom_bot_encrypt(keys: WeComKeys, payload: dict[str, Any], *, at: Any,
                       nonce: str | None = None) -> tuple[dict[str, str], str]:
     """Encrypt a robot callback: query params and the {"encrypt": ...} JSON body."""
+    return wecom_bot_encrypt_plain(keys, json.dumps(payload, ensure_ascii=False), at=at,
+                                   nonce=nonce)
+
+
+def wecom_bot_encrypt_plain(keys: WeComKeys, plain: str, *, at: Any,
+                            nonce: str | None = None) -> tuple[dict[str, str], str]:
+    """The same for any plaintext at all, JSON or not (hostile-input tests)."""
     ts = str(unix(at))
-    plain = json.dumps(payload, ensure_ascii=False)
     nonce = nonce or _nonce(plain + ts)
     encrypt = PrpCrypto(keys.aes_key).encrypt(plain, keys.receive_id).decode()
     query = {"msg_signature": _get_signature(keys.token, ts, nonce, encrypt), "timestamp": ts,

@@ -47,6 +47,8 @@
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     };
     const resp = await fetch(path, opts);
+    // A simulator with a login token: the page reloads into its login form.
+    if (resp.status === 401) { location.reload(); throw new Error(resp.statusText); }
     let data = null;
     try { data = await resp.json(); } catch (e) { data = null; }
     if (!resp.ok || (data && data.ok === false)) {

@@ -54,7 +54,6 @@ RENEW_NOT_LATER = "续约结束日期 {until} 应晚于当前合同结束日期 
 EXPIRING_NONE = "{days} 天内没有到期的服务合同。"
 EXPIRING_HEAD = "{days} 天内到期的服务合同 {n} 份："
 EXPIRING_LINE = "· {customer}（{tier}）{end} 到期，还有 {left} 天，业务：{sales}"
-BAD_DAYS = "天数应为 1 到 366 的整数，例如 /到期 30。"
 
 # pushes
 PROVISIONAL_NOTICE = ("【完善客户档案】{name} 是新来电客户，已由 {who} 建临时档案并建单 {ticket}。"

@@ -8,9 +8,7 @@ Rules and amounts: bot/services/penalties/rules.py. Finding them: bot/services/p
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING, cast
 
 from tortoise.exceptions import IntegrityError
@@ -218,28 +216,6 @@ async def decide(env: "Runtime", actor: Staff, number: int, decision: str, reaso
 
 
 # -- the ledger ----------------------------------------------------------------------------
-
-_MONTH_FULL = re.compile(r"^(\d{4})[-/.年](\d{1,2})月?$")
-_MONTH_ONLY = re.compile(r"^(\d{1,2})月$")
-
-
-def parse_month(text: str, today: date) -> str | None:
-    """"2026-11", "2026年11月", "11月", "本月", "上月" -> "YYYY-MM"; None when it is no month."""
-    raw = text.strip()
-    if raw in ("本月", "这个月"):
-        return f"{today:%Y-%m}"
-    if raw == "上月":
-        y, m = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-        return f"{y:04d}-{m:02d}"
-    full = _MONTH_FULL.match(raw)
-    if full and 1 <= int(full.group(2)) <= 12:
-        return f"{int(full.group(1)):04d}-{int(full.group(2)):02d}"
-    only = _MONTH_ONLY.match(raw)
-    if only and 1 <= int(only.group(1)) <= 12:
-        mon = int(only.group(1))
-        return f"{today.year - (mon > today.month):04d}-{mon:02d}"
-    return None
-
 
 @dataclass
 class Totals:
