@@ -29,3 +29,6 @@ def register(scheduler: "Scheduler", env: "Runtime") -> None:
     from bot.services.customers import jobs as customer_jobs
 
     customer_jobs.register(scheduler, env)  # renewal reminders
+    from bot.services.firstvisits import jobs as first_visit_jobs
+
+    first_visit_jobs.register(scheduler, env)  # the day's first-visit needs to department heads

@@ -200,6 +200,27 @@ class CustomerSettings(Section):
         return v
 
 
+class FirstVisitSettings(Section):
+    """[first_visit]: the desk's first call to a new customer and the needs it records."""
+
+    max_attempts: int = Field(3, ge=1, le=20)  # failed calls before the managers are told
+    needs_at: str = "17:45"  # working days after work: the day's needs to each department head
+    # Department → the userid of its head (empty: nobody yet; the needs wait in /需求确认).
+    departments: dict[str, str] = {"实施": "", "培训": "", "热线": "", "业务": "", "其他": ""}
+
+    @field_validator("needs_at")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return CustomerSettings._time(v)
+
+    @field_validator("departments")
+    @classmethod
+    def _departments(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            raise ValueError(texts.SETTINGS_NO_DEPARTMENTS)
+        return v
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKBOT_", env_nested_delimiter="__", extra="forbid"
@@ -216,6 +237,7 @@ class Settings(BaseSettings):
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
     customers: CustomerSettings = CustomerSettings()
+    first_visit: FirstVisitSettings = FirstVisitSettings()
     # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.
     clocks: dict[str, Any] = {}
     penalties: dict[str, Any] = {}

@@ -93,3 +93,4 @@ SETTINGS_SIM_TOKEN_SHORT = "模拟器登录口令（simulator.token）至少 16 
 ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"
 SETTINGS_BAD_REMINDER_DAYS = "提醒天数应为 1 到 366 之间的整数列表，例如 [30, 7]"
 SETTINGS_BAD_TIME = "时间应写成 09:00"
+SETTINGS_NO_DEPARTMENTS = "至少要有一个部门，例如 实施 = \"负责人userid\""

@@ -7,6 +7,7 @@ def all_routers() -> list[Router]:
         complaints,
         customers,
         dispatches,
+        firstvisits,
         followups,
         help,
         knowledge,
@@ -18,4 +19,4 @@ def all_routers() -> list[Router]:
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, reports.router,
-            customers.router]
+            customers.router, firstvisits.router]

@@ -1,6 +1,6 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
-from storage.models.customers import Contract
+from storage.models.customers import Contract, CustomerNeed, FirstVisit, FirstVisitTask
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry
@@ -23,5 +23,5 @@ __models__ = [
 __models__ += [Dispatch, KnowledgeEntry]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
-__models__ += [Contract]
+__models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed]
 __models__ += [RejectedInbound]

@@ -94,6 +94,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "customer_archive": {"target": "1wd", "warnings": [{"before": "2wh"}],
                          "warn_to": ["managers"],
                          "escalations": [{"after": "0m", "to": "managers"}]},
+    # First visit: the service desk phones a new customer (default within 1 working day).
+    "first_visit_call": {"target": "1wd", "warnings": [{"before": "2wh"}],
+                         "warn_to": ["hotline"],
+                         "escalations": [{"after": "0m", "to": ["hotline", "managers"]}]},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
