@@ -116,3 +116,54 @@ async def test_failed_calls_tell_the_managers_and_refusals_change_nothing(chat, 
     assert await texts_to(chat, "chat:managers") == [
         "【首访多次未联系上】S1 西部电子有限公司 已 2 次未联系上（联系人 赵工），请经理协调业务核实联系方式。"]
     assert (await FirstVisit.get(id=1)).attempts == 2
+
+
+async def test_first_visit_scenario_through_the_simulator(demo, settings, env, clock,
+                                                         aiohttp_client):
+    """The acceptance scenario as people would live it on the simulator page."""
+    import json
+
+    from tests.app_harness import start_bot
+
+    bot = await start_bot(aiohttp_client, settings, clock)
+
+    async def say(userid: str, text: str) -> str:
+        body = json.dumps({"userid": userid, "conv": "user", "text": text}, ensure_ascii=False)
+        resp = await bot.client.post("/sim/api/send", data=body,
+                                     headers={"Content-Type": "application/json"})
+        assert resp.status == 200, await resp.text()
+        await bot.settle()
+        return (await page(f"user:{userid}"))[-1]
+
+    async def page(conv: str) -> list[str]:
+        resp = await bot.client.get("/sim/api/messages", params={"conv": conv})
+        return [e["text"] for e in (await resp.json())["messages"] if e["dir"] == "out"]
+
+    assert (await say("sunli", SUBMIT)).startswith("已提交首访 S1")
+    assert (await page("chat:hotline"))[-1].startswith("【新首访 S1】西部电子有限公司")
+
+    clock.set(bj(24, 15, 31))  # the desk's clock reminds the hotline chat
+    await deadlines.tick_until_idle(env)
+    await bot.settle()
+    assert (await page("chat:hotline"))[-1].startswith("【首访电话提醒】S1 西部电子有限公司")
+
+    assert (await say("zhangwei", "/首访 S1 未联系 下次=明天10:00")).startswith(
+        "S1 第 1 次未联系上，下次联系：11-25 10:00")
+    clock.set(bj(25, 9, 30))
+    answer = await say("zhangwei", "/首访 S1 已联系 服务码=是 锁号=是 电话=否 报修=是")
+    assert "需跟进：监督电话和技术电话已告知" in answer
+    assert (await page("chat:hotline"))[-1] == \
+        "【首访跟进】S1 西部电子有限公司：监督电话和技术电话已告知，请服务台跟进。"
+    await say("lina", "/需求 S1 部门=实施 需要上门安装并初始化账套")
+    await say("lina", "/需求 S1 部门=培训 两名会计参加下月的总账培训")
+
+    clock.set(bj(25, 17, 45))
+    await jobs.needs_digest(env, date(2026, 11, 25))
+    await bot.settle()
+    implementation = [t for t in await page("user:zhaomin") if t.startswith("【首访需求日报")]
+    training = [t for t in await page("user:liujing") if t.startswith("【首访需求日报")]
+    assert implementation == ["【首访需求日报 2026-11-25·实施】共 1 条：\n"
+                              "· S1 西部电子有限公司：需要上门安装并初始化账套（李娜）\n请确认：/需求确认"]
+    assert training == ["【首访需求日报 2026-11-25·培训】共 1 条：\n"
+                        "· S1 西部电子有限公司：两名会计参加下月的总账培训（李娜）\n请确认：/需求确认"]
+    assert await say("liujing", "/需求确认") == "已确认 1 条需求（培训）。"
