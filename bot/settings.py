@@ -176,6 +176,7 @@ class CustomerSettings(Section):
     # Days before a contract ends when its sales person and the managers are reminded.
     renewal_reminders: list[int] = [30, 7]
     renewal_at: str = "09:00"  # working days: the renewal reminders go out at this time
+    care_at: str = "09:00"  # working days: care dates up to the next working day, to sales
     # Roles that see phone numbers in full in a private chat (every such read is audited).
     full_phone_roles: list[str] = ["engineer", "manager", "sales", "admin"]
     provisional_tier: str = "普通"  # tier of a customer registered from an unknown caller
@@ -188,7 +189,7 @@ class CustomerSettings(Section):
             raise ValueError(texts.SETTINGS_BAD_REMINDER_DAYS)
         return sorted(set(v), reverse=True)
 
-    @field_validator("renewal_at")
+    @field_validator("renewal_at", "care_at")
     @classmethod
     def _time(cls, v: str) -> str:
         from datetime import time

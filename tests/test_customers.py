@@ -233,3 +233,26 @@ async def test_imports_fill_contacts_and_contracts(demo, tmp_path):
     [contract] = await Contract.filter(customer_id=west.id)
     assert (contract.signed_on, contract.ends_on, contract.tier) == (
         date(2026, 11, 1), date(2027, 10, 31), "普通")
+
+
+async def test_care_dates_reach_the_sales_person_the_working_day_before(chat, env):
+    await chat.say("sunli", "/改客户 华东制造 业务=孙丽")
+    await chat.say("sunli", "/改客户 江南商贸 业务=孙丽")
+    await chat.say("sunli", "/联系人 华东制造 钱主任 手机=13900000009 生日=1980-11-28")
+    await chat.say("sunli", "/联系人 江南商贸 周出纳 纪念日=11-30")
+    assert "生日 11-28　纪念日 -" in await chat.say("sunli", "/客户 华东制造")
+    await chat.skip_pushes()
+    await jobs.customer_care(env, date(2026, 11, 26))  # Thursday: only Friday is ahead
+    assert await chat.pushes() == []
+    # Friday: Saturday's birthday and Monday's anniversary, in one message.
+    await jobs.customer_care(env, date(2026, 11, 27))
+    await jobs.customer_care(env, date(2026, 11, 27))
+    assert [(p.msg.address, p.text) for p in await chat.pushes()] == [
+        ("user:sunli", "【客户关怀】下一个工作日前的关怀日期：\n· 11-28 华东制造有限公司 钱主任 生日\n"
+                       "· 11-30 江南商贸公司 周出纳 纪念日")]
+    # The working day before National Day: a greeting for each of the two customers.
+    await jobs.customer_care(env, date(2026, 9, 30))
+    [notice] = await chat.pushes()
+    assert notice.text.endswith("· 10-01 国庆节：请向你负责的 2 家客户致以节日问候")
+    bad = await chat.say("sunli", "/联系人 华东制造 钱主任 生日=02-30")
+    assert bad == "生日或纪念日“02-30”不对，请写成 05-12 或 1980-05-12。"

@@ -2,7 +2,7 @@
 
 BAD_PHONE = "电话“{phone}”不是有效号码：手机 11 位（1 开头），固话带区号（如 021-55550001）。"
 BAD_DATE = "日期“{value}”不对，请写成 2026-01-31。"
-BAD_CARE_DATE = "纪念日“{value}”不对，请写成 05-12 或 1980-05-12。"
+BAD_CARE_DATE = "生日或纪念日“{value}”不对，请写成 05-12 或 1980-05-12。"
 BAD_TIER = "级别“{tier}”不对，可选：{tiers}。"
 BAD_FIELD = "不能修改“{key}”。可改的字段：{fields}。"
 NO_CHANGES = "请写明要修改的字段，例如 /改客户 华东制造 地址=上海市浦东新区张江路1号。"
@@ -65,3 +65,7 @@ FIELD_LABELS = {"name": "名称", "address": "地址", "region": "地区", "prod
                 "service_code": "服务码", "dongle": "加密锁号", "tier": "级别", "sales": "业务",
                 "role": "职务", "phone": "电话", "mobile": "手机", "birthday": "生日",
                 "anniversary": "纪念日"}
+CARE_HEAD = "【客户关怀】下一个工作日前的关怀日期："
+CARE_LINE = "· {day} {customer} {name} {kind}"
+CARE_KINDS = {"birthday": "生日", "anniversary": "纪念日"}
+CARE_HOLIDAY = "· {day} {name}：请向你负责的 {n} 家客户致以节日问候"
