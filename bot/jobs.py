@@ -28,7 +28,4 @@ def register(scheduler: "Scheduler", env: "Runtime") -> None:
     reports_jobs.register(scheduler, env)  # follow-up list, target watch, daily and monthly reports
     from bot.services.customers import jobs as customer_jobs
 
-    customer_jobs.register(scheduler, env)  # renewal reminders, customer care dates
-    from bot.services.firstvisits import jobs as first_visit_jobs
-
-    first_visit_jobs.register(scheduler, env)  # the day's first-visit needs to department heads
+    customer_jobs.register(scheduler, env)  # renewals, care dates, first-visit needs digest

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.services.customers import jobs
 from bot.services.deadlines import clocks as deadlines
-from bot.services.firstvisits import jobs
 from bot.settings import load_settings
 from storage.models import Customer, Deadline
 from storage.models.customers import CustomerNeed, FirstVisit, FirstVisitTask
