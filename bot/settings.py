@@ -124,6 +124,23 @@ class OutboxSettings(Section):
     poll_s: float = Field(1.0, gt=0)
 
 
+class InboundSettings(Section):
+    """Processing of accepted events: retries, dead letters, the sweep that nothing escapes."""
+
+    max_attempts: int = Field(5, ge=1)  # then the event is dead-lettered, sender and admins told
+    retry_base_s: float = Field(2.0, gt=0)  # backoff after a failed try, doubling each time
+    retry_max_s: float = Field(300.0, gt=0)
+    lease_s: float = Field(60.0, gt=0)  # a dead instance's events are taken over after this
+    sweep_s: float = Field(2.0, gt=0)  # how often every instance looks for unfinished events
+    workers: int = Field(0, ge=0)  # processing tasks; 0: 1 on SQLite, 4 on PostgreSQL
+    # Events processed in one transaction (a savepoint each) and, on SQLite, the time it may
+    # hold the one connection that acknowledgements wait for.
+    batch_max: int = Field(16, ge=1)
+    batch_budget_ms: float = Field(50.0, gt=0)
+    # Unexpected errors page the admins at most once per kind of error per this many minutes.
+    error_notice_minutes: int = Field(10, ge=1)
+
+
 class SchedulerSettings(Section):
     tick_s: float = Field(1.0, gt=0)
     lease_s: float = Field(60.0, gt=0)
@@ -170,6 +187,41 @@ class ServiceSettings(Section):
         return v
 
 
+def _hhmm(v: str) -> str:
+    import re
+
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise ValueError(texts.SETTINGS_BAD_HHMM.format(value=v))
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+class ProjectSettings(Section):
+    # The morning after a working day, each consultant of an active project who wrote no log
+    # for it is reminded at log_remind_at; still missing at log_report_at, the project manager
+    # hears of it.
+    log_remind_at: str = "09:00"
+    log_report_at: str = "11:00"
+
+    @field_validator("log_remind_at", "log_report_at")
+    @classmethod
+    def _times(cls, v: str) -> str:
+        return _hhmm(v)
+
+    @model_validator(mode="after")
+    def _order(self) -> "ProjectSettings":
+        if self.log_report_at <= self.log_remind_at:
+            raise ValueError(texts.SETTINGS_LOG_ORDER)
+        return self
+
+
+class TrainingSettings(Section):
+    # Where the enrolment notice goes when no project manager owns the trainee's unit.
+    notice_purpose: str = "hotline"
+    pass_score: int = Field(60, ge=0, le=100)
+    max_capacity: int = Field(200, ge=1)
+
+
 class CustomerSettings(Section):
     """[customers]: the archive, contracts and renewals (bot/services/customers/)."""
 
@@ -192,13 +244,7 @@ class CustomerSettings(Section):
     @field_validator("renewal_at", "care_at")
     @classmethod
     def _time(cls, v: str) -> str:
-        from datetime import time
-
-        try:
-            time.fromisoformat(v)
-        except ValueError:
-            raise ValueError(texts.SETTINGS_BAD_TIME) from None
-        return v
+        return _hhmm(v)
 
 
 class FirstVisitSettings(Section):
@@ -212,7 +258,7 @@ class FirstVisitSettings(Section):
     @field_validator("needs_at")
     @classmethod
     def _time(cls, v: str) -> str:
-        return CustomerSettings._time(v)
+        return _hhmm(v)
 
     @field_validator("departments")
     @classmethod
@@ -235,8 +281,11 @@ class Settings(BaseSettings):
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()
     outbox: OutboxSettings = OutboxSettings()
+    inbound: InboundSettings = InboundSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
+    projects: ProjectSettings = ProjectSettings()
+    training: TrainingSettings = TrainingSettings()
     customers: CustomerSettings = CustomerSettings()
     first_visit: FirstVisitSettings = FirstVisitSettings()
     # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.

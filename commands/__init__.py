@@ -12,11 +12,13 @@ def all_routers() -> list[Router]:
         help,
         knowledge,
         penalties,
+        projects,
         reports,
         roster,
         tickets,
+        training,
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
             penalties.router, complaints.router, followups.router, reports.router,
-            customers.router, firstvisits.router]
+            projects.router, training.router, customers.router, firstvisits.router]

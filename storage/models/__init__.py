@@ -13,8 +13,17 @@ from storage.models.messaging import (
 )
 from storage.models.penalties import Penalty, PenaltyAppeal
 from storage.models.people import Chat, Customer, Staff
+from storage.models.projects import (
+    Project,
+    ProjectEvent,
+    ProjectForm,
+    ProjectLog,
+    ProjectRequest,
+    ProjectStage,
+)
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
+from storage.models.training import Course, Trainee, TrainingSession
 
 __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,
@@ -25,3 +34,5 @@ __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppea
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed]
 __models__ += [RejectedInbound]
+__models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
+__models__ += [Course, TrainingSession, Trainee]

@@ -13,6 +13,10 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     SALES = "sales"
     ADMIN = "admin"
+    IMPL_MANAGER = "impl_manager"  # implementation manager: applies for and archives projects
+    PROJECT_MANAGER = "project_manager"
+    CONSULTANT = "consultant"  # implementation consultant
+    TRAINER = "trainer"
 
 
 class Purpose(StrEnum):

@@ -101,6 +101,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
+    # A project stage, due at the close of its planned end day; the owner is the project manager.
+    "project_stage": {"target": "1wd", "warnings": [{"before": "4wh"}],
+                      "escalations": [{"after": "0m", "to": "owner"},
+                                      {"after": "2wd", "to": ["owner", "managers"]}]},
 }
 
 _KEYS = {"target", "warnings", "warn_to", "escalations", "urgent", "label"}

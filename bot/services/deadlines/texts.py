@@ -9,6 +9,7 @@ CLOCK_LABELS = {
     "plan_major": "重大投诉处理方案", "forms_due": "服务单据交回", "followup_assign": "回访问题指派",
     "checkin": "值班签到", "handover_ack": "交接确认", "impl_form_due": "实施单取回",
     "customer_archive": "完善客户档案", "first_visit_call": "首访电话",
+    "project_stage": "项目阶段",
 }
 DL_WARN = "【{label}提醒】{subject}：{status}，截止 {due}。负责人：{owner}"
 DL_ESCALATE = "【{label}超时·{level}级升级】{subject}：{overdue}（截止 {due}）。负责人：{owner}，请督促处理。"

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from bot.services.complaints.procedure import CLOCKS as COMPLAINT_CLOCKS
+from bot.services.projects import report as project_report
 from bot.services.reports import kpi, texts
 from bot.services.reports.config import load_config
 from bot.services.reports.kpi import ClockStat
@@ -54,6 +55,7 @@ class MonthReport:
     issues_closed: int
     penalties: str | None = None  # the penalty ledger's monthly summary, when installed
     complaint_clocks: list[ClockStat] = field(default_factory=list)
+    implementation: str = ""  # projects and training (bot/services/projects/report.py)
 
 
 async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
@@ -90,7 +92,8 @@ async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
         issues_assigned=sum(1 for f in visits if f.assigned_at is not None),
         issues_closed=sum(1 for f in visits if f.issue_closed_at is not None),
         penalties=await _penalties(env, month),
-        complaint_clocks=[c for c in k.clocks if c.clock in COMPLAINT_CLOCKS])
+        complaint_clocks=[c for c in k.clocks if c.clock in COMPLAINT_CLOCKS],
+        implementation=(await project_report.month_figures(env, k.start, k.end)).render())
 
 
 async def _penalties(env: "Runtime", month: kpi.Month) -> str | None:
@@ -141,6 +144,8 @@ def render_complaints(env: "Runtime", r: MonthReport) -> str:
             for c in details]
     if r.penalties:
         lines.append(r.penalties)
+    if r.implementation:
+        lines.append(r.implementation)
     lines.append(texts.CR_ATTACHMENTS)
     return "\n".join(lines)
 
