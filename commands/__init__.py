@@ -14,11 +14,13 @@ def all_routers() -> list[Router]:
         penalties,
         projects,
         reports,
+        requests,
         roster,
         tickets,
         training,
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, reports.router,
-            projects.router, training.router, customers.router, firstvisits.router]
+            penalties.router, complaints.router, followups.router, requests.router,
+            reports.router, projects.router, training.router, customers.router,
+            firstvisits.router]

@@ -21,6 +21,7 @@ from storage.models.projects import (
     ProjectRequest,
     ProjectStage,
 )
+from storage.models.requests import ChangeRequest, RequestEvent, SensitiveRequest
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.training import Course, Trainee, TrainingSession
@@ -36,3 +37,4 @@ __models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed]
 __models__ += [RejectedInbound]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
+__models__ += [ChangeRequest, SensitiveRequest, RequestEvent]

@@ -1,7 +1,9 @@
 """Importing staff and customers from the spreadsheets a center already keeps.
 
-Idempotent: a row updates the person or customer with the same id or name. A bad row is
-reported by its line number and skipped; the good rows are kept.
+Idempotent: a row updates the person or customer with the same id or name, and a row that
+would change nothing is counted as unchanged. A bad row is reported by its line number and
+skipped; the good rows are kept. A CSV is read as UTF-8 (with or without the BOM Excel writes)
+or, failing that, as GB18030, the superset of the GBK that Excel on Chinese Windows saves.
 """
 from __future__ import annotations
 
@@ -40,11 +42,12 @@ CUSTOMER_COLUMNS = {
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [texts.IMPORT_SUMMARY.format(created=self.created, updated=self.updated,
-                                             bad=len(self.errors))]
+                                             unchanged=self.unchanged, bad=len(self.errors))]
         lines += self.errors
         return "\n".join(lines)
 
@@ -59,9 +62,18 @@ def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
         for line, values in enumerate(rows, start=2):
             yield line, {h: _cell(v) for h, v in zip(header, values)}
         return
-    text = path.read_bytes().decode("utf-8-sig")
+    text = _decode(path.read_bytes())
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         yield line, {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(texts.IMPORT_BAD_ENCODING)
 
 
 def _cell(value) -> str:
@@ -102,18 +114,29 @@ async def import_staff(path: Path) -> ImportReport:
         try:
             if not row["userid"] or not row["name"]:
                 raise ValueError(texts.IMPORT_STAFF_MISSING)
-            roles = parse_roles(row["roles"] or "engineer")
+            # A blank cell is a mistake, not a wish for the least privileged role.
+            roles = parse_roles(row["roles"])
         except ValueError as exc:
             report.errors.append(texts.IMPORT_BAD_LINE.format(line=line, problem=exc))
             continue
-        async with in_transaction():
-            _, created = await Staff.update_or_create(
-                userid=row["userid"],
-                defaults={"name": row["name"], "mobile": row["mobile"], "roles": roles,
-                          "team": row["team"], "active": True})
-        report.created += created
-        report.updated += not created
+        await _save(report, Staff, {"userid": row["userid"]},
+                    {"name": row["name"], "mobile": row["mobile"], "roles": roles,
+                     "team": row["team"], "active": True})
     return report
+
+
+async def _save(report: ImportReport, model, key: dict, values: dict) -> None:
+    """Create, update or leave alone the row with `key`, and count which it was."""
+    async with in_transaction():
+        obj = await model.filter(**key).first()
+        if obj is None:
+            await model.create(**key, **values)
+            report.created += 1
+        elif all(getattr(obj, k) == v for k, v in values.items()):
+            report.unchanged += 1
+        else:
+            await obj.update_from_dict(values).save(update_fields=list(values))
+            report.updated += 1
 
 
 def _date(value: str) -> date | None:
@@ -123,6 +146,11 @@ def _date(value: str) -> date | None:
         return date.fromisoformat(value.replace("/", "-"))
     except ValueError as exc:
         raise ValueError(texts.IMPORT_BAD_DATE.format(value=value)) from exc
+
+
+def _state(c: Customer) -> tuple:
+    return (c.address, c.region, c.products, c.service_code, c.dongle, c.tier,
+            [dict(x) for x in c.contacts or []])
 
 
 async def import_customers(path: Path) -> ImportReport:
@@ -148,6 +176,7 @@ async def import_customers(path: Path) -> ImportReport:
             created = customer is None
             if customer is None:
                 customer = Customer(name=row["name"])
+            before = _state(customer)
             for field_ in ("address", "region", "products", "service_code", "dongle"):
                 if row[field_] or created:
                     setattr(customer, field_, row[field_])
@@ -155,11 +184,15 @@ async def import_customers(path: Path) -> ImportReport:
             if row["contact"] or phone or mobile:
                 archive.merge_contact(customer, row["contact"] or row["name"],
                                       {"phone": phone, "mobile": mobile})
-            await customer.save()
+            changed = created or _state(customer) != before
+            if changed:
+                await customer.save()
             if start and end and not await Contract.filter(
                     customer_id=customer.id, signed_on=start).exists():
                 await Contract.create(customer=customer, signed_on=start, ends_on=end,
                                       tier=customer.tier, created_at=datetime.now(timezone.utc))
+                changed = True
         report.created += created
-        report.updated += not created
+        report.updated += changed and not created
+        report.unchanged += not changed
     return report

@@ -149,7 +149,8 @@ class Hit:
 
 
 async def _rank(query: str, limit: int, min_score: float,
-                exclude_ticket: int | None = None) -> list[Hit]:
+                exclude_ticket: int | None = None, sensitive: bool = False) -> list[Hit]:
+    """`sensitive`: entries marked sensitive are candidates too (the caller checked the grant)."""
     await ready()
     q_terms = terms(query)
     if not q_terms:
@@ -158,6 +159,8 @@ async def _rank(query: str, limit: int, min_score: float,
                                  join_type="OR"))
     if exclude_ticket is not None:
         qs = qs.filter(Q(ticket_id__isnull=True) | ~Q(ticket_id=exclude_ticket))
+    if not sensitive:
+        qs = qs.filter(sensitive=False)
     candidates = await qs.order_by("-id").limit(_CANDIDATES)
     if not candidates:
         return []
@@ -181,10 +184,12 @@ async def _rank(query: str, limit: int, min_score: float,
     return hits[:limit]
 
 
-async def search(env: "Runtime", query: str, limit: int = 5) -> list[Hit]:
+async def search(env: "Runtime", query: str, limit: int = 5, *,
+                 sensitive: bool = False) -> list[Hit]:
+    """`sensitive`: include entries marked sensitive (only for a holder of an approved M)."""
     if not query.strip():
         raise UserError(texts.KB_NEEDS_QUERY)
-    hits = await _rank(query, limit, SEARCH_MIN_SCORE)
+    hits = await _rank(query, limit, SEARCH_MIN_SCORE, sensitive=sensitive)
     await _count_shown(h.entry.id for h in hits)
     return hits
 
@@ -212,10 +217,19 @@ async def get_entry(number: int) -> KnowledgeEntry:
     return entry
 
 
+async def mark_sensitive(number: int, sensitive: bool) -> KnowledgeEntry:
+    entry = await get_entry(number)
+    entry.sensitive = sensitive
+    await entry.save(update_fields=["sensitive"])
+    return entry
+
+
 def headline(entry: KnowledgeEntry) -> str:
     """One line for lists: K3［财务软件 V10.2］现象 → 解决方法."""
     product = " ".join(p for p in (entry.product, entry.version) if p)
     tag = f"［{product}］" if product else ""
+    if entry.sensitive:
+        tag = texts.KB_SENSITIVE_TAG + tag
     return texts.KB_HEADLINE.format(no=entry.number, tag=tag, symptom=entry.symptom[:40],
                                     solution=entry.solution[:60])
 
