@@ -19,11 +19,7 @@ from bot.platforms import dingtalk, local, wecom
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.services import outbox
-from bot.services.deadlines.policies import validate_policies
 from bot.services.knowledge import library
-from bot.services.penalties.rules import validate_penalties
-from bot.services.reports.config import validate_config as validate_reports
-from bot.services.roster.config import validate_roster
 from bot.settings import Settings
 from commands import all_routers
 from notifiers.relay import Relay
@@ -60,7 +56,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
                           middlewares=[request_id_middleware])
     clock = clock or SystemClock()
     calendar = WorkCalendar.from_settings(settings)
-    validate_rules(settings)
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
     app[keys.CALENDAR] = calendar
@@ -131,15 +126,6 @@ async def report_error(env: Runtime, kind: str, notice: str, exc: BaseException,
     notice = notice.format(ref=ref, error=failures.describe(exc)[:300], **fields)
     await failures.report(env, kind, notice, exc, ref)
     env.wake_relay()
-
-
-def validate_rules(settings: Settings) -> None:
-    """Every rule table is checked before anything starts: a bad one stops the bot with a
-    ConfigError naming its key."""
-    validate_policies(settings)
-    validate_roster(settings)
-    validate_penalties(settings)
-    validate_reports(settings)
 
 
 def _platform_senders(app: web.Application) -> dict[str, Sender]:

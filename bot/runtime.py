@@ -3,7 +3,7 @@ calendar, the relay's bell."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol
 
 if TYPE_CHECKING:
@@ -35,8 +35,8 @@ class JobScheduler(Protocol):
     def add_tick(self, name: str, fn: Callable[[], Awaitable[Any]], seconds: float, *,
                  next_due: Callable[[], Awaitable[datetime | None]] | None = None) -> None: ...
 
-    def add_daily(self, name: str, at: str, fn: Callable[[date], Awaitable[Any]], *,
+    def add_daily(self, name: str, at: str | time, fn: Callable[[date], Awaitable[Any]], *,
                   workdays_only: bool = True, lease_s: float = 600.0) -> None: ...
 
-    def add_monthly(self, name: str, at: str, fn: Callable[[date], Awaitable[Any]], *,
+    def add_monthly(self, name: str, at: str | time, fn: Callable[[date], Awaitable[Any]], *,
                     first_workday: bool = True, day: int = 1, lease_s: float = 600.0) -> None: ...

@@ -58,7 +58,9 @@ class _Period:
     lease_s: float = 600.0
 
 
-def _parse_at(text: str) -> time:
+def _parse_at(text: str | time) -> time:
+    if isinstance(text, time):  # a time of day from the settings, already checked
+        return text
     try:
         hh, mm = text.split(":")
         return time(int(hh), int(mm))
@@ -92,7 +94,7 @@ class Scheduler:
         if self._aps is not None:
             self._schedule_tick(self._ticks[name])
 
-    def add_daily(self, name: str, at: str, fn: PeriodFn, *, workdays_only: bool = True,
+    def add_daily(self, name: str, at: str | time, fn: PeriodFn, *, workdays_only: bool = True,
                   lease_s: float = 600.0) -> None:
         """Run `fn(day)` once a day at local time `at` (on working days only, by default).
 
@@ -100,7 +102,7 @@ class Scheduler:
         self._add_period(_Period(name, _parse_at(at), fn, monthly=False,
                                  workdays_only=workdays_only, lease_s=lease_s))
 
-    def add_monthly(self, name: str, at: str, fn: PeriodFn, *, first_workday: bool = True,
+    def add_monthly(self, name: str, at: str | time, fn: PeriodFn, *, first_workday: bool = True,
                     day: int = 1, lease_s: float = 600.0) -> None:
         """Run `fn(day)` once a month at local time `at`: on the month's first working day, or on
         day `day` when `first_workday` is false. Catches up later in the month if missed."""

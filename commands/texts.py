@@ -65,8 +65,6 @@ AREA_NAMES = {
     "reports": "报表", "requests": "改需与敏感申请",
 }
 HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
-HELP_WORKDAYS = "{n} 个工作日"
-HELP_WORKHOURS = "{n} 个工作小时"
 HELP_RULE_OFF = "（未启用）"
 
 # Tickets

@@ -1,6 +1,7 @@
 """The one deadline engine: every obligation with a time limit, on any object, is a Deadline row.
 
-Domain services call these functions (pass `conn` to run inside their own transaction):
+Domain services call these functions, from inside their own transaction if they like (Tortoise
+runs every query of the task in the transaction it has open; `conn` only says one is open):
 
     await deadlines.start(env, "ticket", t.id, "ticket_claim", owner=staff, tier=customer.tier,
                           context={"number": "T12", "title": "打印凭证报错"})
@@ -10,7 +11,8 @@ Domain services call these functions (pass `conn` to run inside their own transa
     await deadlines.cancel(env, "ticket", t.id)           # no longer owed
 
 The scheduler's tick (`tick`, in tick.py) sends the warnings and escalations through the
-outbox. Policies (targets, warnings, escalation levels, tiers) are in policies.py.
+outbox. Policies (targets, warnings, escalation levels, tiers) are typed settings:
+bot/rules/clocks.py.
 """
 from __future__ import annotations
 
@@ -24,7 +26,6 @@ from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
 from bot.services.deadlines import texts
-from bot.services.deadlines.policies import load_policies
 from bot.services.deadlines.steps import next_check
 from bot.services.deadlines.tick import next_due, tick, tick_until_idle  # noqa: F401 (public API)
 from storage.models import Staff
@@ -55,6 +56,8 @@ def _utc(dt: datetime) -> datetime:
 
 
 def _tx(conn: Any):
+    """The caller's open transaction, or a new one. Queries inside need no `using_db`: Tortoise
+    routes them to the transaction open in this task."""
     return contextlib.nullcontext(conn) if conn is not None else in_transaction()
 
 
@@ -62,13 +65,12 @@ def _owner_id(owner: Staff | int | None) -> int | None:
     return owner.id if isinstance(owner, Staff) else owner
 
 
-async def _event(row: Deadline, kind: str, at: datetime, conn: Any, *, key: str,
-                 level: int = 0, detail: str = "") -> None:
-    await DeadlineEvent.create(deadline_id=row.id, at=at, kind=kind, level=level, detail=detail,
-                               action_key=f"dl:{row.id}:{row.cycle}:{key}", using_db=conn)
+async def _event(row: Deadline, kind: str, at: datetime, *, key: str, detail: str = "") -> None:
+    await DeadlineEvent.create(deadline_id=row.id, at=at, kind=kind, detail=detail,
+                               action_key=f"dl:{row.id}:{row.cycle}:{key}")
 
 
-async def _locked(conn: Any, object_type: str, object_id: int, clock: str | None,
+async def _locked(object_type: str, object_id: int, clock: str | None,
                   states: tuple[str, ...] | None = None) -> list[Deadline]:
     q = Deadline.filter(object_type=object_type, object_id=object_id)
     if clock is not None:
@@ -76,11 +78,11 @@ async def _locked(conn: Any, object_type: str, object_id: int, clock: str | None
     if states is not None:
         q = q.filter(state__in=states)
     # FOR UPDATE (PostgreSQL) so a tick working on the same row waits for this change or vice versa.
-    return await q.select_for_update().order_by("id").using_db(conn)
+    return await q.select_for_update().order_by("id")
 
 
 def _reschedule(env: "Runtime", row: Deadline) -> None:
-    policy = load_policies(env.settings).get(row.clock, row.tier)
+    policy = env.settings.clocks.get(row.clock, row.tier)
     row.next_check_at = next_check(policy, row, env.calendar)
 
 
@@ -100,12 +102,12 @@ async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
     begins a new round (a reopened complaint), with fresh warnings and escalations. `due_at`
     fixes the due time (an appointment) instead of the policy's target.
     """
-    policy = load_policies(env.settings).get(clock, tier)
+    policy = env.settings.clocks.get(clock, tier)
     now = _utc(env.now())
     begin = _utc(start_at) if start_at else now
     due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
-    async with _tx(conn) as c:
-        found = await _locked(c, object_type, object_id, clock)
+    async with _tx(conn):
+        found = await _locked(object_type, object_id, clock)
         if found and not restart:
             return found[0]
         fields = dict(tier=tier or "", state=RUNNING, started_at=begin, anchor_at=begin,
@@ -122,10 +124,10 @@ async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
                            **fields)
         row.next_check_at = next_check(policy, row, env.calendar)
         if found:
-            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
+            await row.save(update_fields=_SCHEDULE_FIELDS)
         else:
-            await row.save(using_db=c)
-        await _event(row, "started", now, c, key="start",
+            await row.save()
+        await _event(row, "started", now, key="start",
                      detail=f"due={due.isoformat()}" + (f" tier={tier}" if tier else ""))
     return row
 
@@ -135,16 +137,16 @@ async def pause(env: "Runtime", object_type: str, object_id: int, clock: str | N
     """Stop the clock(s) of an object (all its open clocks when `clock` is None)."""
     now = _utc(env.now())
     n = 0
-    async with _tx(conn) as c:
-        for row in await _locked(c, object_type, object_id, clock, (RUNNING, BREACHED)):
+    async with _tx(conn):
+        for row in await _locked(object_type, object_id, clock, (RUNNING, BREACHED)):
             if row.due_at > now and row.working:
                 left = env.calendar.working_time_between(now, row.due_at)
             else:
                 left = row.due_at - now  # negative when overdue: kept as wall time
             row.state, row.paused_at, row.remaining_s = PAUSED, now, left.total_seconds()
             row.next_check_at = None
-            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
-            await _event(row, "paused", now, c, key=f"pause:{uuid.uuid4().hex}", detail=reason)
+            await row.save(update_fields=_SCHEDULE_FIELDS)
+            await _event(row, "paused", now, key=f"pause:{uuid.uuid4().hex}", detail=reason)
             n += 1
     return n
 
@@ -154,8 +156,8 @@ async def resume(env: "Runtime", object_type: str, object_id: int, clock: str | 
     """Restart paused clock(s); each gets back the time it had left when paused."""
     now = _utc(env.now())
     n = 0
-    async with _tx(conn) as c:
-        for row in await _locked(c, object_type, object_id, clock, (PAUSED,)):
+    async with _tx(conn):
+        for row in await _locked(object_type, object_id, clock, (PAUSED,)):
             left = timedelta(seconds=row.remaining_s or 0.0)
             if left > timedelta(0) and row.working:
                 due = env.calendar.add_working_time(now, left)
@@ -166,8 +168,8 @@ async def resume(env: "Runtime", object_type: str, object_id: int, clock: str | 
             row.state = BREACHED if row.breached_at is not None else RUNNING
             row.paused_at = row.remaining_s = None
             _reschedule(env, row)
-            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
-            await _event(row, "resumed", now, c, key=f"resume:{uuid.uuid4().hex}",
+            await row.save(update_fields=_SCHEDULE_FIELDS)
+            await _event(row, "resumed", now, key=f"resume:{uuid.uuid4().hex}",
                          detail=f"due={due.isoformat()}")
             n += 1
     return n
@@ -177,48 +179,48 @@ async def meet(env: "Runtime", object_type: str, object_id: int, clock: str, *,
                conn: Any = None) -> Deadline | None:
     """Mark the obligation done; `late` records whether it was after due. Idempotent."""
     now = _utc(env.now())
-    async with _tx(conn) as c:
-        rows = await _locked(c, object_type, object_id, clock)
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, clock)
         if not rows:
             return None
         row = rows[0]
         if row.state in OPEN_STATES:
-            await _close(row, MET, now, c)
+            await _close(row, MET, now)
     return row
 
 
-async def _close(row: Deadline, state: str, now: datetime, conn: Any, reason: str = "") -> None:
+async def _close(row: Deadline, state: str, now: datetime, reason: str = "") -> None:
     if row.state == PAUSED:
         late = (row.remaining_s or 0.0) <= 0
     else:
         late = now > row.due_at
     row.state, row.closed_at, row.next_check_at = state, now, None
     row.late = late if state == MET else None
-    await row.save(using_db=conn, update_fields=_SCHEDULE_FIELDS)
+    await row.save(update_fields=_SCHEDULE_FIELDS)
     if state == MET:
-        await _event(row, "met", now, conn, key="met", detail="late" if late else "on_time")
+        await _event(row, "met", now, key="met", detail="late" if late else "on_time")
     else:
-        await _event(row, "cancelled", now, conn, key="cancel", detail=reason)
+        await _event(row, "cancelled", now, key="cancel", detail=reason)
 
 
 async def cancel(env: "Runtime", object_type: str, object_id: int, clock: str | None = None, *,
                  reason: str = "", conn: Any = None) -> int:
     """The obligation is no longer owed (all open clocks of the object when `clock` is None)."""
     now = _utc(env.now())
-    async with _tx(conn) as c:
-        rows = await _locked(c, object_type, object_id, clock, OPEN_STATES)
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, clock, OPEN_STATES)
         for row in rows:
-            await _close(row, CANCELLED, now, c, reason)
+            await _close(row, CANCELLED, now, reason)
     return len(rows)
 
 
 async def close_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None) -> int:
     """The object is finished (a ticket resolved): every open clock counts as met, on time or late."""
     now = _utc(env.now())
-    async with _tx(conn) as c:
-        rows = await _locked(c, object_type, object_id, None, OPEN_STATES)
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, None, OPEN_STATES)
         for row in rows:
-            await _close(row, MET, now, c)
+            await _close(row, MET, now)
     return len(rows)
 
 
@@ -265,7 +267,7 @@ def describe(env: "Runtime", d: Deadline) -> str:
 
 
 def label(env: "Runtime", d: Deadline) -> str:
-    return load_policies(env.settings).get(d.clock, d.tier).label
+    return env.settings.clocks.get(d.clock, d.tier).label
 
 
 async def describe_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None,
