@@ -36,6 +36,7 @@ class KnowledgeEntry(Model):
 
     class Meta:
         table = "knowledge_entry"
+        indexes = (("ticket_id",),)
 
     @property
     def number(self) -> str:
