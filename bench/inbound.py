@@ -23,8 +23,8 @@ disturbs less than throughput.
 The bot answers 200 only once the event's row is committed (the pipeline's group commit), so its
 figure is durable acceptance; after each run the benchmark counts the stored rows against the
 requests sent. Processing (the /建单 itself: ticket, deadlines, audit, outbox, relay) runs in the
-bot as in production: it yields to acknowledgements during a burst (bot/pipeline.py) and works
-the backlog off afterwards, so the report says how much was processed during the run and how much
+bot as in production (bot/pipeline.py: acknowledgements go first, processing gets a bounded
+share), so the report says how much was processed during the run and how much
 --drain-seconds later; the bot is then stopped without waiting for the rest.
 """
 from __future__ import annotations

@@ -10,7 +10,7 @@ from typing import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot import keys
+from bot import failures, keys, texts
 from bot.calendar import WorkCalendar
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
@@ -40,8 +40,13 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 async def request_id_middleware(request: web.Request, handler):
     # A caller's id is kept only when it is safe to log, store and echo in a header.
     given = request.headers.get("X-Request-Id", "")
-    request[keys.REQUEST_ID] = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:12]
-    response = await handler(request)
+    request[keys.REQUEST_ID] = rid = given if _REQUEST_ID.fullmatch(given) else failures.new_ref()
+    # Also for the pipeline, which stores it with the event, and for the error path.
+    token = failures.REQUEST_ID.set(rid)
+    try:
+        response = await handler(request)
+    finally:
+        failures.REQUEST_ID.reset(token)
     response.headers["X-Request-Id"] = request[keys.REQUEST_ID]
     return response
 
@@ -78,7 +83,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     async def relay(app: web.Application) -> AsyncIterator[None]:
         all_senders = senders if senders is not None else _platform_senders(app)
         relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
-                      calendar=calendar, notify_admins=partial(outbox.notify_admins, env))
+                      calendar=calendar, notify_admins=partial(outbox.notify_admins, env),
+                      on_error=lambda kind, exc: report_error(env, kind, texts.RELAY_FAILED, exc))
         app[keys.RELAY] = relay
         env.wake_relay = relay.wake
         if run_background:
@@ -99,7 +105,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         await pipe.stop()
 
     async def scheduler(app: web.Application) -> AsyncIterator[None]:
-        sched = Scheduler(env)
+        sched = Scheduler(env, on_error=lambda name, exc: report_error(
+            env, f"job:{name}:{type(exc).__name__}", texts.JOB_FAILED, exc, name=name))
         app[keys.SCHEDULER] = sched
         from bot import jobs
         jobs.register(sched, env)
@@ -114,6 +121,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     wecom.setup_routes(app)
     dingtalk.setup_routes(app)
     return app
+
+
+async def report_error(env: Runtime, kind: str, notice: str, exc: BaseException,
+                       **fields: str) -> None:
+    """A job's or the relay's unexpected error, on the one error path; the admins' notice leaves
+    through the outbox, so the relay is rung."""
+    ref = failures.current_ref()
+    notice = notice.format(ref=ref, error=failures.describe(exc)[:300], **fields)
+    await failures.report(env, kind, notice, exc, ref)
+    env.wake_relay()
 
 
 def validate_rules(settings: Settings) -> None:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 import logging
-import uuid
 from dataclasses import dataclass, field
 from typing import Awaitable, Callable, Iterable
 
 from tortoise.transactions import in_transaction
 
+from bot import failures
 from bot.errors import Forbidden, UsageError, UserError
 from bot.messages import GROUP, PRIVATE, InboundMessage
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Answer, Command, Router
@@ -40,6 +40,7 @@ class CommandContext:
     outcome: str = OK
     detail: str = ""
     ref: str = ""
+    error: BaseException | None = None  # an unexpected one, reported by replies.answer
 
     @property
     def me(self) -> Staff:
@@ -96,9 +97,9 @@ class Dispatcher:
         except UserError as exc:
             ctx.outcome, ctx.answer = REFUSED, Answer(self._user_error_text(ctx, exc))
         except Exception as exc:  # noqa: BLE001 - the one place unexpected errors are answered
-            ctx.ref = uuid.uuid4().hex[:8]
-            log.exception("command failed ref=%s text=%r", ctx.ref, msg.text)
-            ctx.outcome, ctx.detail = ERROR, f"{type(exc).__name__}: {exc}"
+            # The reference is the request's: the user, the admins and the log share it.
+            ctx.ref, ctx.error = failures.current_ref(), exc
+            ctx.outcome, ctx.detail = ERROR, failures.describe(exc)
             ctx.answer = Answer(texts.INTERNAL_ERROR.format(text=msg.text[:40], ref=ctx.ref))
         return ctx
 

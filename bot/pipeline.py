@@ -3,16 +3,29 @@
 `accept` is what the platform edges call. Events that arrive together are written by one
 statement (group commit: `INSERT … ON CONFLICT DO NOTHING RETURNING`, atomic on its own): one
 commit per request tops out at a tenth of what the edge can decrypt, while a shared commit keeps
-the row-before-200 promise at a fraction of the cost.
+the row-before-200 promise at a fraction of the cost. The row carries the HTTP request id, the
+reference that the user, the admins and the log share.
 
-Processing runs in a few worker tasks fed by a queue of event ids, and it yields to acceptance.
-A platform needs its 200 within seconds (WeCom retries after 5) while the answer may follow a
-moment later, and a /建单 costs many times the CPU and database time of its acknowledgement. So a
-worker starts the next event once no acknowledgement has been waiting for QUIET_S, but never
-waits longer than MAX_DEFER_S since processing last went ahead: a burst is acknowledged first and
-worked off as it thins out, yet processing never stops. The rows are durable, so the backlog is
-safe. An event stored but not processed (a crash, a kill) is picked up by `recover` at the next
-start, and a lease keeps two instances from processing it twice.
+Processing takes its work from the database, never from memory: a few worker tasks claim due
+events under a lease (storage/inbound.py) and process them in group commit too, several events
+per transaction with a savepoint each, so one failure undoes only its own event. A worker
+claims at once when acceptance has stored something new, and otherwise every `inbound.sweep_s`;
+that sweep is also what picks up the events of a crashed process or of a dead instance once
+their lease has run out, a failed event once its retry is due, and the backlog at start. So
+nothing accepted waits for a restart.
+
+Fair share: on SQLite acceptance and processing queue for the one connection, so a worker lets
+a waiting acknowledgement go first (for at most `batch_budget_ms`) and sizes each transaction
+to hold the connection about `batch_budget_ms`; acknowledgements then wait at most one such
+transaction, and processing always gets the time between them, never none. Processed commands
+per second thus rise with the offered load until the CPU or the database is the limit
+(bench/load.py measures it). PostgreSQL runs more workers, which claim past each other, on
+connections of their own, and fills each transaction up to `batch_max` events.
+
+A failed event is retried with exponential backoff (`next_attempt_at`); its `inbound.max_attempts`-th
+failure dead-letters it: the sender is told that it failed with its reference, and the admins
+are told once (bot/failures.py). A poison event never holds up the others: its savepoint rolls
+back, its retry waits, and the rest of the batch commits.
 
 Both databases take the batch on their usual connection. A separate SQLite connection for the
 inbound writes would not help: SQLite has one writer at a time anyway, and Tortoise's deferred
@@ -22,21 +35,23 @@ inbound commit landed between their first read and their first write.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import json
 import logging
 import os
 import socket
+import time
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
-from bot import audit, replies
+from bot import audit, failures, replies, texts
 from bot.dispatcher import Dispatcher
 from bot.messages import InboundMessage
+from bot.services.outbox import notify_admins
+from storage import inbound
 from storage.db import connection
 from storage.models import InboundEvent
 
@@ -45,18 +60,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("deskbot.pipeline")
 
-LEASE = timedelta(seconds=60)
 # SQLite has one connection: a second worker would only queue behind the first.
-WORKERS_SQLITE, WORKERS_SERVER = 1, 2
-# Processing starts once no acknowledgement has been waiting for QUIET_S and fewer than
-# BURST_ACCEPTS events came in within the last BURST_WINDOW_S (a burst has thinned out; light
-# traffic meets both all the time), and at least every MAX_DEFER_S regardless, so a steady burst
-# leaves processing a few percent of the time (a /建单 costs some 20-30 ms) rather than none.
-QUIET_S = 0.01
-BURST_ACCEPTS, BURST_WINDOW_S = 10, 0.1
-MAX_DEFER_S = 1.0
+WORKERS_SQLITE, WORKERS_SERVER = 1, 4
+FIRST_GUESS_S = 0.02  # cost of one event before any was measured
 
-Pending = tuple[InboundMessage, "asyncio.Future[bool]"]
+Pending = tuple[InboundMessage, "asyncio.Future[bool]", str]  # message, waiter, request id
 
 
 def payload_json(msg: InboundMessage) -> str:
@@ -72,26 +80,32 @@ class Pipeline:
         self.dispatcher = dispatcher
         self.batch_s = batch_ms / 1000
         self.batch_max = batch_max
-        # Without a batching window (the test harness) there is no burst to wait out either.
-        self.quiet_s = min(QUIET_S, 5 * self.batch_s)
-        self.burst_window_s = BURST_WINDOW_S if self.batch_s else 0.0
+        cfg = env.settings.inbound
+        self.cfg = cfg
+        self.lease = timedelta(seconds=cfg.lease_s)
+        self.budget_s = cfg.batch_budget_ms / 1000
+        # Only SQLite's one connection makes acknowledgements wait behind processing; on
+        # PostgreSQL a transaction takes batch_max events, since a commit waits for the WAL
+        # flush and a time budget would shrink batches (more commits) just as the load grows.
+        self.shared_connection = env.settings.database.url.startswith("sqlite")
         self.owner = owner or f"{socket.gethostname()}:{os.getpid()}"
         if workers is None:
             sqlite = env.settings.database.url.startswith("sqlite")
-            workers = WORKERS_SQLITE if sqlite else WORKERS_SERVER
+            workers = cfg.workers or (WORKERS_SQLITE if sqlite else WORKERS_SERVER)
         self.workers = max(1, workers)
         self._pending: list[Pending] = []
         self._kick = asyncio.Event()
         self._writer: asyncio.Task | None = None
         self._idle = asyncio.Event()  # set while no acknowledgement waits for a commit
         self._idle.set()
-        self._recent: collections.deque[float] = collections.deque(
-            [-BURST_WINDOW_S] * BURST_ACCEPTS, maxlen=BURST_ACCEPTS)  # loop times of acceptances
-        self._gate = asyncio.Lock()
-        self._last_go = 0.0
-        self._queue: asyncio.Queue[int] = asyncio.Queue()
+        self._flushed = asyncio.Event()  # set after each commit of acknowledgements
+        self._wakes: list[asyncio.Event] = []  # one per worker: new events were stored
         self._workers: list[asyncio.Task] = []
-        self._tasks: set[asyncio.Task] = set()
+        self._busy = 0  # batches in progress
+        self._quiet = asyncio.Event()  # set while no batch is in progress
+        self._quiet.set()
+        self._per_event_s = FIRST_GUESS_S
+        self._solo = 0  # claims of one event each still to make, after a whole batch failed
         self._closing = False
 
     # -- acceptance (group commit) -------------------------------------------------------------
@@ -100,8 +114,7 @@ class Pipeline:
         if self._writer is None:
             raise RuntimeError("pipeline not started")
         fut: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending.append((msg, fut))
-        self._recent.append(asyncio.get_running_loop().time())
+        self._pending.append((msg, fut, failures.REQUEST_ID.get()))
         self._idle.clear()
         self._kick.set()
         return await fut
@@ -116,6 +129,7 @@ class Pipeline:
                 batch, self._pending = (self._pending[:self.batch_max],
                                         self._pending[self.batch_max:])
                 await self._write_batch(batch)
+                self._flushed.set()
             self._idle.set()
 
     async def _write_batch(self, batch: list[Pending]) -> None:
@@ -123,13 +137,14 @@ class Pipeline:
             fresh = await self._store(batch)
         except Exception as exc:  # noqa: BLE001 - every waiter must hear of the failure
             log.exception("storing %d inbound events failed", len(batch))
-            for _, fut in batch:
+            for _, fut, _ in batch:
                 if not fut.done():
                     fut.set_exception(exc)
             return
-        for event_id in sorted(fresh.values()):
-            self._queue.put_nowait(event_id)
-        for msg, fut in batch:
+        if fresh:
+            for wake in self._wakes:
+                wake.set()
+        for msg, fut, _ in batch:
             is_new = msg.dedupe_key in fresh
             fresh.pop(msg.dedupe_key, None)  # a repeat inside the same batch is a duplicate
             if not fut.done():
@@ -138,39 +153,44 @@ class Pipeline:
     async def _store(self, batch: list[Pending]) -> dict[str, int]:
         """Insert the batch's new events; {dedupe_key: id} of those that were not there yet."""
         keys: dict[str, InboundMessage] = {}
-        for msg, _ in batch:
+        refs: dict[str, str] = {}
+        for msg, _, ref in batch:
             keys.setdefault(msg.dedupe_key, msg)
+            refs.setdefault(msg.dedupe_key, ref[:64])
         conn = connection()
         dialect = conn.capabilities.dialect
         if dialect not in ("sqlite", "postgres"):
-            return await self._store_orm(keys)
+            return await self._store_orm(keys, refs)
         received_at = InboundEvent._meta.fields_map["received_at"]
         now = received_at.to_db_value(self.env.now(), InboundEvent)
         head = ('INSERT INTO "inbound_event" ("dedupe_key", "platform", "payload", "received_at",'
-                ' "attempts") ')
+                ' "attempts", "request_id", "last_error") ')
         tail = ' ON CONFLICT ("dedupe_key") DO NOTHING RETURNING "id", "dedupe_key"'
         if dialect == "postgres":
             # One statement text for every batch size, so asyncpg prepares it once.
-            sql = (head + 'SELECT d, p, j, $4::timestamptz, 0 FROM unnest($1::text[], $2::text[],'
-                   ' $3::text[]) AS t(d, p, j)' + tail)
+            sql = (head + "SELECT d, p, j, $4::timestamptz, 0, r, '' FROM unnest($1::text[],"
+                   ' $2::text[], $3::text[], $5::text[]) AS t(d, p, j, r)' + tail)
             values: list[Any] = [list(keys), [m.platform for m in keys.values()],
-                                 [payload_json(m) for m in keys.values()], now]
+                                 [payload_json(m) for m in keys.values()], now,
+                                 [refs[k] for k in keys]]
         else:
-            sql = head + "VALUES " + ", ".join(["(?, ?, ?, ?, 0)"] * len(keys)) + tail
+            sql = head + "VALUES " + ", ".join(["(?, ?, ?, ?, 0, ?, '')"] * len(keys)) + tail
             values = []
             for key, msg in keys.items():
-                values += [key, msg.platform, payload_json(msg), now]
+                values += [key, msg.platform, payload_json(msg), now, refs[key]]
         returned = await conn.execute_query_dict(sql, values)
         return {r["dedupe_key"]: int(r["id"]) for r in returned}
 
-    async def _store_orm(self, keys: dict[str, InboundMessage]) -> dict[str, int]:
+    async def _store_orm(self, keys: dict[str, InboundMessage],
+                         refs: dict[str, str]) -> dict[str, int]:
         """The same through the ORM, for a database without INSERT … RETURNING."""
         now = self.env.now()
         async with in_transaction():
             existing = set(cast("list[str]", await InboundEvent.filter(dedupe_key__in=list(keys))
                                 .values_list("dedupe_key", flat=True)))
             rows = [InboundEvent(dedupe_key=k, platform=m.platform, payload=payload_json(m),
-                                 received_at=now) for k, m in keys.items() if k not in existing]
+                                 received_at=now, request_id=refs[k])
+                    for k, m in keys.items() if k not in existing]
             if rows:
                 await InboundEvent.bulk_create(rows, ignore_conflicts=True)
         if not rows:
@@ -179,95 +199,173 @@ class Pipeline:
                     .values_list("dedupe_key", "id"))
 
     # -- processing ---------------------------------------------------------------------------
-    async def _work(self) -> None:
-        while True:
-            event_id = await self._queue.get()
-            try:
-                await self._green_light()
-                await self.process(event_id)
-            except asyncio.CancelledError:
-                task = asyncio.current_task()
-                if task is not None and task.cancelling():
-                    raise  # the pipeline is stopping
-                # Something inside the command was cancelled, not this worker: the event keeps
-                # its lease and is retried by recovery, like any other failed processing.
-                log.error("processing inbound event %s was cancelled", event_id)
-            finally:
-                self._queue.task_done()
+    async def _work(self, wake: asyncio.Event) -> None:
+        while not self._closing:
+            wake.clear()  # before the claim: whatever is stored after it rings again
+            if await self._step():
+                continue
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(wake.wait(), self.cfg.sweep_s)
 
-    async def _green_light(self) -> None:
-        """Return once acceptance has calmed down (see QUIET_S), or MAX_DEFER_S after processing
-        last went ahead, whichever comes first."""
-        loop = asyncio.get_running_loop()
-        async with self._gate:
-            while True:
-                now = loop.time()
-                remaining = self._last_go + MAX_DEFER_S - now
-                if remaining <= 0:
-                    break
-                if self._idle.is_set():
-                    wait = max(self._recent[-1] + self.quiet_s,
-                               self._recent[0] + self.burst_window_s) - now
-                    if wait <= 0:
-                        break
-                    await asyncio.sleep(min(wait, remaining))
-                    continue
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self._idle.wait(), remaining)
-            self._last_go = loop.time()
-
-    async def _claim(self, event_id: int) -> bool:
-        now = self.env.now()
-        claimed = await InboundEvent.filter(
-            Q(id=event_id), Q(processed_at=None), Q(lease_until=None) | Q(lease_until__lt=now)
-        ).update(lease_until=now + LEASE, attempts=F("attempts") + 1)
-        return claimed == 1
-
-    async def process(self, event_id: int) -> None:
-        """Run the event's command and record the outcome, all in one transaction."""
+    async def _step(self) -> int:
+        """Claim and process one batch; events claimed (0: nothing was due)."""
+        self._busy += 1
+        self._quiet.clear()
         try:
-            if not await self._claim(event_id):
-                return
-            event = await InboundEvent.get(id=event_id)
-            msg = InboundMessage.from_json(event.payload)
-            async with in_transaction():
-                ctx = await self.dispatcher.handle(msg)
-                await audit.record(self.env, ctx)
-                await replies.answer(self.env, ctx, event_id)
-                await InboundEvent.filter(id=event_id).update(processed_at=self.env.now(),
-                                                             lease_until=None)
-            self.env.wake_relay()
-        except Exception:  # noqa: BLE001 - the lease lapses and recovery retries it
-            log.exception("processing inbound event %s failed", event_id)
+            return await self.process_batch()
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the pipeline is stopping
+            # Something inside a command was cancelled, not this worker: the batch keeps its
+            # leases and the sweep retries it once they run out, like after a crash.
+            log.error("processing a batch of inbound events was cancelled")
+            return 0
+        except Exception:  # noqa: BLE001 - the leases lapse and the sweep retries
+            log.exception("processing a batch of inbound events failed")
+            return 0
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._quiet.set()
 
-    async def recover(self) -> int:
-        """Process what an earlier run accepted but did not finish (crash, kill, restart)."""
+    async def _acks_first(self) -> None:
+        """Let the acknowledgements waiting now have their commit first, waiting at most the
+        budget (one commit, not an empty queue: under a steady load there always is one)."""
+        if self.shared_connection and not self._idle.is_set():
+            self._flushed.clear()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._flushed.wait(), self.budget_s)
+
+    async def process_batch(self) -> int:
+        await self._acks_first()
+        limit = self.cfg.batch_max
+        if self.shared_connection:  # hold SQLite's one connection about the budget
+            limit = max(1, min(limit, int(self.budget_s / self._per_event_s)))
+        if self._solo:
+            self._solo, limit = self._solo - 1, 1
         now = self.env.now()
-        ids = await InboundEvent.filter(
-            Q(processed_at=None), Q(lease_until=None) | Q(lease_until__lt=now)
-        ).order_by("id").values_list("id", flat=True)
-        for event_id in cast("list[int]", ids):
-            await self.process(event_id)
-        return len(ids)
+        claimed = await inbound.claim(now, now + self.lease, limit)
+        if not claimed:
+            return 0
+        done: list[int] = []
+        # Tried max_attempts times already and never heard of again (each try killed the
+        # process, say): dead-lettered without a further try.
+        failed: list[tuple[inbound.Claimed, BaseException]] = [
+            (e, RuntimeError(f"interrupted {e.attempts - 1} times"))
+            for e in claimed if e.attempts > self.cfg.max_attempts]
+        abandoned: list[int] = []
+        started = time.perf_counter()
+        try:
+            async with in_transaction():
+                for event in claimed:
+                    if event.attempts > self.cfg.max_attempts:
+                        continue
+                    if self.shared_connection and done and \
+                            time.perf_counter() - started > self.budget_s:
+                        break  # the rest goes back, for the next transaction
+                    try:
+                        async with in_transaction():  # a savepoint: a failure undoes only this
+                            await self._run(event)
+                        done.append(event.id)
+                    except Exception as exc:  # noqa: BLE001 - retried with backoff below
+                        failed.append((event, exc))
+                    except asyncio.CancelledError:
+                        task = asyncio.current_task()
+                        if task is not None and task.cancelling():
+                            raise  # the pipeline is stopping: the whole batch rolls back
+                        # Something inside the command was cancelled, not this worker: the
+                        # event keeps its lease, as after a crash, and the sweep retakes it.
+                        log.error("processing inbound event %s was cancelled", event.id)
+                        abandoned.append(event.id)
+                if done:
+                    await InboundEvent.filter(id__in=done).update(processed_at=self.env.now(),
+                                                                lease_until=None)
+        except Exception as exc:  # noqa: BLE001 - the commit itself failed: retry them all
+            failed = [(e, exc) for e in claimed if e.id in done] + failed
+            done = []
+            self._solo = len(claimed)  # one by one, so a poison event fails alone next time
+        elapsed = time.perf_counter() - started
+        tried = len(done) + len(failed)
+        if tried:
+            self._per_event_s = 0.7 * self._per_event_s + 0.3 * (elapsed / tried)
+        if done:
+            self.env.wake_relay()
+        seen = set(done) | set(abandoned) | {e.id for e, _ in failed}
+        rest = [e.id for e in claimed if e.id not in seen]
+        if rest:  # claimed but not started within the budget: no attempt is counted
+            await InboundEvent.filter(id__in=rest, processed_at=None).update(
+                lease_until=None, attempts=F("attempts") - 1)
+        for event, error in failed:
+            await self._failed(event, error)
+        return len(claimed)
+
+    async def _run(self, event: inbound.Claimed) -> None:
+        """One event's command, audit row and answer (inside the batch's savepoint)."""
+        token = failures.REQUEST_ID.set(event.request_id or f"E{event.id}")
+        try:
+            msg = InboundMessage.from_json(event.payload)
+            ctx = await self.dispatcher.handle(msg)
+            await audit.record(self.env, ctx)
+            await replies.answer(self.env, ctx, event.id)
+        finally:
+            failures.REQUEST_ID.reset(token)
+
+    async def _failed(self, event: inbound.Claimed, exc: BaseException) -> None:
+        """Retry later with backoff, or, past max_attempts, dead-letter and tell people."""
+        ref = event.request_id or f"E{event.id}"
+        error = failures.describe(exc)
+        now = self.env.now()
+        if event.attempts < self.cfg.max_attempts:
+            delay = min(self.cfg.retry_max_s, self.cfg.retry_base_s * 2 ** (event.attempts - 1))
+            log.warning("inbound event %s failed (try %d) ref=%s: %s", event.id, event.attempts,
+                        ref, error, exc_info=exc)
+            await InboundEvent.filter(id=event.id, processed_at=None).update(
+                lease_until=None, next_attempt_at=now + timedelta(seconds=delay),
+                last_error=error[:2000])
+            return
+        log.error("inbound event %s dead after %d tries ref=%s: %s", event.id, event.attempts,
+                  ref, error, exc_info=exc)
+        try:
+            msg: InboundMessage | None = InboundMessage.from_json(event.payload)
+        except Exception:  # noqa: BLE001 - the admins still hear of it
+            msg = None
+        text = (msg.text if msg and msg.action is None else
+                msg.action.key if msg and msg.action else "")[:80]
+        async with in_transaction() as conn:
+            dead = await InboundEvent.filter(id=event.id, processed_at=None, dead_at=None).using_db(
+                conn).update(dead_at=now, lease_until=None, last_error=error[:2000])
+            if not dead:
+                return
+            if msg is not None:
+                await replies.tell_sender(self.env, msg, texts.INBOUND_FAILED_USER.format(
+                    ref=ref, text=text), f"failed:{event.id}", conn=conn)
+            await notify_admins(self.env, texts.INBOUND_FAILED_ADMIN.format(
+                who=msg.sender_id if msg else "?", text=text, attempts=event.attempts, ref=ref,
+                error=error[:300]), f"inbound-dead:{event.id}", conn=conn)
+        self.env.wake_relay()
 
     async def drain(self) -> None:
-        """Wait until every event accepted so far is processed (tests and shutdown)."""
+        """Process every event due now, accepted so far (tests and shutdown)."""
         while True:
-            if self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
-            await self._queue.join()
-            if not self._tasks and self._queue.empty():
-                return
+            while self._pending or not self._idle.is_set():
+                await self._idle.wait()
+                await asyncio.sleep(0)
+            if await self._step():
+                continue
+            if self._busy:
+                await self._quiet.wait()
+                continue
+            return
 
     async def start(self) -> None:
         self._closing = False
         self._idle.set()
         self._writer = asyncio.create_task(self._write_loop())
-        self._workers = [asyncio.create_task(self._work(), name=f"inbound-worker-{n}")
-                         for n in range(self.workers)]
-        task = asyncio.create_task(self.recover())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        # The first claim of each worker is the recovery of what an earlier run left.
+        self._wakes = [asyncio.Event() for _ in range(self.workers)]
+        self._workers = [asyncio.create_task(self._work(wake), name=f"inbound-worker-{n}")
+                         for n, wake in enumerate(self._wakes)]
 
     async def stop(self) -> None:
         self._closing = True
@@ -275,7 +373,10 @@ class Pipeline:
         if self._writer is not None:
             await self._writer
             self._writer = None
-        await self.drain()
+        # Batches in progress finish (they hold a transaction); what is left waits in the
+        # database for the next start or another instance.
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._quiet.wait(), 10)
         for worker in self._workers:
             worker.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)

@@ -1,28 +1,35 @@
 """Answers to inbound messages leave through the outbox like every other message."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from bot import texts
-from bot.messages import CH_WECOM_CARD_UPDATE, TEXT, OutboundMessage
-from bot.services.outbox import enqueue, notify_staff
-from storage.models import Staff
+from bot import failures, texts
+from bot.messages import CH_WECOM_CARD_UPDATE, TEXT, InboundMessage, OutboundMessage
+from bot.services.outbox import enqueue
 
 if TYPE_CHECKING:
     from bot.dispatcher import CommandContext
     from bot.runtime import Runtime
 
 
+async def tell_sender(env: "Runtime", msg: InboundMessage, text: str, key: str, *,
+                      conn: Any = None) -> bool:
+    """Answer the message where it came from (False: it has no way back, or `key` was used)."""
+    if msg.reply is None or not text:
+        return False
+    extra = {"expires_at": msg.reply.expires_at, **msg.reply.extra} if msg.reply.expires_at \
+        else dict(msg.reply.extra)
+    extra.setdefault("fallback_user", msg.sender_id)
+    out = OutboundMessage(channel=msg.reply.channel, address=msg.reply.address, kind=TEXT,
+                          text=text, extra=extra)
+    return await enqueue(out, key, now=env.now(), conn=conn)
+
+
 async def answer(env: "Runtime", ctx: "CommandContext", event_id: int) -> None:
     msg = ctx.msg
     now = env.now()
-    if ctx.answer is not None and ctx.answer.text and msg.reply is not None:
-        extra = {"expires_at": msg.reply.expires_at, **msg.reply.extra} if msg.reply.expires_at \
-            else dict(msg.reply.extra)
-        extra.setdefault("fallback_user", msg.sender_id)
-        out = OutboundMessage(channel=msg.reply.channel, address=msg.reply.address, kind=TEXT,
-                              text=ctx.answer.text, extra=extra)
-        await enqueue(out, f"reply:{event_id}", now=now)
+    if ctx.answer is not None:
+        await tell_sender(env, msg, ctx.answer.text, f"reply:{event_id}")
     action = msg.action
     if action is not None and action.response_code and ctx.answer and ctx.answer.card_note:
         update = OutboundMessage(channel=CH_WECOM_CARD_UPDATE, address=action.response_code,
@@ -30,7 +37,9 @@ async def answer(env: "Runtime", ctx: "CommandContext", event_id: int) -> None:
                                  extra={"userid": msg.sender_id})
         await enqueue(update, f"card:{event_id}", now=now)
     if ctx.outcome == "error":
-        for admin in await Staff.filter(userid__in=env.settings.center.admins):
-            note = texts.ADMIN_COMMAND_FAILED.format(
-                who=msg.sender_id, text=msg.text[:80], ref=ctx.ref, error=ctx.detail[:300])
-            await notify_staff(env, admin, note, f"error:{event_id}:{admin.userid}")
+        # The one error path: logged with the reference, the admins told (rate-limited).
+        command = ctx.command.name if ctx.command else ""
+        kind = f"command:{command}:{type(ctx.error).__name__ if ctx.error else ''}"
+        note = texts.ADMIN_COMMAND_FAILED.format(
+            who=msg.sender_id, text=msg.text[:80], ref=ctx.ref, error=ctx.detail[:300])
+        await failures.report(env, kind, note, ctx.error or ctx.detail, ctx.ref)

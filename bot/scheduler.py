@@ -172,16 +172,26 @@ class Scheduler:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - a job's failure must never stop the clock
-            self.handle_error(name, exc)
+            pending = self.handle_error(name, exc)
+            if pending is not None:
+                try:
+                    await pending
+                except Exception:  # noqa: BLE001
+                    log.exception("error handler failed for job %s", name)
             return None
 
-    def handle_error(self, name: str, exc: BaseException) -> None:
-        log.error("job %s failed: %s", name, exc, exc_info=exc)
-        if self._on_error is not None:
-            try:
-                self._on_error(name, exc)
-            except Exception:  # noqa: BLE001
-                log.exception("error handler failed for job %s", name)
+    def handle_error(self, name: str, exc: BaseException) -> Awaitable[Any] | None:
+        """Hand the error to the hook (the app's is the one error path, bot/failures.py, which
+        logs it itself); an awaitable the hook returns is awaited by the caller."""
+        if self._on_error is None:
+            log.error("job %s failed: %s", name, exc, exc_info=exc)
+            return None
+        try:
+            result = self._on_error(name, exc)
+        except Exception:  # noqa: BLE001
+            log.exception("error handler failed for job %s", name)
+            return None
+        return result if inspect.isawaitable(result) else None
 
     async def run_tick(self, name: str) -> Any:
         return await self._guard(name, self._ticks[name].fn)

@@ -124,6 +124,23 @@ class OutboxSettings(Section):
     poll_s: float = Field(1.0, gt=0)
 
 
+class InboundSettings(Section):
+    """Processing of accepted events: retries, dead letters, the sweep that nothing escapes."""
+
+    max_attempts: int = Field(5, ge=1)  # then the event is dead-lettered, sender and admins told
+    retry_base_s: float = Field(2.0, gt=0)  # backoff after a failed try, doubling each time
+    retry_max_s: float = Field(300.0, gt=0)
+    lease_s: float = Field(60.0, gt=0)  # a dead instance's events are taken over after this
+    sweep_s: float = Field(2.0, gt=0)  # how often every instance looks for unfinished events
+    workers: int = Field(0, ge=0)  # processing tasks; 0: 1 on SQLite, 4 on PostgreSQL
+    # Events processed in one transaction (a savepoint each) and, on SQLite, the time it may
+    # hold the one connection that acknowledgements wait for.
+    batch_max: int = Field(16, ge=1)
+    batch_budget_ms: float = Field(50.0, gt=0)
+    # Unexpected errors page the admins at most once per kind of error per this many minutes.
+    error_notice_minutes: int = Field(10, ge=1)
+
+
 class SchedulerSettings(Section):
     tick_s: float = Field(1.0, gt=0)
     lease_s: float = Field(60.0, gt=0)
@@ -218,6 +235,7 @@ class Settings(BaseSettings):
     wecom: WeComSettings = WeComSettings()
     dingtalk: DingTalkSettings = DingTalkSettings()
     outbox: OutboxSettings = OutboxSettings()
+    inbound: InboundSettings = InboundSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
     projects: ProjectSettings = ProjectSettings()

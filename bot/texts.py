@@ -91,5 +91,11 @@ SETTINGS_BAD_HHMM = "应为 时:分（例如 09:00），而不是“{value}”"
 SETTINGS_LOG_ORDER = "projects.log_report_at 必须晚于 log_remind_at"
 SETTINGS_SIM_TOKEN_SHORT = "模拟器登录口令（simulator.token）至少 16 个字符"
 
-# errors
-ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"
+# the one error path (bot/failures.py) and the inbound pipeline's dead letters
+ERROR_NOTICE_QUIET = "\n（同类错误 {minutes} 分钟内只通知一次）"
+JOB_FAILED = "【系统错误】定时任务 {name} 出错（参考号 {ref}）：{error}"
+RELAY_FAILED = "【系统错误】消息发送环节出错（参考号 {ref}）：{error}"
+INBOUND_FAILED_USER = "处理失败，参考号 {ref}：“{text}”多次重试仍未能处理，已通知管理员，请稍后再试。"
+INBOUND_FAILED_ADMIN = ("【系统错误】{who} 的消息“{text}”经 {attempts} 次尝试仍处理失败，已停止重试"
+                        "（参考号 {ref}）：{error}")
+ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"

@@ -29,8 +29,8 @@ NEEDS_ROLE = "“/{name}”需要以下角色之一：{roles}。你的角色：{
 ONLY_PRIVATE = "“/{name}”只能在与机器人的私聊中使用。"
 ONLY_GROUP = "“/{name}”只能在群聊中使用。"
 USAGE = "用法：{usage}\n例如：{example}"
-INTERNAL_ERROR = "处理“{text}”时出错（编号 {ref}），已通知管理员，请稍后再试。"
-ADMIN_INTERNAL_ERROR = "【系统错误】{who} 的命令“{text}”处理失败（编号 {ref}）：{error}"
+INTERNAL_ERROR = "处理失败，参考号 {ref}：“{text}”出错，已通知管理员，请稍后再试。"
+ADMIN_INTERNAL_ERROR = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"
 UNKNOWN_ACTION = "这个按钮已失效。"
 
 ROLE_NAMES = {

@@ -17,7 +17,10 @@ the settings.outbox.max_attempts-th failed try, marks the row dead and hands a n
 `notify_admins` (the services side queues it to every admin of settings.center.admins), except
 for rows that are themselves such notices.
 
-`owner` names this relay in leases; it must be unique per running process.
+`owner` names this relay in leases; it must be unique per running process. Unexpected errors
+(a failed pass, a destination that raised, a sender that raised) go to `on_error(kind, exc)`, the
+app's one error path (bot/failures.py); the rows involved wait and are retried, and a relay
+that dies mid-pass leaves its leases to run out, after which any relay takes the rows again.
 """
 from __future__ import annotations
 
@@ -56,7 +59,8 @@ class Relay:
     def __init__(self, settings: Any, clock: Any, senders: dict[str, Sender], *, owner: str,
                  calendar: Any = None, limiter: BaseRateLimiter | None = None,
                  rng: random.Random | None = None, concurrency: int = 8,
-                 notify_admins: NotifyAdmins | None = None) -> None:
+                 notify_admins: NotifyAdmins | None = None,
+                 on_error: Callable[[str, BaseException], Awaitable[Any]] | None = None) -> None:
         self.settings = settings
         self.clock = clock
         self.senders = dict(senders)
@@ -72,6 +76,7 @@ class Relay:
         self._running = False
         self._sem = asyncio.Semaphore(concurrency)
         self._notify_admins = notify_admins
+        self._on_error = on_error
 
     @staticmethod
     def registry(*senders: Sender) -> dict[str, Sender]:
@@ -119,8 +124,8 @@ class Relay:
                     claimed, _ = await self._pass()
                 except asyncio.CancelledError:
                     raise
-                except Exception:
-                    log.exception("relay %s: pass failed", self.owner)
+                except Exception as exc:
+                    await self._report("relay:pass", exc, "relay %s: pass failed")
                     claimed = 0
                 if not claimed and not self._stopping:
                     await self._idle()
@@ -178,8 +183,9 @@ class Relay:
                 return await self._destination(channel, address, rows, now)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("relay %s: destination %s %s failed", self.owner, channel, address)
+            except Exception as exc:
+                await self._report(f"relay:{channel}:{type(exc).__name__}", exc,
+                                   f"relay %s: destination {channel} {address} failed")
                 until = now + timedelta(seconds=self._cfg.backoff_base_s)
                 with suppress(Exception):
                     await relay_store.hold([r.id for r in rows], until, self.owner)
@@ -285,7 +291,8 @@ class Relay:
         except Exception as exc:
             retry_after = exc.retry_after if isinstance(exc, SendRetry) else None
             if not isinstance(exc, SendRetry):
-                log.exception("relay %s: sender raised on row %s", self.owner, row.id)
+                await self._report(f"relay:{row.channel}:{type(exc).__name__}", exc,
+                                   f"relay %s: sender raised on row {row.id}")
             attempts = row.attempts + 1
             if attempts >= self._cfg.max_attempts:
                 await self._dead(row, msg, str(exc) or repr(exc))
@@ -295,6 +302,15 @@ class Relay:
             raise _Backoff(until) from exc
         await relay_store.mark_sent(row.id, self.clock.now())
         return 1
+
+    async def _report(self, kind: str, exc: BaseException, what: str) -> None:
+        if self._on_error is None:
+            log.error(what, self.owner, exc_info=exc)
+            return
+        try:
+            await self._on_error(kind, exc)
+        except Exception:  # noqa: BLE001 - reporting must not stop the relay
+            log.exception(what + " (and reporting it failed)", self.owner)
 
     async def _dead(self, row: OutboxMessage, msg: OutboundMessage | None, error: str) -> None:
         log.error("relay %s: row %s (%s) dead: %s", self.owner, row.id, row.dedupe_key, error)

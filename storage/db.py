@@ -40,6 +40,10 @@ def tortoise_config(url: str) -> dict[str, Any]:
         # last commits, and that trade buys the inbound path its throughput.
         conn["credentials"].setdefault("synchronous", "NORMAL")
         conn["credentials"].setdefault("busy_timeout", 5000)
+    else:
+        # Tortoise's default of 5 lets the inbound workers' transactions (bot/pipeline.py) take
+        # every connection, and acknowledgements then queue behind them. A URL's ?maxsize= wins.
+        conn["credentials"].setdefault("maxsize", 16)
     return {
         "connections": {name: conn},
         "apps": {"models": {"models": MODELS, "default_connection": name,

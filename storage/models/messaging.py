@@ -16,6 +16,13 @@ class InboundEvent(Model):
     processed_at = fields.DatetimeField(null=True, db_index=True)
     attempts = fields.IntField(default=0)
     lease_until = fields.DatetimeField(null=True)
+    # The HTTP request that brought it: the reference the user, the admins and the log share.
+    request_id = fields.CharField(64, default="")
+    # A failed try waits until then (backoff); NULL means at once.
+    next_attempt_at = fields.DatetimeField(null=True)
+    # Given up on after inbound.max_attempts tries; the sender and the admins were told.
+    dead_at = fields.DatetimeField(null=True)
+    last_error = fields.TextField(default="")
 
     class Meta:
         table = "inbound_event"
