@@ -12,8 +12,7 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
-from tortoise.backends.asyncpg.client import TransactionWrapper as PgTransaction
+from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper as PgTransaction
 from tortoise.backends.sqlite.client import SqliteClient, SqliteTransactionWrapper
 
 # Methods that send one statement (or one batch) to the server.

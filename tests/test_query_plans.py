@@ -7,9 +7,10 @@ sequential scans priced out, so any scan left is one no index can serve).
 from __future__ import annotations
 
 import re
-from bot.services.deadlines import clocks as deadlines
+
 from tortoise.transactions import in_transaction
 
+from bot.services.deadlines import clocks as deadlines
 from storage.sqlrec import Statement, record_sql
 
 # Tables that grow with the center's history; the others (staff, chats, customers, courses,
@@ -42,9 +43,22 @@ def _sqlite_scans(plan: list[dict]) -> list[str]:
 
 
 def _pg_scans(plan: list[dict]) -> list[str]:
+    # With sequential scans priced out the planner may walk a whole index instead (an index scan
+    # with only a Filter): that is a full scan too. A node's details follow it, more indented.
     lines = [r["QUERY PLAN"] for r in plan]
-    return [ln.strip() for ln in lines
-            if (m := re.search(r"Seq Scan on (\w+)", ln)) and m.group(1) in LARGE]
+    bad = []
+    for i, ln in enumerate(lines):
+        m = re.search(r"(Seq Scan|Index Scan|Index Only Scan)(?: Backward)?(?: using \w+)? on (\w+)", ln)
+        if not m or m.group(2) not in LARGE:
+            continue
+        details = []
+        for d in lines[i + 1:]:
+            if "->" in d:
+                break
+            details.append(d)
+        if m.group(1) == "Seq Scan" or not any("Index Cond" in d for d in details):
+            bad.append(ln.strip())
+    return bad
 
 
 async def _full_scans(conn, stmt: Statement) -> list[str]:

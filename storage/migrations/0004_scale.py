@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0003_proj')]
+    dependencies = [('models', '0003_proj'), ('models', '0004_pipe')]
 
     initial = False
 
