@@ -23,6 +23,9 @@ class Runtime:
     calendar: "WorkCalendar"
     # Rung after a commit that wrote outbox rows, so the relay sends at once instead of polling.
     wake_relay: Callable[[], None] = field(default=_nothing)
+    # Per-process memo for storage's lookup cache (storage.cache), kept here so it lives and dies
+    # with the runtime, not the module.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def now(self):
         return self.clock.now()

@@ -92,5 +92,5 @@ def record_sql() -> Iterator[Recording]:
         yield rec
     finally:
         _active.remove(rec)
-        for cls, name, original in patched:
-            setattr(cls, name, original)
+        for owner, attr, original in patched:
+            setattr(owner, attr, original)

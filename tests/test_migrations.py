@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from tortoise import Tortoise
 
+from storage import search_index
 from storage.db import connection, migrate, tortoise_config
 
 
@@ -66,6 +67,7 @@ async def test_migrations_match_the_models(db_url, tmp_path):
     await _fresh(modelled_url)
     await Tortoise.init(config=tortoise_config(modelled_url), _enable_global_fallback=True)
     await Tortoise.generate_schemas()
+    await search_index.install(connection())
     await Tortoise.close_connections()
     modelled = await _columns(modelled_url)
 

@@ -1,6 +1,13 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
+from tortoise import fields
+
+from storage import search_index
+
+
+async def install_search(apps, schema_editor):
+    await search_index.install(schema_editor.client)
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0003_proj'), ('models', '0004_pipe')]
@@ -25,4 +32,14 @@ class Migration(migrations.Migration):
         ops.AddIndex(model_name='ProjectRequest', index=Index(fields=['project_id'])),
         ops.AddIndex(model_name='ProjectEvent', index=Index(fields=['project_id'])),
         ops.AddIndex(model_name='TrainingSession', index=Index(fields=['course_id'])),
+        ops.CreateModel(
+            name='KnowledgeTerm',
+            fields=[
+                ('term', fields.CharField(primary_key=True, unique=True, db_index=True, max_length=255)),
+                ('docs', fields.IntField(default=0)),
+            ],
+            options={'table': 'knowledge_term', 'app': 'models', 'pk_attr': 'term'},
+            bases=['Model'],
+        ),
+        ops.RunPython(install_search),
     ]

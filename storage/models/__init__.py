@@ -2,7 +2,7 @@
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
-from storage.models.knowledge import KnowledgeEntry
+from storage.models.knowledge import KnowledgeEntry, KnowledgeTerm
 from storage.models.messaging import (
     AuditLog,
     InboundEvent,
@@ -28,7 +28,7 @@ __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,
     Deadline, DeadlineEvent,
 ]
-__models__ += [Dispatch, KnowledgeEntry]
+__models__ += [Dispatch, KnowledgeEntry, KnowledgeTerm]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [RejectedInbound]

@@ -41,3 +41,13 @@ class KnowledgeEntry(Model):
     @property
     def number(self) -> str:
         return f"K{self.id}"
+
+
+class KnowledgeTerm(Model):
+    # How many entries hold a term (the empty term: how many entries there are), so a search
+    # weighs its terms by rarity without counting rows each time.
+    term = fields.CharField(255, primary_key=True)
+    docs = fields.IntField(default=0)
+
+    class Meta:
+        table = "knowledge_term"

@@ -27,6 +27,7 @@ from bot.services.deadlines import texts
 from bot.services.deadlines.policies import load_policies
 from bot.services.deadlines.steps import next_check
 from bot.services.deadlines.tick import next_due, tick, tick_until_idle  # noqa: F401 (public API)
+from storage.db import current_transaction
 from storage.models import Staff
 from storage.models.deadlines import (
     BREACHED,
@@ -55,6 +56,9 @@ def _utc(dt: datetime) -> datetime:
 
 
 def _tx(conn: Any):
+    # Inside a command's transaction a savepoint buys nothing (an error rolls the command back
+    # whole) and costs two statements; only a caller outside any transaction needs its own.
+    conn = conn if conn is not None else current_transaction()
     return contextlib.nullcontext(conn) if conn is not None else in_transaction()
 
 
