@@ -18,7 +18,6 @@ For each database (a fresh SQLite file in a temporary directory; PostgreSQL data
 from __future__ import annotations
 
 import argparse
-import warnings
 import asyncio
 import gc
 import itertools
@@ -28,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -128,8 +128,7 @@ async def fill(url: str, n: int, env: Runtime) -> None:
         f"{_at(sqlite, ago + ' - 600')}, "
         f"CASE WHEN i > {open_from} THEN NULL ELSE {_at(sqlite, ago + ' - 7200')} END, "
         f"'local', '' FROM {_series(sqlite, n)} t")
-    for k, (kind, shift) in enumerate((("created", "0"), ("claimed", "600"),
-                                       ("resolved", "7200"))):
+    for kind, shift in (("created", "0"), ("claimed", "600"), ("resolved", "7200")):
         await conn.execute_script(
             "INSERT INTO ticket_event (ticket_id, at, actor_id, kind, detail) "
             f"SELECT i, {_at(sqlite, ago + ' - ' + shift)}, {owner}, '{kind}', '' "
@@ -164,7 +163,7 @@ async def fill(url: str, n: int, env: Runtime) -> None:
         f"{_series(sqlite, kb // len(KB_SAMPLES))} t")
     # Term counts and (on SQLite) the FTS table rebuilt from what was bulk-loaded.
     await search_index.install(conn)
-    await conn.execute_script("ANALYZE" if sqlite else "ANALYZE")
+    await conn.execute_script("ANALYZE")
     if not sqlite:  # ids were given explicitly: move the sequences past them
         for table in ("ticket", "ticket_event", "deadline", "dispatch", "knowledge_entry"):
             await conn.execute_script(
