@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check install migrate demo bench clean
+.PHONY: run test check install migrate demo bench mutate clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,5 +42,13 @@ bench: install
 	$(BIN)/python bench/outbound.py
 	$(BIN)/python bench/timers.py
 
+# Mutation testing of the rule modules (not part of `test`): a score per module, see bench/mutate.py.
+$(VENV)/.mutate: pyproject.toml | $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,mutate]'
+	touch $@
+
+mutate: $(VENV)/.mutate
+	$(BIN)/python bench/mutate.py $(MUTATE_ARGS)
+
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data mutants

@@ -9,8 +9,8 @@ one (on a 2-core machine: a core each, and PostgreSQL's own processes share them
   decrypt  a bare aiohttp handler that checks the timestamp, verifies the signature, decrypts with
            wechatpy's WeChatCrypto and parses with parse_message, then answers "";
   bot      the real bot from create_app() on a fresh SQLite file, and on PostgreSQL where it
-           answers (DESKBOT_BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/test; its
-           public schema is dropped and recreated, so do not point it at a database in use), with
+           answers (a database the bench creates for each round and drops, see bench/benchdb.py),
+           with
            the demo data loaded and every platform sender replaced by a sink.
 Every request is a signed, encrypted WeCom app callback carrying a unique
 "/建单 客户=华东制造 打印凭证时报错 第N次" (its own MsgId) from a demo engineer, sent by an
@@ -37,11 +37,9 @@ import json
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -51,12 +49,13 @@ sys.path.insert(0, str(ROOT))
 import aiohttp  # noqa: E402
 from aiohttp import web  # noqa: E402
 
+from bench import benchdb  # noqa: E402
+
 TOKEN = "benchToken"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 CORP_ID = "wwbench0000000001"
 AGENT_ID = 1000002
 PATH = "/wecom/app/callback"
-PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
 ENGINEERS = ("zhangwei", "lina", "wangqiang", "zhaomin")
 TEXT = "/建单 客户=华东制造 打印凭证时报错"
 
@@ -94,18 +93,15 @@ def bare_app(kind: str) -> web.Application:
 
 
 async def prepare_database(url: str) -> None:
-    """Fresh schema and the demo data, as `make run` would have them."""
+    """Tables and the demo data, as `make run` would have them, in a database of the bench's own."""
     from tortoise import Tortoise
 
     from bot.cli import DEMO_CHATS, DEMO_DIR
     from bot.services.directory import imports
-    from storage.db import connection, tortoise_config
+    from storage.db import tortoise_config
     from storage.models import Chat
 
     await Tortoise.init(config=tortoise_config(url))
-    if not url.startswith("sqlite"):
-        await connection().execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
     await imports.import_staff(DEMO_DIR / "staff.csv")
     await imports.import_customers(DEMO_DIR / "customers.csv")
@@ -334,14 +330,6 @@ async def run_bot(url: str, args) -> dict:
     return result
 
 
-def pg_reachable() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def fmt(r: dict, postgres: bool = False) -> str:
     other = {k: v for k, v in r["statuses"].items() if k != 200}
     pg = f" + PostgreSQL {r['pg_cpu_ms']:.2f}" if postgres else ""
@@ -371,31 +359,30 @@ async def bench(args) -> None:
           f"{aiohttp.__version__}, wechatpy {wechatpy.__version__}; concurrency "
           f"{args.concurrency}, {args.seconds:g} s per target after {args.warmup:g} s warm-up, "
           f"{args.rounds} round(s); load generator and server in separate processes on 127.0.0.1")
-    dbs = [("sqlite", "")]
-    if args.postgres and pg_reachable():
-        dbs.append(("postgres", PG_URL))
+    dbs = [("sqlite", benchdb.sqlite_database)]
+    if args.postgres and await benchdb.pg_server_version():
+        dbs.append(("postgres", benchdb.pg_database))
     elif args.postgres:
-        print(f"PostgreSQL not reachable at {PG_URL}: skipped")
+        print(f"PostgreSQL not reachable at {benchdb.PG_SERVER}: skipped")
     rounds: list[dict[str, dict]] = []
-    with tempfile.TemporaryDirectory(prefix="deskbot-bench-") as tmp:
-        for n in range(args.rounds):
-            rnd: dict[str, dict] = {}
-            print(f"round {n + 1}")
-            for target in ("success", "decrypt"):
-                server = Server(target)
-                try:
-                    rnd[target] = await load(server.port, args.seconds, args.warmup,
-                                             args.concurrency, server.proc.pid)
-                finally:
-                    server.stop()
-                print(f"{target:>16}: {fmt(rnd[target])}")
-            for name, url in dbs:
-                url = url or f"sqlite://{tmp}/bench{n}.sqlite3"
+    for n in range(args.rounds):
+        rnd: dict[str, dict] = {}
+        print(f"round {n + 1}")
+        for target in ("success", "decrypt"):
+            server = Server(target)
+            try:
+                rnd[target] = await load(server.port, args.seconds, args.warmup,
+                                         args.concurrency, server.proc.pid)
+            finally:
+                server.stop()
+            print(f"{target:>16}: {fmt(rnd[target])}")
+        for name, database in dbs:
+            async with database(f"inbound_r{n}") as url:
                 rnd[name] = r = await run_bot(url, args)
-                print(f"{'bot ' + name:>16}: {fmt(r, name == 'postgres')}")
-                for line in describe_bot(r, rnd):
-                    print(line)
-            rounds.append(rnd)
+            print(f"{'bot ' + name:>16}: {fmt(r, name == 'postgres')}")
+            for line in describe_bot(r, rnd):
+                print(line)
+        rounds.append(rnd)
     if args.rounds > 1:
         print(f"median of {args.rounds} rounds (ratios taken within each round):")
         for target in ("success", "decrypt", *(name for name, _ in dbs)):

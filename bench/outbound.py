@@ -29,7 +29,6 @@ import platform
 import random
 import re
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -38,48 +37,14 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
-PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL",
-                        "postgres://postgres@127.0.0.1:5432/deskbot_bench_outbound")
+from bench import benchdb  # noqa: E402
+
 HOOK = "bench-hotline-group"
 MARKER = re.compile(r"T(\d{5})】")
 
 
 def notice_text(i: int) -> str:
     return f"【新工单 T{i:05d}】客户：第{i % 37}人民医院，打印凭证时报错，请值班工程师尽快接单。"
-
-
-async def ensure_pg_database(url: str) -> str | None:
-    """Create the bench database if missing; the server version, or None when unreachable."""
-    from urllib.parse import urlparse
-
-    import asyncpg
-
-    u = urlparse(url)
-    try:
-        admin = await asyncpg.connect(host=u.hostname, port=u.port or 5432,
-                                      user=u.username or "postgres", database="postgres",
-                                      timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
-        return None
-    try:
-        name = u.path.lstrip("/")
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname=$1", name):
-            await admin.execute(f'CREATE DATABASE "{name}"')
-        return await admin.fetchval("SHOW server_version")
-    finally:
-        await admin.close()
-
-
-async def fresh_schema(url: str) -> None:
-    from tortoise import Tortoise
-
-    from storage.db import connection, tortoise_config
-
-    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    if not url.startswith("sqlite"):
-        await connection().execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    await Tortoise.generate_schemas(safe=False)
 
 
 async def run_once(url: str, args: argparse.Namespace) -> dict:
@@ -99,7 +64,7 @@ async def run_once(url: str, args: argparse.Namespace) -> dict:
 
     window_s = WINDOW_S / args.scale
     clock = SystemClock()
-    await fresh_schema(url)
+    await benchdb.create_schema(url)
     fake = FakeWeCom(clock, window_s=window_s)
     api_base = await fake.start()
     settings = load_settings(None, database__url=url, wecom__enabled=True,
@@ -213,18 +178,18 @@ async def main() -> int:
 
     ok = True
     if args.db in ("sqlite", "both"):
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite://{tmp}/bench.sqlite3"
+        async with benchdb.sqlite_database("outbound") as url:
             print(f"  db       SQLite (WAL) {url}")
             ok &= report("SQLite", await run_once(url, args), args)
     if args.db in ("postgres", "both"):
-        version = await ensure_pg_database(PG_URL)
+        version = await benchdb.pg_server_version()
         if version is None:
-            print(f"\n[PostgreSQL] skipped: nothing answers at {PG_URL}")
+            print(f"\n[PostgreSQL] skipped: nothing answers at {benchdb.PG_SERVER}")
             ok &= args.db != "postgres"
         else:
-            print(f"\n  db       PostgreSQL {version} {PG_URL}")
-            ok &= report("PostgreSQL", await run_once(PG_URL, args), args)
+            async with benchdb.pg_database("outbound") as url:
+                print(f"\n  db       PostgreSQL {version} {url}")
+                ok &= report("PostgreSQL", await run_once(url, args), args)
     return 0 if ok else 1
 
 

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/timers.py [--open 100000] [--firing 1500] [--window 30] [--no-postgres]
 
-For each database (a fresh SQLite file; PostgreSQL at $DESKBOT_BENCH_PG_URL, default database
-deskbot_bench_timers on 127.0.0.1, when it answers) the benchmark:
+For each database (a fresh SQLite file; on PostgreSQL, when it answers, a database the bench
+creates and drops, see bench/benchdb.py) the benchmark:
   1. fills the table with 10,000 open deadlines whose steps lie weeks ahead (inserted by the
      database itself, INSERT ... SELECT, so the Python heap does not hold them at any time);
   2. starts `--firing` deadlines through the real engine (`deadlines.start`) due at moments
@@ -22,10 +22,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -37,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 from tortoise import Tortoise, connections  # noqa: E402
 from tortoise.transactions import in_transaction  # noqa: E402
 
+from bench import benchdb  # noqa: E402
 from bot.calendar import WorkCalendar  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.runtime import Runtime  # noqa: E402
@@ -46,8 +45,6 @@ from bot.settings import load_settings  # noqa: E402
 from storage.db import connection, tortoise_config  # noqa: E402
 from storage.models import Chat, DeadlineEvent  # noqa: E402
 
-PG_URL = os.environ.get("DESKBOT_BENCH_PG_URL",
-                        "postgres://postgres@127.0.0.1:5432/deskbot_bench_timers")
 CLOCKS = {"bench": {"target": "1h", "escalations": [{"after": "0m", "to": "managers"}]}}
 FAR = 40 * 86400  # open deadlines' next step: weeks ahead
 
@@ -67,30 +64,8 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
 
 
-async def pg_reachable(url: str) -> bool:
-    import asyncpg
-
-    u = urlparse(url)
-    try:
-        admin = await asyncpg.connect(host=u.hostname, port=u.port or 5432,
-                                      user=u.username or "postgres", database="postgres",
-                                      timeout=2)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
-        return False
-    try:
-        name = u.path.lstrip("/")
-        if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
-            await admin.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await admin.close()
-    return True
-
-
 async def fresh_schema(url: str) -> None:
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
-    if not url.startswith("sqlite"):
-        await connection().execute_script(
-            "DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
 
 
@@ -227,14 +202,15 @@ async def main() -> None:
     ap.add_argument("--window", type=float, default=30.0)
     ap.add_argument("--no-postgres", action="store_true")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        await run(f"sqlite://{tmp}/timers.sqlite3", "SQLite (WAL)", args)
+    async with benchdb.sqlite_database("timers") as url:
+        await run(url, "SQLite (WAL)", args)
     if not args.no_postgres:
-        if await pg_reachable(PG_URL):
+        async with benchdb.pg_database("timers") as url:
+            if url is None:
+                print(f"\nPostgreSQL at {benchdb.PG_SERVER} not reachable: skipped")
+                return
             await Tortoise._reset_apps()
-            await run(PG_URL, f"PostgreSQL ({urlparse(PG_URL).path.lstrip('/')})", args)
-        else:
-            print(f"\nPostgreSQL at {PG_URL} not reachable: skipped")
+            await run(url, f"PostgreSQL ({urlparse(url).path.lstrip('/')})", args)
 
 
 if __name__ == "__main__":

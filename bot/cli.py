@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import texts
-from bot.errors import ConfigError
+from bot.errors import ConfigError, UserError
 from bot.settings import Settings, load_settings
 from storage.models.people import Purpose
 
@@ -19,13 +19,18 @@ DEMO_CHATS = [(Purpose.HOTLINE, "热线服务群"), (Purpose.MANAGERS, "服务�
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    path = args.config or os.environ.get("DESKBOT_CONFIG") or "deskbot.toml"
-    return load_settings(path)
+    named = args.config or os.environ.get("DESKBOT_CONFIG")
+    if named and not Path(named).is_file():
+        # A file the operator named and we cannot read must not quietly become the defaults.
+        raise ConfigError(texts.CLI_NO_CONFIG.format(path=named))
+    return load_settings(named or "deskbot.toml")
 
 
 async def _with_db(settings: Settings, fn):
+    from bot import preflight
     from storage.db import close_db, open_db
 
+    await preflight.reachable(settings.database.url)
     await open_db(settings.database.url)
     try:
         return await fn()
@@ -34,9 +39,11 @@ async def _with_db(settings: Settings, fn):
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
+    from bot import preflight
     from storage.db import migrate
 
     settings = _settings(args)
+    preflight.check_reachable(settings.database.url)
     asyncio.run(migrate(settings.database.url))
     print(texts.CLI_MIGRATED.format(url=_safe_url(settings.database.url)))
     return 0
@@ -64,9 +71,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             return import_roster(p, settings)
     else:
         fn = imports.import_staff if args.what == "staff" else imports.import_customers
-    report = asyncio.run(_with_db(settings, lambda: fn(path)))
+    try:
+        report = asyncio.run(_with_db(settings, lambda: fn(path)))
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     print(report.summary())
-    return 1 if report.errors and not (report.created or report.updated) else 0
+    # The good rows are kept either way; a script must still learn that some were not.
+    return 1 if report.errors else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -91,36 +103,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
+    from bot import preflight
     from bot.app import create_app
 
     settings = _settings(args)
-    if settings.database.url.startswith("sqlite"):
-        _refuse_second_sqlite_instance(settings)
+    app = create_app(settings)  # validates every rule table and platform key
+    url = settings.database.url
+    preflight.check_schema(url)
+    if url.startswith("sqlite"):
+        preflight.lock_sqlite(url)
+    sock = preflight.bind(settings.server.host, settings.server.port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    print(texts.CLI_SERVING.format(url=f"http://{settings.server.host}:{settings.server.port}/sim"
-                                   if settings.simulator.enabled else settings.server.public_url))
-    web.run_app(create_app(settings), host=settings.server.host, port=settings.server.port,
-                print=None)
+    serving = texts.CLI_SERVING.format(
+        url=f"http://{settings.server.host}:{settings.server.port}/sim"
+        if settings.simulator.enabled else settings.server.public_url)
+    # aiohttp calls `print` once the sites listen and the app has started: only then "已启动".
+    web.run_app(app, sock=sock, print=lambda _banner: print(serving, flush=True))
     return 0
-
-
-def _refuse_second_sqlite_instance(settings: Settings) -> None:
-    """SQLite serves one instance: a second one would double every reminder. Hold a file lock."""
-    import fcntl
-
-    from storage.db import tortoise_config
-
-    (conn,) = tortoise_config(settings.database.url)["connections"].values()
-    path = Path(conn["credentials"]["file_path"] + ".lock")
-    handle = path.open("w")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        raise SystemExit(texts.CLI_SECOND_INSTANCE.format(path=path)) from None
-    _LOCKS.append(handle)
-
-
-_LOCKS: list = []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,11 +12,12 @@ def all_routers() -> list[Router]:
         penalties,
         projects,
         reports,
+        requests,
         roster,
         tickets,
         training,
     )
 
     return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, reports.router,
-            projects.router, training.router]
+            penalties.router, complaints.router, followups.router, requests.router,
+            reports.router, projects.router, training.router]

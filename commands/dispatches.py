@@ -21,6 +21,11 @@ TICKET, DISPATCH = Obj("number", "T"), Obj("number", "D")
 DATA = BareOption("data", "授权人", keys=(texts.DATA_WORD, "take_data"), required=False,
                   hint="授权人", max_len=column_limit(Dispatch, "data_authorized_by"))
 CAUSE = Arg("cause", "原因", keys=("原因", "cause"), required=False, default="")
+# The written authorization for taking data away, recorded like a sensitive request's application.
+AUTH_FILE = Arg("auth_file", "附件", keys=("附件", "file"), required=False, hint="授权书文件",
+                max_len=column_limit(Dispatch, "data_authorization_ref") - 8)
+AUTH_PAPER = Arg("auth_paper", "存档", keys=("存档", "paper"), required=False, hint="授权书存档编号",
+                 max_len=column_limit(Dispatch, "data_authorization_ref") - 8)
 
 
 @router.command("申请上门", aliases=("onsite",), roles=STAFF, args=(
@@ -85,13 +90,17 @@ async def arrive(ctx: CommandContext, number: int) -> str:
 
 
 @router.command("备份", aliases=("backup",), roles=(Role.ENGINEER,), args=(
-    DISPATCH, Rest("note", "说明", required=False, default="", drop=(texts.DATA_WORD,)), DATA),
-                example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计")
-async def backup(ctx: CommandContext, number: int, note: str, data: str | None) -> str:
-    """记录已备份客户数据（完工前必须备份）；带走客户数据须写明客户授权人。"""
-    who = visits.data_authorization(data, data == "")
-    d = await visits.backup(ctx.env, ctx.me, number, note, who)
-    data = texts.BACKUP_DATA.format(who=d.data_authorized_by) if d.data_authorized_by else ""
+    DISPATCH, Rest("note", "说明", required=False, default="", drop=(texts.DATA_WORD,)), DATA,
+    AUTH_FILE, AUTH_PAPER),
+                example="/备份 D3 已备份账套到移动硬盘 带走数据=王会计 附件=授权书.jpg")
+async def backup(ctx: CommandContext, number: int, note: str, data: str | None,
+                 auth_file: str | None, auth_paper: str | None) -> str:
+    """记录已备份客户数据（完工前必须备份）；带走客户数据须写明客户授权人和盖章的书面授权（附件= 或 存档=）。"""
+    auth = visits.data_authorization(data, data == "", auth_file, auth_paper)
+    d = await visits.backup(ctx.env, ctx.me, number, note, auth)
+    data = texts.BACKUP_DATA.format(
+        who=d.data_authorized_by, ref=visits.describe_reference(d.data_authorization_ref)) \
+        if d.data_authorized_by else ""
     return texts.BACKUP_DONE.format(d=d.number, data=data)
 
 
@@ -101,14 +110,17 @@ async def backup(ctx: CommandContext, number: int, note: str, data: str | None) 
     Arg("signatory", "客户签字人", keys=("签字人", "signatory"), default="", lenient=True,
         max_len=column_limit(Dispatch, "signatory")),
     Rest("result", "处理结果", default="", lenient=True, drop=(texts.DATA_WORD,)),
-    CAUSE, DATA),
+    CAUSE, DATA, AUTH_FILE, AUTH_PAPER),
                 example="/完工 D3 签字人=王会计 重装打印控件后凭证打印正常 原因=控件未注册")
 async def done(ctx: CommandContext, number: int, signatory: str, result: str, cause: str,
-               data: str | None) -> str:
-    """上门解决，客户签字确认；工单结单并收入问题库。必须先 /备份。"""
-    who = visits.data_authorization(data, data == "")
+               data: str | None, auth_file: str | None, auth_paper: str | None) -> str:
+    """上门解决，客户签字确认；工单结单并收入问题库。必须先 /备份。
+
+    带走客户数据写 带走数据=授权人，并以 附件= 或 存档= 记录盖章的书面授权。
+    """
+    auth = visits.data_authorization(data, data == "", auth_file, auth_paper)
     c = await visits.complete(ctx.env, ctx.me, number, signatory=signatory, result=result,
-                                  cause=cause, authorized_by=who)
+                                  cause=cause, authorization=auth)
     d = c.dispatch
     return texts.DONE_DONE.format(d=d.number, signatory=d.signatory, no=f"T{d.ticket_id}",
                                   kb=c.entry.number, forms=format_local(ctx.env, c.forms_due))

@@ -45,14 +45,8 @@ class Args:
         return self.positionals[index].text if index < len(self.positionals) else default
 
     def rest(self, start: int) -> str:
-        """Everything from positional `start` to the end of the line, as typed (quotes removed
-        when it is one quoted token)."""
-        if start >= len(self.positionals):
-            return ""
-        tail = self.positionals[start:]
-        if len(tail) == 1:
-            return tail[0].text
-        return " ".join(t.text for t in tail)
+        """The positionals from `start` on, joined by single spaces (quotes removed), or ""."""
+        return " ".join(t.text for t in self.positionals[start:])
 
     def text_and_flag(self, start: int, flags: tuple[str, ...]) -> tuple[str, bool]:
         """The words from positional `start` joined by spaces, and whether the last of them is
@@ -93,7 +87,7 @@ def tokenize(line: str) -> list[Token]:
             continue
         start = i
         buf = []
-        quoted = False
+        quoted = False  # pragma: no mutate (None is as false as False)
         while i < n and not line[i].isspace():
             ch = line[i]
             if ch in _QUOTES:
@@ -127,13 +121,16 @@ def parse_line(text: str) -> Parsed | None:
     args = Args(line=line)
     for tok in rest:
         m = None if tok.quoted else _OPTION.match(tok.text)
-        if m and m.group(2) == ":" and m.group(1)[-1].isdigit() and m.group(3)[:1].isdigit():
-            m = None  # "明天14:00" is a time, not the option 明天14 = 00
-        if m and m.group(3):
+        if m and m.group(3) and not _is_time(m):
             args.options[m.group(1).lower()] = m.group(3)
         else:
             args.positionals.append(tok)
     return Parsed(name=name.text, args=args, slashed=slashed)
+
+
+def _is_time(m: re.Match[str]) -> bool:
+    """"明天14:00" is a time, not the option 明天14 = 00."""
+    return m.group(2) == ":" and m.group(1)[-1].isdigit() and m.group(3)[:1].isdigit()
 
 
 # Object numbers are the rows' integer keys: PostgreSQL's `integer`, so T99999999999999999999

@@ -62,7 +62,7 @@ HELP_AREA = "【{area}】"
 AREA_NAMES = {
     "help": "通用", "tickets": "热线工单", "dispatches": "上门服务", "knowledge": "知识库",
     "roster": "值班", "penalties": "处罚", "complaints": "投诉", "followups": "回访",
-    "reports": "报表",
+    "reports": "报表", "requests": "改需与敏感申请",
 }
 HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
 HELP_WORKDAYS = "{n} 个工作日"
@@ -120,7 +120,7 @@ APPOINT_MISSING = "请写明派工单编号和预约时间，例如 /预约 D3 �
 APPOINT_DONE = "{d} 已预约 {at} 上门，{remind} 会提醒你。"
 ARRIVE_DONE = "{d} 已到场（{at}）。处理前请先备份客户数据：/备份 {d}。请在 {writeoff} 前核销。"
 BACKUP_DONE = "{d} 已记录数据备份。{data}"
-BACKUP_DATA = "带走客户数据已记录授权人：{who}。"
+BACKUP_DATA = "带走客户数据已记录授权人：{who}，书面授权：{ref}。"
 DONE_DONE = "{d} 已完工，客户签字人 {signatory}；{no} 已解决并收入问题库 {kb}。返回后请 /核销 {d}，服务单据 {forms} 前交回（/交单 {d}）。"
 UNSOLVED_NEXT = "{d} 记为未解决，已请服务经理安排下一次上门 {next}。服务单据 {forms} 前交回（/交单 {d}）。"
 UNSOLVED_HQ = "{d} 记为未解决，{no} 已升级总部，解决前持续跟踪（下次跟踪截止 {due}）。服务单据 {forms} 前交回（/交单 {d}）。"
@@ -207,3 +207,6 @@ MINE_FOLLOWUP_LINE = "· {no} {customer}：{issue}"
 # times people type (commands/timeparse.py)
 TIME_MISSING = "请写明时间，例如 明天14:00 或 11-24 09:30。"
 TIME_BAD = "无法识别的时间“{text}”：请写成 明天14:00、11-24 09:30 或 2026-11-24 09:30。"
+
+# Change and sensitive requests (the replies live in bot/services/requests/texts.py)
+REQ_UNMARK_WORDS = ("取消", "撤销", "off")

@@ -7,9 +7,10 @@ platform accepted it. Before each send the relay makes sure the row is still its
 with less than half its length left is renewed by a conditional UPDATE, and a row another relay
 took over meanwhile (a pass slower than its lease) is skipped, so two live relays never send
 one row twice. Only a relay killed between the platform's "ok" and the mark sends that one
-message again once its lease runs out: one duplicate per killed relay. WeCom's
-`enable_duplicate_check` is deliberately off (it would drop identical answers to identical
-questions): exactly-once belongs to the outbox's keys and leases.
+message again once its lease runs out. For WeCom app messages the sender closes that window
+too: each row's text carries an invisible mark of its key and goes with WeCom's duplicate
+check, so WeCom drops the repeat of a row while identical answers to identical questions (two
+rows, two marks) both arrive. Other channels have no such check and stay at-least-once there.
 
 Failures: SendRetry (and unexpected errors) back off exponentially with jitter, never sooner
 than the platform's retry_after, and hold the destination's other rows as long; SendFailed, or

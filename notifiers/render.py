@@ -7,6 +7,7 @@ text exactly. A digest packs whole notices, in order, each present once.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 
@@ -18,9 +19,18 @@ from notifiers import texts
 # markdown at 4096 bytes; app group chats document 2048 for both. DingTalk documents no byte
 # figure for robots, so 6000 bytes (2000 Chinese characters) is a conservative stand-in.
 _WECOM = {TEXT: 2048, MARKDOWN: 4096, CARD: 2048}
+
+# An app message's text ends in an invisible mark naming its outbox row (see idempotency_mark),
+# so a piece leaves room for it below WeCom's cut.
+MARK_ALPHABET = "\u200b\u200c\u200d\u2060"  # zero-width space, non-joiner, joiner, word joiner
+MARK_CHARS = 16  # 32 bits of the row's key: two different rows collide once in 4 billion
+MARK_BYTES = MARK_CHARS * 3
+# WeCom's longest duplicate check (4 hours): a relay restarted within it never repeats a message.
+DUPLICATE_CHECK_S = 4 * 3600
+_WECOM_APP = {TEXT: 2048 - MARK_BYTES, MARKDOWN: 4096 - MARK_BYTES, CARD: 2048}
 _DINGTALK = {TEXT: 6000, MARKDOWN: 6000, CARD: 6000}
 LIMITS: dict[str, dict[str, int]] = {
-    messages.CH_WECOM_APP: _WECOM,
+    messages.CH_WECOM_APP: _WECOM_APP,
     messages.CH_WECOM_APPCHAT: {TEXT: 2048, MARKDOWN: 2048, CARD: 2048},
     messages.CH_WECOM_WEBHOOK: _WECOM,
     messages.CH_WECOM_RESPONSE: {TEXT: 4096, MARKDOWN: 4096, CARD: 4096},
@@ -207,3 +217,18 @@ def _mention_room(msgs: list[OutboundMessage], members: list[int], kind: str) ->
         return 0
     seen = {m for i in members for m in msgs[i].mentions}
     return sum(len(m.encode("utf-8")) + 5 for m in seen)
+
+
+def idempotency_mark(key: str) -> str:
+    """Invisible characters that differ between outbox rows and repeat for the same row.
+
+    WeCom's duplicate check drops a body identical to one sent in its interval; with this mark
+    appended, only a repeat of the same row is identical, never a second answer with the same words.
+    """
+    n = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:4], "big")
+    return "".join(MARK_ALPHABET[(n >> (2 * i)) & 3] for i in range(MARK_CHARS))
+
+
+def strip_mark(text: str) -> str:
+    """The text as a person reads it: without a trailing idempotency mark."""
+    return text.rstrip(MARK_ALPHABET)

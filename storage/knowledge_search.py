@@ -14,8 +14,6 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from storage.db import connection
 from storage.search_index import PG_TERMS
 
-_COLUMNS = ("id", "symptom", "cause", "solution", "product", "version", "ticket_id",
-            "dispatch_id", "author_id", "created_at", "terms", "hits")
 _SEARCHABLE = re.compile(r"\w")  # a term of punctuation alone has no token to look up
 # Sums of float weights are compared with a threshold computed the same way in Python.
 _EPSILON = 1e-9
@@ -33,9 +31,10 @@ class _Params:
 
 
 async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
-                       exclude_ticket: int | None = None,
+                       exclude_ticket: int | None = None, *, sensitive: bool = False,
                        conn: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
-    """The entries whose held terms weigh at least `min_score`, best first, each with `score`."""
+    """The entries whose held terms weigh at least `min_score`, best first, each with `score`.
+    `sensitive`: entries marked sensitive are candidates too (the caller checked the grant)."""
     db = conn or connection()
     sqlite = db.capabilities.dialect == "sqlite"
     p = _Params(sqlite)
@@ -55,8 +54,9 @@ async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
     where = f"s.score >= {p(min_score - _EPSILON, '' if sqlite else '::float8')}"
     if exclude_ticket is not None:
         where += f' AND (e."ticket_id" IS NULL OR e."ticket_id" <> {p(exclude_ticket)})'
-    cols = ", ".join(f'e."{c}"' for c in _COLUMNS)
-    sql = (f"SELECT {cols}, s.score FROM (SELECT id, SUM(w) AS score FROM ("
+    if not sensitive:
+        where += f' AND e."sensitive" = {p(False)}'
+    sql = ("SELECT e.*, s.score FROM (SELECT id, SUM(w) AS score FROM ("
            + " UNION ALL ".join(branches)
            + f') m GROUP BY id) s JOIN "knowledge_entry" e ON e."id" = s.id WHERE {where} '
            f'ORDER BY s.score DESC, e."id" DESC LIMIT {p(limit)}')

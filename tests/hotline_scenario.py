@@ -169,8 +169,8 @@ async def hotline_scenario(io: ScenarioIO) -> None:
     assert refused == "D1 还没有备份客户数据：请先 /备份 D1，再完工。", refused
     refused = await say("wangqiang", "/备份 D1 已备份账套 带走数据")
     assert refused.startswith("带走客户数据需要客户的书面授权"), refused
-    answer = await say("wangqiang", "/备份 D1 已备份账套到移动硬盘 带走数据=王会计")
-    assert answer == "D1 已记录数据备份。带走客户数据已记录授权人：王会计。", answer
+    answer = await say("wangqiang", "/备份 D1 已备份账套到移动硬盘 带走数据=王会计 附件=授权书.jpg")
+    assert answer == ("D1 已记录数据备份。带走客户数据已记录授权人：王会计，书面授权：附件 授权书.jpg。"), answer
     refused = await say("wangqiang", "/完工 D1 重新注册控件后正常")
     assert refused.startswith("请写明客户签字人"), refused
     assert (await Ticket.get(id=1)).status == "claimed"

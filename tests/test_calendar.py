@@ -7,11 +7,13 @@ Expected dates are worked out by hand from the State Council's notices:
 """
 from __future__ import annotations
 
+import tomllib
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import texts
 from bot.calendar import CalendarError, WorkCalendar
 from bot.settings import load_settings
 
@@ -160,3 +162,168 @@ def test_bad_overrides_file(tmp_path):
 def test_naive_datetimes_are_refused(cal):
     with pytest.raises(ValueError, match="缺少时区"):
         cal.add_working_time(datetime(2026, 11, 23, 9, 0), timedelta(hours=1))
+
+
+def test_edges_of_windows_workdays_and_quiet_hours(cal):
+    monday = date(2026, 11, 23)
+    assert cal.in_working_hours(bj(2026, 11, 23, 8, 30)) and not cal.in_working_hours(bj(2026, 11, 23, 12, 0))
+    assert cal.in_working_hours(bj(2026, 11, 23, 13, 30)) and not cal.in_working_hours(bj(2026, 11, 23, 17, 30))
+    # A push held at exactly 21:00 waits for tomorrow's 08:00, not this morning's.
+    assert cal.in_quiet_hours(bj(2026, 11, 23, 21, 0))
+    assert cal.end_of_quiet(bj(2026, 11, 23, 21, 0)) == bj(2026, 11, 24, 8, 0)
+    assert cal.end_of_quiet(bj(2026, 11, 24, 0, 0)) == bj(2026, 11, 24, 8, 0)
+    # Started exactly at the close: n = 0 is that same close.
+    assert cal.add_workdays(bj(2026, 11, 23, 17, 30), 0) == bj(2026, 11, 23, 17, 30)
+    assert cal.add_workdays(bj(2026, 11, 23, 17, 31), 0) == bj(2026, 11, 24, 17, 30)
+    # Counting back to exactly an opening stops at the opening, not at the close before it.
+    assert cal.add_working_time(bj(2026, 11, 23, 14, 30), -timedelta(hours=1)) == bj(2026, 11, 23, 13, 30)
+    assert cal.add_working_time(bj(2026, 11, 23, 9, 30), -timedelta(hours=1)) == bj(2026, 11, 23, 8, 30)
+    # A zero delta after hours stays put; a whole day of working time is three days and more.
+    evening = bj(2026, 11, 23, 20, 0)
+    assert cal.add_working_time(evening, timedelta(0)) == evening
+    assert cal.add_working_time(bj(2026, 11, 23, 8, 30), timedelta(days=1)) == bj(2026, 11, 26, 10, 0)
+    assert cal.working_time_between(bj(2026, 11, 23, 9, 0), bj(2026, 11, 23, 9, 0)) == timedelta(0)
+    assert cal.working_time_between(bj(2026, 11, 23, 8, 0), bj(2026, 11, 23, 18, 0)) == timedelta(hours=7.5)
+    assert cal.is_workday(monday) is True and cal.is_workday(date(2026, 11, 28)) is False
+
+
+def test_a_window_ending_at_midnight():
+    cal = WorkCalendar(work_windows=["18:00-24:00", "08:00-12:00", "13:00-17:00"], quiet_hours="00:00-07:00")
+    assert cal.windows[-1][0].hour == 18
+    assert cal.end_of_workday(date(2026, 11, 23)) == bj(2026, 11, 24, 0, 0)
+    assert cal.start_of_workday(date(2026, 11, 23)) == bj(2026, 11, 23, 8, 0)
+    assert cal.in_working_hours(bj(2026, 11, 23, 23, 59)) and not cal.in_working_hours(bj(2026, 11, 24, 0, 0))
+    # Friday 23:00 + 2h: 1h to midnight, then Monday 08:00 + 1h.
+    assert cal.add_working_time(bj(2026, 11, 27, 23, 0), timedelta(hours=2)) == bj(2026, 11, 30, 9, 0)
+    assert cal.add_working_time(bj(2026, 11, 27, 23, 0), timedelta(hours=1)) == bj(2026, 11, 28, 0, 0)
+    assert cal.add_working_time(bj(2026, 11, 30, 9, 0), -timedelta(hours=2)) == bj(2026, 11, 27, 23, 0)
+    assert cal.working_time_between(bj(2026, 11, 27, 23, 0), bj(2026, 11, 30, 9, 0)) == timedelta(hours=2)
+    assert cal.add_workdays(bj(2026, 11, 27, 10, 0), 0) == bj(2026, 11, 28, 0, 0)
+
+
+def test_quiet_hours_that_do_not_wrap_or_are_empty():
+    lunch = WorkCalendar(quiet_hours="12:00-13:30")
+    assert lunch.in_quiet_hours(bj(2026, 11, 23, 12, 0)) and not lunch.in_quiet_hours(bj(2026, 11, 23, 13, 30))
+    assert not lunch.in_quiet_hours(bj(2026, 11, 23, 11, 59))
+    assert lunch.end_of_quiet(bj(2026, 11, 23, 12, 40)) == bj(2026, 11, 23, 13, 30)
+    empty = WorkCalendar(quiet_hours="21:00-21:00")
+    assert not empty.in_quiet_hours(bj(2026, 11, 23, 21, 0)) and not empty.in_quiet_hours(bj(2026, 11, 23, 3, 0))
+    none = WorkCalendar()  # no quiet hours configured: every push goes at once
+    assert not none.in_quiet_hours(bj(2026, 11, 23, 3, 0))
+    assert none.end_of_quiet(bj(2026, 11, 23, 3, 0)) == bj(2026, 11, 23, 3, 0)
+
+
+def test_single_window_and_touching_windows():
+    one = WorkCalendar(work_windows=["09:00-18:00"])
+    assert one.end_of_workday(date(2026, 11, 23)) == bj(2026, 11, 23, 18, 0)
+    touching = WorkCalendar(work_windows=["08:00-12:00", "12:00-17:00"])
+    assert touching.add_working_time(bj(2026, 11, 23, 11, 0), timedelta(hours=2)) == bj(2026, 11, 23, 13, 0)
+
+
+def test_results_are_utc_whatever_the_servers_timezone(cal, monkeypatch):
+    import time as systime
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    systime.tzset()
+    try:
+        midnight = WorkCalendar(work_windows=["18:00-24:00"])
+        outs = [cal.at(date(2026, 11, 23), cal.windows[0][0]), midnight.end_of_workday(date(2026, 11, 23)),
+                cal.add_working_time(bj(2026, 11, 23, 20, 0), timedelta(0)), cal.end_of_quiet(bj(2026, 11, 23, 12, 0))]
+    finally:
+        monkeypatch.delenv("TZ")
+        systime.tzset()
+    assert [o.utcoffset() for o in outs] == [timedelta(0)] * 4
+    assert outs[1] == bj(2026, 11, 24, 0, 0)
+
+
+def test_years_without_data_are_logged_once_each(cal, caplog):
+    with caplog.at_level("WARNING", logger="bot.calendar"):
+        cal.is_workday(date(2027, 3, 5))
+        cal.is_workday(date(2027, 3, 6))
+        cal.is_workday(date(2028, 3, 6))
+    assert [r.getMessage() for r in caplog.records] == [
+        f"chinese_calendar has no data for {year}: weekends only; list that year's holidays in "
+        "calendar.overrides_file" for year in (2027, 2028)]
+
+
+def test_a_calendar_without_any_working_day_refuses_to_count(cal):
+    start = date(2026, 11, 20)
+    dead = WorkCalendar(days_off=[start + timedelta(days=i) for i in range(-3700, 3700)])
+    for call in (lambda: dead.next_workday(start), lambda: dead.prev_workday(start),
+                 lambda: dead.add_working_time(bj(2026, 11, 20, 9, 0), timedelta(hours=1)),
+                 lambda: dead.add_working_time(bj(2026, 11, 20, 9, 0), -timedelta(hours=1))):
+        with pytest.raises(CalendarError) as exc:
+            call()
+        assert str(exc.value) == texts.CAL_NO_WORKDAY
+
+
+def test_from_settings_takes_the_centers_timezone():
+    cal = WorkCalendar.from_settings(load_settings(None, center__timezone="Asia/Tokyo"))
+    assert cal.start_of_workday(date(2026, 11, 23)) == datetime(2026, 11, 23, 8, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_overrides_with_one_key_ranges_of_one_day_and_toml_dates(tmp_path):
+    f = tmp_path / "o.toml"
+    f.write_text('days_off = ["2027-02-08..2027-02-08", 2027-02-09, 2027-02-10]\n', encoding="utf-8")
+    cal = WorkCalendar.from_settings(load_settings(None, calendar__overrides_file=str(f)))
+    assert [cal.is_workday(date(2027, 2, d)) for d in range(8, 12)] == [False, False, False, True]
+    f.write_text("workdays = [2027-02-06, 2027-02-07]\n", encoding="utf-8")
+    cal = WorkCalendar.from_settings(load_settings(None, calendar__overrides_file=str(f)))
+    assert cal.is_workday(date(2027, 2, 6)) and cal.is_workday(date(2027, 2, 7))
+
+
+def _error(make) -> str:
+    with pytest.raises(CalendarError) as exc:
+        make()
+    return str(exc.value)
+
+
+@pytest.mark.parametrize("kwargs, expected", [
+    ({"work_windows": ["09:00-09:00"]},
+     texts.CAL_BAD_WINDOW.format(key="calendar.work_windows", value="09:00-09:00")),
+    ({"work_windows": ["08:00-12:01", "12:00-17:00"]}, texts.CAL_OVERLAP.format(key="calendar.work_windows")),
+    ({"work_windows": []}, texts.CAL_NO_WINDOWS.format(key="calendar.work_windows")),
+    ({"work_windows": ["08:00-24:30"]}, texts.CAL_BAD_TIME.format(key="calendar.work_windows", value="24:30")),
+    ({"work_windows": ["08:00-25:00"]}, texts.CAL_BAD_TIME.format(key="calendar.work_windows", value="25:00")),
+    ({"work_windows": ["8点-12:00"]}, texts.CAL_BAD_TIME.format(key="calendar.work_windows", value="8点")),
+    ({"work_windows": ["08:00~12:00"]}, texts.CAL_BAD_SPAN.format(key="calendar.work_windows", value="08:00~12:00")),
+    ({"quiet_hours": "21:00-7点"}, texts.CAL_BAD_TIME.format(key="calendar.quiet_hours", value="7点")),
+    ({"quiet_hours": "21:00"}, texts.CAL_BAD_SPAN.format(key="calendar.quiet_hours", value="21:00")),
+    ({"tz": "Mars/Olympus"}, texts.CAL_BAD_TZ.format(value="Mars/Olympus")),
+])
+def test_calendar_errors_name_the_key_and_the_value(kwargs, expected):
+    assert _error(lambda: WorkCalendar(**kwargs)) == expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('days_off = ["2027-02-09..2027-02-08"]', texts.CAL_BAD_DATE.format(key="{path}: days_off",
+                                                                         value="2027-02-09..2027-02-08")),
+    ("days_off = [2027-02-09T09:00:00]", texts.CAL_BAD_DATE.format(key="{path}: days_off",
+                                                                   value="2027-02-09 09:00:00")),
+    ('workdays = ["2027-02-30"]', texts.CAL_BAD_DATE.format(key="{path}: workdays", value="2027-02-30")),
+    ('workdays = "2027-02-06"', texts.CAL_BAD_DAYS.format(key="{path}: workdays")),
+    ("holidays = []", texts.CAL_UNKNOWN_KEY.format(path="{path}", key="holidays")),
+    ('days_off = ["2027-02-06..2027-02-08"]\nworkdays = ["2027-02-07", "2027-02-08"]',
+     texts.CAL_BOTH.format(path="{path}", day="2027-02-07")),
+    ("days_off = [", None),
+])
+def test_overrides_errors_name_the_file_the_key_and_the_value(tmp_path, body, expected):
+    f = tmp_path / "o.toml"
+    f.write_text(body, encoding="utf-8")
+    message = _error(lambda: WorkCalendar.from_settings(load_settings(None, calendar__overrides_file=str(f))))
+    if expected is None:
+        with pytest.raises(tomllib.TOMLDecodeError) as problem:
+            tomllib.loads(body)
+        assert message == texts.CAL_BAD_FILE.format(path=f, problem=problem.value)
+    else:
+        assert message == expected.replace("{path}", str(f))
+    assert _error(lambda: WorkCalendar.from_settings(
+        load_settings(None, calendar__overrides_file=str(tmp_path / "no.toml")))) == \
+        texts.CAL_NO_FILE.format(path=tmp_path / "no.toml")
+
+
+def test_naive_and_date_values_are_refused_with_the_value(cal):
+    for value in (datetime(2026, 11, 23, 9, 0), date(2026, 11, 23)):
+        with pytest.raises(ValueError) as exc:
+            cal.working_time_between(value, bj(2026, 11, 23, 10, 0))
+        assert str(exc.value) == texts.CAL_NAIVE.format(value=value)

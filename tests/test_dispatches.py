@@ -147,6 +147,11 @@ async def test_visit_rules_backup_signatory_and_data_authorization(chat):
     assert await refused(chat, "wangqiang", "/完工 D1 签字人=王会计 已修复 带走数据") == no_auth
     answer = await chat.say("wangqiang", "/完工 D1 签字人=王会计 修复数据库索引后账套可以打开 "
                                          "原因=数据库索引损坏 带走数据=王会计")
+    assert answer == ("带走客户数据还须记录客户盖章的书面授权：附件=平台收到的文件或照片，"
+                      "或 存档=纸质授权书的存档编号，例如 带走数据=王会计 附件=授权书.jpg。")
+    assert (await Dispatch.get(id=1)).status == "on_site"
+    answer = await chat.say("wangqiang", "/完工 D1 签字人=王会计 修复数据库索引后账套可以打开 "
+                                         "原因=数据库索引损坏 带走数据=王会计 存档=XZ-2026-040")
     assert answer == ("D1 已完工，客户签字人 王会计；T1 已解决并收入问题库 K1。返回后请 /核销 D1，"
                       "服务单据 11-24 17:30 前交回（/交单 D1）。")
     d = await Dispatch.get(id=1)
@@ -163,7 +168,8 @@ async def test_visit_rules_backup_signatory_and_data_authorization(chat):
     assert (await refused(chat, "wangqiang", "/交单 D1")).startswith("D1 的服务单据已于 11-23 09:00 交回")
     shown = await chat.say("sunli", "/派工单 D1")
     assert shown.startswith("D1［已核销］T1 华东制造有限公司")
-    assert "客户签字人：王会计" in shown and "带走客户数据，授权人：王会计" in shown
+    assert "客户签字人：王会计" in shown
+    assert "带走客户数据，授权人：王会计，书面授权：纸质存档 XZ-2026-040" in shown
     assert "服务单据交回：已按时完成" in shown
 
 

@@ -1,7 +1,8 @@
 import pytest
 
 from bot.errors import UsageError
-from commands.parsing import fold, object_number, parse_line
+from commands import texts
+from commands.parsing import INT_MAX, fold, object_number, object_ref, parse_line
 
 
 def test_fullwidth_slash_space_and_equals_are_folded():
@@ -67,3 +68,67 @@ def test_bad_object_numbers(token):
 
 def test_fold_keeps_chinese_punctuation_in_text():
     assert fold("打印，报错。") == "打印，报错。"
+
+
+@pytest.mark.parametrize("when", ["明天14:00", "周五9:30", "周五9:5分"])
+def test_a_time_after_a_word_stays_positional(when):
+    p = parse_line(f"/预约 D3 {when} 联系人:王会计")
+    assert [t.text for t in p.args.positionals] == ["D3", when]
+    assert p.args.options == {"联系人": "王会计"}
+
+
+def test_a_colon_option_whose_value_is_not_a_time_is_an_option():
+    assert parse_line("/预约 D3 房间2:三楼").args.options == {"房间2": "三楼"}
+
+
+def test_a_quoted_token_is_literal_even_when_it_looks_like_an_option():
+    p = parse_line('/建单 客户=华东 "电话=1 2" 备注：“a:b”')
+    assert [t.text for t in p.args.positionals] == ["电话=1 2"]
+    assert p.args.options == {"客户": "华东", "备注": "a:b"}
+
+
+def test_several_quoted_tokens_and_text_glued_to_a_quote():
+    p = parse_line('/建单 "打印 凭证" “报错 了” "" 「原文」照录')
+    assert [t.text for t in p.args.positionals] == ["打印 凭证", "报错 了", "", "原文照录"]
+    assert p.args.rest(0) == "打印 凭证 报错 了  原文照录"
+
+
+def test_positions_index_the_folded_line_without_the_slash():
+    p = parse_line("／ 建单　客户＝华东  “打印 凭证”   报错")
+    line = p.args.line
+    assert line == '建单 客户=华东  “打印 凭证”   报错'
+    assert [line[t.start:t.start + 3] for t in p.args.positionals] == ["“打印", "报错"]
+
+
+def test_rest_and_get_past_the_end():
+    a = parse_line("/解决 T12 重装").args
+    assert a.rest(1) == "重装" and a.rest(2) == "" and a.rest(5) == ""
+    assert parse_line("/解决 T12 重新 安装").args.rest(1) == "重新 安装"
+    assert a.get(0) == "T12" and a.get(1) == "重装"
+    assert a.get(2) is None and a.get(2, "无") == "无"
+
+
+def test_usage_errors_say_what_was_wrong():
+    with pytest.raises(UsageError) as exc:
+        parse_line('/建单 客户=华东 "打印')
+    assert str(exc.value) == texts.UNCLOSED_QUOTE
+    with pytest.raises(UsageError) as exc:
+        object_number(None, "D")
+    assert str(exc.value) == texts.MISSING_OBJECT.format(what=texts.OBJECT_NAMES["D"], letter="D")
+    with pytest.raises(UsageError) as exc:
+        object_number("T9", "d")
+    assert str(exc.value) == texts.BAD_OBJECT.format(token="T9", letters="D", letter="D")
+
+
+def test_object_references_name_their_letter_and_stay_in_range():
+    assert object_ref("d5", "td") == ("D", 5) and object_ref("12", "td") == ("T", 12)
+    assert object_ref("T0000000001", "T") == ("T", 1)  # ten digits are fine
+    assert object_ref(f"T{INT_MAX}", "T") == ("T", INT_MAX)
+    for token, letter in [("T0", "T"), ("0", "T"), (f"T{INT_MAX + 1}", "T"), ("T00000000001", "T"),
+                          ("d99999999999", "D")]:
+        with pytest.raises(UsageError) as exc:
+            object_ref(token, "td")
+        assert str(exc.value) == texts.OBJECT_RANGE.format(token=token, letter=letter, max=INT_MAX)
+    with pytest.raises(UsageError) as exc:
+        object_ref("C3", "td")
+    assert str(exc.value) == texts.BAD_OBJECT.format(token="C3", letters="T、D", letter="T")

@@ -124,13 +124,28 @@ def test_split_utf8_keeps_every_character():
         assert all(0 < render.byte_len(p) <= limit for p in pieces)
 
 
-async def test_identical_messages_both_arrive_because_duplicate_check_is_off(wecom):
+async def test_identical_messages_both_arrive_because_their_marks_differ(wecom):
     fake, sender = wecom
     await sender.send(app_msg("同一条"), "k1")
     await sender.send(app_msg("同一条"), "k2")
     assert fake.contents("message/send") == ["同一条", "同一条"]
     assert fake.duplicates == []
-    assert fake.received[0].body["enable_duplicate_check"] == 0
+    assert fake.received[0].body["enable_duplicate_check"] == 1
+
+
+async def test_a_row_sent_again_after_a_killed_relay_is_dropped_by_wecom(wecom):
+    """The relay is killed between WeCom's "ok" and marking the row sent: the next relay sends
+    the same row again, and WeCom's duplicate check drops it, so the member reads it once."""
+    fake, sender = wecom
+    long_text = "行" * 1500  # several pieces: each is marked apart and each repeat is dropped
+    for _ in range(2):
+        await sender.send(app_msg("只一次"), "row-7")
+        await sender.send(app_msg(long_text), "row-8")
+    assert fake.contents("message/send")[0] == "只一次"
+    assert "".join(fake.contents("message/send")[1:]) == long_text
+    pieces = len(render.parts(app_msg(long_text)))
+    assert pieces > 1
+    assert len(fake.received) == len(fake.duplicates) == 1 + pieces
 
 
 async def test_fake_wecom_drops_an_identical_body_when_duplicate_check_is_on(wecom, clock):

@@ -2,6 +2,7 @@
 
 MISSING_KEY = "启用该平台时必须填写"
 BAD_AES_KEY = "EncodingAESKey 应为 43 个字符（企业微信后台随机生成的那一串）"
+BAD_AES_KEY_CHARS = "EncodingAESKey 不是有效的 base64：只能包含字母、数字、+ 和 /（请从企业微信后台重新复制）"
 
 # The simulator's door (bot/platforms/sim_access.py).
 SIM_EXPOSED = ("本地模拟器没有设置登录口令，不能监听 {host}：任何能访问它的人都能冒充任何员工。"

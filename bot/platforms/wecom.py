@@ -11,13 +11,14 @@ from aiohttp import web
 
 from bot import keys, texts as bot_texts
 from bot.platforms import texts, wecom_app, wecom_bot
+from bot.platforms.wecom_crypto import aes_key_problem
 from bot.settings import SettingsError
 
 
 def _require(values: dict[str, str]) -> None:
     for key, value in values.items():
         problem = (texts.MISSING_KEY if not value
-                   else texts.BAD_AES_KEY if key.endswith("encoding_aes_key") and len(value) != 43
+                   else aes_key_problem(value) if key.endswith("encoding_aes_key")
                    else None)
         if problem:
             raise SettingsError(bot_texts.SETTINGS_BAD_KEY.format(key=key, problem=problem))

@@ -12,6 +12,8 @@ and answered 200 (bot/platforms/guard.py), so WeCom does not retry it for ever.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import logging
 import re
@@ -25,13 +27,26 @@ from wechatpy.exceptions import InvalidSignatureException
 
 from bot import keys
 from bot.clock import Clock
-from bot.platforms import guard
+from bot.errors import ConfigError
+from bot.platforms import guard, texts
 
 log = logging.getLogger("deskbot.wecom")
 
 
 class Refused(Exception):
     """The request is not provably WeCom's, or not fresh: answer 403 and change nothing."""
+
+
+def aes_key_problem(key: str) -> str | None:
+    """Why an EncodingAESKey cannot work, or None. wechatpy decodes it leniently (dropping
+    characters outside base64) and then asserts on the length, which tells a deployer nothing."""
+    if len(key) != 43:
+        return texts.BAD_AES_KEY
+    try:
+        decoded = base64.b64decode(key + "=", validate=True)
+    except (binascii.Error, ValueError):
+        return texts.BAD_AES_KEY_CHARS
+    return None if len(decoded) == 32 else texts.BAD_AES_KEY_CHARS
 
 
 def signature(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
@@ -53,6 +68,9 @@ class Envelope:
         self.token = token
         self.receive_id = receive_id
         self.window_s = window_s
+        problem = aes_key_problem(encoding_aes_key)
+        if problem:
+            raise ConfigError(problem)
         self.crypto = WeChatCrypto(token, encoding_aes_key, receive_id)
 
     def signed_query(self, request: web.Request, clock: Clock) -> SignedQuery:

@@ -3,10 +3,12 @@
 Channels and what their address is:
 - CH_WECOM_APP: a member's userid; `message/send` with text, markdown, a `template_card` of type
   `button_interaction` (button key = Button.key, task_id = OutboundMessage.task_id), or an image
-  or file uploaded first through `media/upload`. `enable_duplicate_check` is off: WeCom would
-  silently drop a body identical to one sent in the last 30 minutes (the same answer to the same
-  question asked twice), and exactly-once is the outbox's business, through its dedupe keys and
-  leases, not WeCom's comparing bodies.
+  or file uploaded first through `media/upload`. Text and markdown end in an invisible mark
+  derived from the outbox row's dedupe key (and the piece's index), and go with
+  `enable_duplicate_check` for WeCom's longest interval: two rows with the same words differ in
+  their marks, so both arrive (the same answer to the same question asked twice), while the same
+  row sent again by a relay killed between WeCom's "ok" and its mark is dropped by WeCom. That
+  makes a kill -9 of the relay exactly-once for app messages, which no local bookkeeping can.
 - CH_WECOM_APPCHAT: the chatid of a group the app created (`appchat/create`, see create_appchat);
   `appchat/send`. Group chats have no buttons: a card goes as text naming its actions.
 - CH_WECOM_WEBHOOK: a group robot's webhook key, or its whole URL; text (with `mentioned_list`),
@@ -28,6 +30,7 @@ import base64
 import hashlib
 import os
 import re
+from dataclasses import replace
 from typing import Any, Callable
 
 import aiohttp
@@ -112,8 +115,8 @@ class WeComSender:
         elif msg.kind in (IMAGE, FILE):
             await self._send_media(msg)
         else:
-            for piece in render.parts(self._for_channel(msg)):
-                await self._send_one(piece, dedupe_key)
+            for n, piece in enumerate(render.parts(self._for_channel(msg))):
+                await self._send_one(piece, f"{dedupe_key}#{n}" if n else dedupe_key)
 
     def _for_channel(self, msg: OutboundMessage) -> OutboundMessage:
         """Cards exist only in app messages; elsewhere they travel as text naming their actions."""
@@ -139,13 +142,15 @@ class WeComSender:
     def _app_head(self, userid: str) -> dict[str, Any]:
         """What every app message carries besides its content."""
         return {"touser": userid, "agentid": self._cfg.agent_id, "safe": 0,
-                "enable_duplicate_check": 0}
+                "enable_duplicate_check": 1,
+                "duplicate_check_interval": render.DUPLICATE_CHECK_S}
 
     def _app_body(self, msg: OutboundMessage, dedupe_key: str) -> dict:
         if msg.kind == CARD:
             return {**self._app_head(msg.address), "msgtype": "template_card",
                     "template_card": self._card(msg, dedupe_key)}
-        return {**self._app_head(msg.address), **_text_content(msg)}
+        marked = replace(msg, text=msg.text + render.idempotency_mark(dedupe_key))
+        return {**self._app_head(msg.address), **_text_content(marked)}
 
     def _card(self, msg: OutboundMessage, dedupe_key: str) -> dict:
         lines = msg.text.split("\n", 1)

@@ -20,6 +20,7 @@ from storage.models.projects import (
     ProjectRequest,
     ProjectStage,
 )
+from storage.models.requests import ChangeRequest, RequestEvent, SensitiveRequest
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.training import Course, Trainee, TrainingSession
@@ -34,3 +35,4 @@ __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [RejectedInbound]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
+__models__ += [ChangeRequest, SensitiveRequest, RequestEvent]

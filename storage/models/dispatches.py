@@ -51,6 +51,8 @@ class Dispatch(Model):
     # Customer data taken off site: who at the customer authorized it (written authorization).
     data_authorized_by = fields.CharField(64, default="")
     data_taken_at = fields.DatetimeField(null=True)
+    # The customer's written authorization: a file/photo reference or its paper-archive reference.
+    data_authorization_ref = fields.CharField(256, default="")
     signatory = fields.CharField(64, default="")  # the customer's person who signed the record
     result = fields.TextField(default="")
     cause = fields.TextField(default="")

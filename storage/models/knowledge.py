@@ -33,6 +33,9 @@ class KnowledgeEntry(Model):
     # whole term is found with a plain substring match on any database.
     terms = fields.TextField(default="")
     hits = fields.IntField(default=0)  # how often it was shown in a search or a suggestion
+    # How to break a password and the like: shown only to the engineer holding an approved
+    # sensitive request (M) for the customer, and every such read is audited.
+    sensitive = fields.BooleanField(default=False)
 
     class Meta:
         table = "knowledge_entry"

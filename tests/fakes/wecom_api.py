@@ -48,7 +48,11 @@ class Received:
         if self.msgtype == "template_card":
             return "\n".join(x for x in (part.get("main_title", {}).get("title", ""),
                                          part.get("sub_title_text", "")) if x)
-        return str(part.get("content", ""))
+        # Zero-width characters are invisible to the reader (the sender's idempotency mark).
+        return str(part.get("content", "")).rstrip(INVISIBLE)
+
+
+INVISIBLE = "\u200b\u200c\u200d\u2060"
 
 
 class FakeWeCom:

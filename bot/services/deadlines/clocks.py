@@ -1,6 +1,7 @@
 """The one deadline engine: every obligation with a time limit, on any object, is a Deadline row.
 
-Domain services call these functions (pass `conn` to run inside their own transaction):
+Domain services call these functions, from inside their own transaction if they like (Tortoise
+runs every query of the task in the transaction it has open; `conn` only says one is open):
 
     await deadlines.start(env, "ticket", t.id, "ticket_claim", owner=staff, tier=customer.tier,
                           context={"number": "T12", "title": "打印凭证报错"})
@@ -56,6 +57,8 @@ def _utc(dt: datetime) -> datetime:
 
 
 def _tx(conn: Any):
+    """The caller's open transaction, or a new one. Queries inside need no `using_db`: Tortoise
+    routes them to the transaction open in this task."""
     # Inside a command's transaction a savepoint buys nothing (an error rolls the command back
     # whole) and costs two statements; only a caller outside any transaction needs its own.
     conn = conn if conn is not None else current_transaction()
@@ -66,13 +69,12 @@ def _owner_id(owner: Staff | int | None) -> int | None:
     return owner.id if isinstance(owner, Staff) else owner
 
 
-async def _event(row: Deadline, kind: str, at: datetime, conn: Any, *, key: str,
-                 level: int = 0, detail: str = "") -> None:
-    await DeadlineEvent.create(deadline_id=row.id, at=at, kind=kind, level=level, detail=detail,
-                               action_key=f"dl:{row.id}:{row.cycle}:{key}", using_db=conn)
+async def _event(row: Deadline, kind: str, at: datetime, *, key: str, detail: str = "") -> None:
+    await DeadlineEvent.create(deadline_id=row.id, at=at, kind=kind, detail=detail,
+                               action_key=f"dl:{row.id}:{row.cycle}:{key}")
 
 
-async def _locked(conn: Any, object_type: str, object_id: int, clock: str | None,
+async def _locked(object_type: str, object_id: int, clock: str | None,
                   states: tuple[str, ...] | None = None) -> list[Deadline]:
     q = Deadline.filter(object_type=object_type, object_id=object_id)
     if clock is not None:
@@ -80,7 +82,7 @@ async def _locked(conn: Any, object_type: str, object_id: int, clock: str | None
     if states is not None:
         q = q.filter(state__in=states)
     # FOR UPDATE (PostgreSQL) so a tick working on the same row waits for this change or vice versa.
-    return await q.select_for_update().order_by("id").using_db(conn)
+    return await q.select_for_update().order_by("id")
 
 
 def _reschedule(env: "Runtime", row: Deadline) -> None:
@@ -108,8 +110,8 @@ async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
     now = _utc(env.now())
     begin = _utc(start_at) if start_at else now
     due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
-    async with _tx(conn) as c:
-        found = await _locked(c, object_type, object_id, clock)
+    async with _tx(conn):
+        found = await _locked(object_type, object_id, clock)
         if found and not restart:
             return found[0]
         fields = dict(tier=tier or "", state=RUNNING, started_at=begin, anchor_at=begin,
@@ -126,10 +128,10 @@ async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
                            **fields)
         row.next_check_at = next_check(policy, row, env.calendar)
         if found:
-            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
+            await row.save(update_fields=_SCHEDULE_FIELDS)
         else:
-            await row.save(using_db=c)
-        await _event(row, "started", now, c, key="start",
+            await row.save()
+        await _event(row, "started", now, key="start",
                      detail=f"due={due.isoformat()}" + (f" tier={tier}" if tier else ""))
     return row
 
@@ -139,16 +141,16 @@ async def pause(env: "Runtime", object_type: str, object_id: int, clock: str | N
     """Stop the clock(s) of an object (all its open clocks when `clock` is None)."""
     now = _utc(env.now())
     n = 0
-    async with _tx(conn) as c:
-        for row in await _locked(c, object_type, object_id, clock, (RUNNING, BREACHED)):
+    async with _tx(conn):
+        for row in await _locked(object_type, object_id, clock, (RUNNING, BREACHED)):
             if row.due_at > now and row.working:
                 left = env.calendar.working_time_between(now, row.due_at)
             else:
                 left = row.due_at - now  # negative when overdue: kept as wall time
             row.state, row.paused_at, row.remaining_s = PAUSED, now, left.total_seconds()
             row.next_check_at = None
-            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
-            await _event(row, "paused", now, c, key=f"pause:{uuid.uuid4().hex}", detail=reason)
+            await row.save(update_fields=_SCHEDULE_FIELDS)
+            await _event(row, "paused", now, key=f"pause:{uuid.uuid4().hex}", detail=reason)
             n += 1
     return n
 
@@ -158,8 +160,8 @@ async def resume(env: "Runtime", object_type: str, object_id: int, clock: str | 
     """Restart paused clock(s); each gets back the time it had left when paused."""
     now = _utc(env.now())
     n = 0
-    async with _tx(conn) as c:
-        for row in await _locked(c, object_type, object_id, clock, (PAUSED,)):
+    async with _tx(conn):
+        for row in await _locked(object_type, object_id, clock, (PAUSED,)):
             left = timedelta(seconds=row.remaining_s or 0.0)
             if left > timedelta(0) and row.working:
                 due = env.calendar.add_working_time(now, left)
@@ -170,8 +172,8 @@ async def resume(env: "Runtime", object_type: str, object_id: int, clock: str | 
             row.state = BREACHED if row.breached_at is not None else RUNNING
             row.paused_at = row.remaining_s = None
             _reschedule(env, row)
-            await row.save(using_db=c, update_fields=_SCHEDULE_FIELDS)
-            await _event(row, "resumed", now, c, key=f"resume:{uuid.uuid4().hex}",
+            await row.save(update_fields=_SCHEDULE_FIELDS)
+            await _event(row, "resumed", now, key=f"resume:{uuid.uuid4().hex}",
                          detail=f"due={due.isoformat()}")
             n += 1
     return n
@@ -181,48 +183,48 @@ async def meet(env: "Runtime", object_type: str, object_id: int, clock: str, *,
                conn: Any = None) -> Deadline | None:
     """Mark the obligation done; `late` records whether it was after due. Idempotent."""
     now = _utc(env.now())
-    async with _tx(conn) as c:
-        rows = await _locked(c, object_type, object_id, clock)
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, clock)
         if not rows:
             return None
         row = rows[0]
         if row.state in OPEN_STATES:
-            await _close(row, MET, now, c)
+            await _close(row, MET, now)
     return row
 
 
-async def _close(row: Deadline, state: str, now: datetime, conn: Any, reason: str = "") -> None:
+async def _close(row: Deadline, state: str, now: datetime, reason: str = "") -> None:
     if row.state == PAUSED:
         late = (row.remaining_s or 0.0) <= 0
     else:
         late = now > row.due_at
     row.state, row.closed_at, row.next_check_at = state, now, None
     row.late = late if state == MET else None
-    await row.save(using_db=conn, update_fields=_SCHEDULE_FIELDS)
+    await row.save(update_fields=_SCHEDULE_FIELDS)
     if state == MET:
-        await _event(row, "met", now, conn, key="met", detail="late" if late else "on_time")
+        await _event(row, "met", now, key="met", detail="late" if late else "on_time")
     else:
-        await _event(row, "cancelled", now, conn, key="cancel", detail=reason)
+        await _event(row, "cancelled", now, key="cancel", detail=reason)
 
 
 async def cancel(env: "Runtime", object_type: str, object_id: int, clock: str | None = None, *,
                  reason: str = "", conn: Any = None) -> int:
     """The obligation is no longer owed (all open clocks of the object when `clock` is None)."""
     now = _utc(env.now())
-    async with _tx(conn) as c:
-        rows = await _locked(c, object_type, object_id, clock, OPEN_STATES)
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, clock, OPEN_STATES)
         for row in rows:
-            await _close(row, CANCELLED, now, c, reason)
+            await _close(row, CANCELLED, now, reason)
     return len(rows)
 
 
 async def close_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None) -> int:
     """The object is finished (a ticket resolved): every open clock counts as met, on time or late."""
     now = _utc(env.now())
-    async with _tx(conn) as c:
-        rows = await _locked(c, object_type, object_id, None, OPEN_STATES)
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, None, OPEN_STATES)
         for row in rows:
-            await _close(row, MET, now, c)
+            await _close(row, MET, now)
     return len(rows)
 
 

@@ -89,6 +89,23 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                                 {"after": "5m", "to": "managers"}]},
     "handover_ack": {"target": "30m", "warnings": [{"before": "10m"}],
                      "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
+    # Change (R) and sensitive (M) requests [002 §5, §8]. Nobody owns a request before a manager
+    # reviews it, so the managers' chat is reminded.
+    "change_review": {"target": "1wd", "warnings": [{"before": "2wh"}], "warn_to": ["managers"],
+                      "escalations": [{"after": "0m", "to": "managers"},
+                                      {"after": "1wd", "to": "general_manager"}]},
+    # The engineer tells the customer the review's outcome, and later the end.
+    "change_tell": {"target": "1wd", "warnings": [{"before": "2wh"}],
+                    "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
+    # Started with due_at = the manager's estimate; an overdue estimate warns the managers.
+    "change_estimate": {"target": "10wd", "warnings": [{"before": "1wd"}],
+                        "escalations": [{"after": "0m", "to": ["owner", "managers"]},
+                                        {"after": "2wd", "to": "general_manager"}]},
+    "sensitive_review": {"target": "4wh", "warnings": [{"before": "1wh"}], "warn_to": ["managers"],
+                         "escalations": [{"after": "0m", "to": "managers"}]},
+    # The stamped application reaches the paper archive (行政部存档); a penalty rule watches it.
+    "request_archive": {"target": "1wd", "warnings": [{"before": "2wh"}],
+                        "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": [{"after": "0m", "to": ["owner", "managers"]}]},

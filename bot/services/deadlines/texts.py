@@ -9,6 +9,8 @@ CLOCK_LABELS = {
     "plan_major": "重大投诉处理方案", "forms_due": "服务单据交回", "followup_assign": "回访问题指派",
     "checkin": "值班签到", "handover_ack": "交接确认", "impl_form_due": "实施单取回",
     "project_stage": "项目阶段",
+    "change_review": "改需审核", "change_tell": "告知客户", "change_estimate": "预计完工",
+    "sensitive_review": "敏感申请审批", "request_archive": "申请单存档",
 }
 DL_WARN = "【{label}提醒】{subject}：{status}，截止 {due}。负责人：{owner}"
 DL_ESCALATE = "【{label}超时·{level}级升级】{subject}：{overdue}（截止 {due}）。负责人：{owner}，请督促处理。"

@@ -1,7 +1,9 @@
 """Importing staff and customers from the spreadsheets a center already keeps.
 
-Idempotent: a row updates the person or customer with the same id or name. A bad row is
-reported by its line number and skipped; the good rows are kept.
+Idempotent: a row updates the person or customer with the same id or name, and a row that
+would change nothing is counted as unchanged. A bad row is reported by its line number and
+skipped; the good rows are kept. A CSV is read as UTF-8 (with or without the BOM Excel writes)
+or, failing that, as GB18030, the superset of the GBK that Excel on Chinese Windows saves.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from typing import Iterable
 
 from tortoise.transactions import in_transaction
 
+from bot.errors import UserError
 from bot.services.directory import texts
 from storage.models import Customer, Staff
 from storage.models.people import Role
@@ -36,11 +39,12 @@ CUSTOMER_COLUMNS = {
 class ImportReport:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [texts.IMPORT_SUMMARY.format(created=self.created, updated=self.updated,
-                                             bad=len(self.errors))]
+                                             unchanged=self.unchanged, bad=len(self.errors))]
         lines += self.errors
         return "\n".join(lines)
 
@@ -55,9 +59,18 @@ def _rows(path: Path) -> Iterable[tuple[int, dict[str, str]]]:
         for line, values in enumerate(rows, start=2):
             yield line, {h: _cell(v) for h, v in zip(header, values)}
         return
-    text = path.read_bytes().decode("utf-8-sig")
+    text = _decode(path.read_bytes())
     for line, row in enumerate(csv.DictReader(io.StringIO(text)), start=2):
         yield line, {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UserError(texts.IMPORT_BAD_ENCODING)
 
 
 def _cell(value) -> str:
@@ -98,18 +111,29 @@ async def import_staff(path: Path) -> ImportReport:
         try:
             if not row["userid"] or not row["name"]:
                 raise ValueError(texts.IMPORT_STAFF_MISSING)
-            roles = parse_roles(row["roles"] or "engineer")
+            # A blank cell is a mistake, not a wish for the least privileged role.
+            roles = parse_roles(row["roles"])
         except ValueError as exc:
             report.errors.append(texts.IMPORT_BAD_LINE.format(line=line, problem=exc))
             continue
-        async with in_transaction():
-            _, created = await Staff.update_or_create(
-                userid=row["userid"],
-                defaults={"name": row["name"], "mobile": row["mobile"], "roles": roles,
-                          "team": row["team"], "active": True})
-        report.created += created
-        report.updated += not created
+        await _save(report, Staff, {"userid": row["userid"]},
+                    {"name": row["name"], "mobile": row["mobile"], "roles": roles,
+                     "team": row["team"], "active": True})
     return report
+
+
+async def _save(report: ImportReport, model, key: dict, values: dict) -> None:
+    """Create, update or leave alone the row with `key`, and count which it was."""
+    async with in_transaction():
+        obj = await model.filter(**key).first()
+        if obj is None:
+            await model.create(**key, **values)
+            report.created += 1
+        elif all(getattr(obj, k) == v for k, v in values.items()):
+            report.unchanged += 1
+        else:
+            await obj.update_from_dict(values).save(update_fields=list(values))
+            report.updated += 1
 
 
 def _date(value: str) -> date | None:
@@ -136,14 +160,9 @@ async def import_customers(path: Path) -> ImportReport:
             continue
         contacts = [{"name": row["contact"], "phone": row["phone"], "mobile": row["mobile"]}] \
             if row["contact"] or row["phone"] or row["mobile"] else []
-        async with in_transaction():
-            _, created = await Customer.update_or_create(
-                name=row["name"],
-                defaults={"contacts": contacts, "address": row["address"],
-                          "region": row["region"], "products": row["products"],
-                          "service_code": row["service_code"], "dongle": row["dongle"],
-                          "tier": row["tier"] or "普通", "contract_start": start,
-                          "contract_end": end})
-        report.created += created
-        report.updated += not created
+        await _save(report, Customer, {"name": row["name"]},
+                    {"contacts": contacts, "address": row["address"], "region": row["region"],
+                     "products": row["products"], "service_code": row["service_code"],
+                     "dongle": row["dongle"], "tier": row["tier"] or "普通",
+                     "contract_start": start, "contract_end": end})
     return report

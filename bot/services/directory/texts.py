@@ -9,10 +9,11 @@ CUSTOMER_NOT_FOUND = "找不到客户“{name}”。请检查名称，或请管�
 CUSTOMER_AMBIGUOUS = "“{name}”匹配到多个客户：{choices}。请写全称。"
 
 # imports
-IMPORT_SUMMARY = "新增 {created} 条，更新 {updated} 条，错误 {bad} 条。"
+IMPORT_SUMMARY = "新增 {created} 条，更新 {updated} 条，未变 {unchanged} 条，错误 {bad} 条。"
 IMPORT_BAD_LINE = "第 {line} 行：{problem}"
 IMPORT_BAD_ROLE = "未知角色“{role}”（可用：工程师、服务经理、服务监督员、业务人员、管理员）"
 IMPORT_NO_ROLE = "没有填写角色"
+IMPORT_BAD_ENCODING = "无法识别文件编码：请把文件另存为 UTF-8 或 GBK 编码的 CSV"
 IMPORT_STAFF_MISSING = "缺少 userid 或姓名"
 IMPORT_CUSTOMER_MISSING = "缺少客户单位名称"
 IMPORT_BAD_DATE = "日期“{value}”应写成 2026-01-31"

@@ -38,10 +38,12 @@ DISPATCH_STATE_HINT = {
     "unsolved": "请 /核销 {d}。",
 }
 DATA_NEEDS_AUTHORIZATION = "带走客户数据需要客户的书面授权：请写明授权人，例如 带走数据=王会计。"
+DATA_NEEDS_REFERENCE = ("带走客户数据还须记录客户盖章的书面授权：附件=平台收到的文件或照片，"
+                        "或 存档=纸质授权书的存档编号，例如 带走数据=王会计 附件=授权书.jpg。")
 DISPATCH_ALREADY_TAKEN = "{d} 已由 {who} 接受。"
 DISPATCH_ACCEPTED_NOTICE = "{who} 已接受派工 {d}（{no} {customer}）。"
 DISPATCH_APPOINTED_NOTICE = "{d}（{no}）已预约 {at} 上门（{who}）。"
-DATA_TAKEN_DETAIL = "{d} 带走客户数据，授权人：{who}"
+DATA_TAKEN_DETAIL = "{d} 带走客户数据，授权人：{who}，书面授权：{ref}"
 DONE_NEEDS_BACKUP = "{d} 还没有备份客户数据：请先 /备份 {d}，再完工。"
 DONE_NEEDS_SIGNATORY = "请写明客户签字人：/完工 {d} 签字人=姓名 处理结果。"
 DONE_NEEDS_RESULT = "请写明处理结果：/完工 {d} 签字人=姓名 处理结果。"
@@ -61,5 +63,5 @@ DISPATCH_STEP_FINISHED = "结束"
 DISPATCH_STEP_WRITTEN_OFF = "核销"
 DISPATCH_STEP_FORMS = "单据交回"
 DISPATCH_SIGNED = "客户签字人：{who}"
-DISPATCH_DATA = "带走客户数据，授权人：{who}"
+DISPATCH_DATA = "带走客户数据，授权人：{who}，书面授权：{ref}"
 DISPATCH_RESULT = "结果：{result}"

@@ -27,6 +27,7 @@ from bot.services.dispatches.planning import (
 )
 from bot.services.knowledge import library
 from bot.services.outbox import notify_staff
+from bot.services.requests import papers, texts as request_texts
 from bot.services.tickets import texts as ticket_texts
 from bot.services.tickets.handling import escalate_to_hq
 from bot.services.tickets.lifecycle import log_event, when
@@ -78,14 +79,32 @@ def _require_state(d: Dispatch, *states: str) -> None:
             d=d.number, status=texts.DISPATCH_STATUS[d.status], hint=hint.format(d=d.number)))
 
 
-def data_authorization(value: str | None, bare_word: bool) -> str:
-    """Who at the customer authorized taking data away; refuses a "yes" that names nobody."""
+@dataclass(frozen=True)
+class DataAuthorization:
+    """Customer data leaving the site: who authorized it, and the written authorization recorded
+    the way a sensitive request's application is (a file or photo, or the paper's reference)."""
+
+    who: str
+    ref: str  # "file:<media id or name>" or "paper:<archive reference>"
+
+
+def data_authorization(value: str | None, bare_word: bool, file_ref: str | None = None,
+                       paper_ref: str | None = None) -> DataAuthorization | None:
+    """Refuses a "yes" that names nobody, and an authorizer without the written authorization."""
     if value is None and not bare_word:
-        return ""
+        return None
     who = (value or "").strip()
     if not who or who.lower() in _BARE_YES:
         raise UserError(texts.DATA_NEEDS_AUTHORIZATION)
-    return who
+    if not (file_ref or "").strip() and not (paper_ref or "").strip():
+        raise UserError(texts.DATA_NEEDS_REFERENCE)
+    app = papers.application(file_ref, paper_ref)
+    return DataAuthorization(who, f"{app.via}:{app.ref}")
+
+
+def describe_reference(ref: str) -> str:
+    via, _, name = ref.partition(":")
+    return f"{request_texts.APP_VIA.get(via, via)} {name}".strip()
 
 
 async def _tell_manager(env: "Runtime", d: Dispatch, text: str, key: str) -> None:
@@ -156,22 +175,24 @@ async def arrive(env: "Runtime", actor: Staff, number: int) -> Dispatch:
     return d
 
 
-async def _record_data(env: "Runtime", d: Dispatch, actor: Staff, authorized_by: str) -> None:
-    if authorized_by:
-        d.data_authorized_by, d.data_taken_at = authorized_by, env.now()
-        await log_event(env, d.ticket, actor, "data_taken",
-                        texts.DATA_TAKEN_DETAIL.format(d=d.number, who=authorized_by))
+async def _record_data(env: "Runtime", d: Dispatch, actor: Staff,
+                       auth: DataAuthorization | None) -> None:
+    if auth is not None:
+        d.data_authorized_by, d.data_taken_at = auth.who, env.now()
+        d.data_authorization_ref = auth.ref
+        await log_event(env, d.ticket, actor, "data_taken", texts.DATA_TAKEN_DETAIL.format(
+            d=d.number, who=auth.who, ref=describe_reference(auth.ref)))
 
 
 async def backup(env: "Runtime", actor: Staff, number: int, note: str = "",
-                 authorized_by: str = "") -> Dispatch:
+                 authorization: DataAuthorization | None = None) -> Dispatch:
     d = await get_dispatch(number)
     _require_engineer(d, actor)
     _require_state(d, ON_SITE)
     d.backup_at, d.backup_note = env.now(), note.strip()
-    await _record_data(env, d, actor, authorized_by)
+    await _record_data(env, d, actor, authorization)
     await d.save(update_fields=["backup_at", "backup_note", "data_authorized_by",
-                                "data_taken_at"])
+                                "data_taken_at", "data_authorization_ref"])
     await log_event(env, d.ticket, actor, "backup", f"{d.number} {note.strip()}".strip())
     return d
 
@@ -191,7 +212,8 @@ async def _after_visit(env: "Runtime", d: Dispatch, actor: Staff) -> datetime:
 
 
 async def complete(env: "Runtime", actor: Staff, number: int, signatory: str, result: str,
-                   cause: str = "", authorized_by: str = "") -> Completed:
+                   cause: str = "",
+                   authorization: DataAuthorization | None = None) -> Completed:
     d = await get_dispatch(number)
     _require_engineer(d, actor)
     _require_state(d, ON_SITE)
@@ -204,7 +226,7 @@ async def complete(env: "Runtime", actor: Staff, number: int, signatory: str, re
     now = env.now()
     d.status, d.finished_at, d.signatory = DONE, now, signatory.strip()
     d.result, d.cause = result.strip(), cause.strip()
-    await _record_data(env, d, actor, authorized_by)
+    await _record_data(env, d, actor, authorization)
     await d.save()
     ticket = d.ticket
     await log_event(env, ticket, actor, "onsite_done",
@@ -313,7 +335,8 @@ async def render(env: "Runtime", d: Dispatch) -> str:
     if d.signatory:
         lines.append(texts.DISPATCH_SIGNED.format(who=d.signatory))
     if d.data_authorized_by:
-        lines.append(texts.DISPATCH_DATA.format(who=d.data_authorized_by))
+        lines.append(texts.DISPATCH_DATA.format(who=d.data_authorized_by,
+                                                ref=describe_reference(d.data_authorization_ref)))
     if d.result:
         lines.append(texts.DISPATCH_RESULT.format(result=d.result))
     described = await clocks.describe_all(env, "dispatch", d.id)

@@ -150,7 +150,8 @@ class Hit:
 
 
 async def _rank(query: str, limit: int, min_score: float,
-                exclude_ticket: int | None = None) -> list[Hit]:
+                exclude_ticket: int | None = None, sensitive: bool = False) -> list[Hit]:
+    """`sensitive`: entries marked sensitive are candidates too (the caller checked the grant)."""
     await ready()
     q_terms = sorted(terms(query))
     if not q_terms:
@@ -167,15 +168,17 @@ async def _rank(query: str, limit: int, min_score: float,
     if not held:
         return []
     rows = await rank_entries({t: weight[t] / whole for t in held}, min_score, limit,
-                              exclude_ticket)
+                              exclude_ticket, sensitive=sensitive)
     return [Hit(KnowledgeEntry._init_from_db(**{k: v for k, v in r.items() if k != "score"}),
                 round(float(r["score"]), 3)) for r in rows]
 
 
-async def search(env: "Runtime", query: str, limit: int = 5) -> list[Hit]:
+async def search(env: "Runtime", query: str, limit: int = 5, *,
+                 sensitive: bool = False) -> list[Hit]:
+    """`sensitive`: include entries marked sensitive (only for a holder of an approved M)."""
     if not query.strip():
         raise UserError(texts.KB_NEEDS_QUERY)
-    hits = await _rank(query, limit, SEARCH_MIN_SCORE)
+    hits = await _rank(query, limit, SEARCH_MIN_SCORE, sensitive=sensitive)
     await _count_shown(h.entry.id for h in hits)
     return hits
 
@@ -203,10 +206,19 @@ async def get_entry(number: int) -> KnowledgeEntry:
     return entry
 
 
+async def mark_sensitive(number: int, sensitive: bool) -> KnowledgeEntry:
+    entry = await get_entry(number)
+    entry.sensitive = sensitive
+    await entry.save(update_fields=["sensitive"])
+    return entry
+
+
 def headline(entry: KnowledgeEntry) -> str:
     """One line for lists: K3［财务软件 V10.2］现象 → 解决方法."""
     product = " ".join(p for p in (entry.product, entry.version) if p)
     tag = f"［{product}］" if product else ""
+    if entry.sensitive:
+        tag = texts.KB_SENSITIVE_TAG + tag
     return texts.KB_HEADLINE.format(no=entry.number, tag=tag, symptom=entry.symptom[:40],
                                     solution=entry.solution[:60])
 

@@ -20,27 +20,30 @@ class Scene:
     name: str
     keywords: tuple[str, ...]
     phrases: tuple[str, ...]
+    # Breaking a password and the like: only for the holder of an approved sensitive request.
+    sensitive: bool = False
 
 
 def load(path: Path | None = None) -> list[Scene]:
     data = tomllib.loads((path or DEFAULT).read_text(encoding="utf-8"))
-    return [Scene(name, tuple(v.get("keywords", ())), tuple(v.get("phrases", ())))
-            for name, v in data.items()]
+    return [Scene(name, tuple(v.get("keywords", ())), tuple(v.get("phrases", ())),
+                  bool(v.get("sensitive", False))) for name, v in data.items()]
 
 
-def _book(env: "Runtime") -> list[Scene]:
+def _book(env: "Runtime", sensitive: bool = False) -> list[Scene]:
     custom = env.settings.center.phrasebook_file
-    return load(Path(custom) if custom else None)
+    return [s for s in load(Path(custom) if custom else None) if sensitive or not s.sensitive]
 
 
-def scenes(env: "Runtime") -> list[str]:
-    return [s.name for s in _book(env)]
+def scenes(env: "Runtime", *, sensitive: bool = False) -> list[str]:
+    return [s.name for s in _book(env, sensitive)]
 
 
-def lookup(env: "Runtime", query: str) -> list[Scene]:
-    """Scenes whose name or a keyword matches the query; the exact name wins."""
+def lookup(env: "Runtime", query: str, *, sensitive: bool = False) -> list[Scene]:
+    """Scenes whose name or a keyword matches the query; the exact name wins. Sensitive scenes
+    take part only when `sensitive` (the caller checked the grant)."""
     query = query.strip()
-    book = _book(env)
+    book = _book(env, sensitive)
     exact = [s for s in book if s.name == query]
     if exact:
         return exact

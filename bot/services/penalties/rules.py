@@ -25,6 +25,9 @@ Rules found in the data (each once per object, whatever reruns the scan):
                     `min_chars` characters                                          50
   impl_form_late    an implementation form not retrieved: a breached `clocks` clock
                     (impl_form_due, 3 days after the implementation ends)          500
+  archive_late      a customer's stamped application (change R, password or data-clearing
+                    request M) not in the paper archive: a breached `clocks` clock
+                    (request_archive). The seed's amount is illegible: 30 like the forms  30
 Rules supervisors enter with /处罚登记 (the data cannot see them):
   meeting_late 2, absent 10 (with a written warning), unreachable 20-50 or a warning (0).
 """
@@ -48,7 +51,7 @@ VALID_COMPLAINT = "complaint"
 COMPLAINT_REVIEW = "complaint_review"
 
 AUTO = (VALID_COMPLAINT, COMPLAINT_REVIEW, "forms_late", "onsite_no_record", "remote_no_record",
-        "impl_form_late")
+        "impl_form_late", "archive_late")
 MANUAL = ("meeting_late", "absent", "unreachable")
 
 DEFAULT_RULES: dict[str, dict[str, Any]] = {
@@ -58,6 +61,7 @@ DEFAULT_RULES: dict[str, dict[str, Any]] = {
     "onsite_no_record": {"amount": 30, "window": "1wd"},
     "remote_no_record": {"amount": 50, "min_chars": 10, "modes": ["远程"]},
     "impl_form_late": {"amount": 500, "clocks": ["impl_form_due"]},
+    "archive_late": {"amount": 30, "clocks": ["request_archive"]},
     "meeting_late": {"amount": 2},
     "absent": {"amount": 10},
     "unreachable": {"min_amount": 20, "max_amount": 50, "allow_warning": True},

@@ -120,6 +120,10 @@ async def _impl_form_late(env: "Runtime", rule: Rule, since: datetime) -> list[F
     return await _breached(env, rule, since, texts.PEN_REASON_IMPL)
 
 
+async def _archive_late(env: "Runtime", rule: Rule, since: datetime) -> list[Finding]:
+    return await _breached(env, rule, since, texts.PEN_REASON_ARCHIVE)
+
+
 # -- complaints (storage.models.Complaint, written by the complaints area) -------------------
 
 _PERSON_FIELDS = ("responsible", "responsible_person", "accused", "staff")
@@ -200,7 +204,7 @@ async def find_all(env: "Runtime", rules: Rules) -> list[Finding]:
     found: list[Finding] = []
     for name, fn in (("forms_late", _forms_late), ("onsite_no_record", _onsite_no_record),
                      ("remote_no_record", _remote_no_record),
-                     ("impl_form_late", _impl_form_late)):
+                     ("impl_form_late", _impl_form_late), ("archive_late", _archive_late)):
         rule = rules.rules[name]
         if rule.enabled:
             found += await fn(env, rule, since)

@@ -4,6 +4,7 @@ PEN_RULE_LABELS = {
     "complaint": "有效投诉", "complaint_review": "半年内多次有效投诉",  # rules.VALID_COMPLAINT, COMPLAINT_REVIEW
     "forms_late": "服务单据未按时交回", "onsite_no_record": "上门服务未填写服务记录",
     "remote_no_record": "远程服务未按要求填写记录", "impl_form_late": "实施单未按时取回",
+    "archive_late": "客户申请单未按时交行政部存档",
     "meeting_late": "会议迟到", "absent": "缺席（书面警告）", "unreachable": "工作时间联系不上",
 }
 PEN_RULE_ALIASES = {
@@ -28,6 +29,7 @@ PEN_REASON_FORMS = "{ref} 的服务单据未在 {due} 前交回"
 PEN_REASON_ONSITE = "{ref} {arrived} 到场，{due} 前未填写服务记录（核销）"
 PEN_REASON_REMOTE = "{ref} 为远程服务，解决记录只有 {n} 个字（要求至少 {min} 个字）"
 PEN_REASON_IMPL = "{ref} 的实施单未在 {due} 前取回"
+PEN_REASON_ARCHIVE = "{ref} 的客户书面申请单未在 {due} 前交行政部存档"
 PEN_REASON_COMPLAINT = "{ref} 确认为有效投诉"
 PEN_REASON_REVIEW = "半年内有效投诉 {n} 次（{refs}）"
 PEN_NOTICE_PERSON = "【处罚通知】{no}：{label}{about}，{amount}。原因：{reason}\n如有异议，请在 {within}内发送 /申诉 {no} 理由，向服务中心经理申诉。"

@@ -17,6 +17,7 @@ from bot.services.projects import report as project_report
 from bot.services.reports import kpi, texts
 from bot.services.reports.config import load_config
 from bot.services.reports.kpi import ClockStat
+from bot.services.requests.report import monthly_counts as request_counts
 from storage.models import Complaint, FollowUp
 from storage.models.complaints import ARCHIVED, FROM_HQ, MAJOR
 
@@ -56,6 +57,7 @@ class MonthReport:
     penalties: str | None = None  # the penalty ledger's monthly summary, when installed
     complaint_clocks: list[ClockStat] = field(default_factory=list)
     implementation: str = ""  # projects and training (bot/services/projects/report.py)
+    requests: str = ""  # change and sensitive requests of the month (the service manager's)
 
 
 async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
@@ -93,7 +95,8 @@ async def build(env: "Runtime", month: kpi.Month) -> MonthReport:
         issues_closed=sum(1 for f in visits if f.issue_closed_at is not None),
         penalties=await _penalties(env, month),
         complaint_clocks=[c for c in k.clocks if c.clock in COMPLAINT_CLOCKS],
-        implementation=(await project_report.month_figures(env, k.start, k.end)).render())
+        implementation=(await project_report.month_figures(env, k.start, k.end)).render(),
+        requests=(await request_counts(k.start, k.end)).render())
 
 
 async def _penalties(env: "Runtime", month: kpi.Month) -> str | None:
@@ -175,4 +178,6 @@ def render_followups(env: "Runtime", r: MonthReport) -> str:
         lines += [texts.FR_LOW_LINE.format(
             v=f.number, customer=f.customer.name, engineer=f.engineer.name if f.engineer else "-",
             t=f.timeliness, s=f.skill, a=f.attitude, remarks=f.remarks or "-") for f in low]
+    if r.requests:
+        lines.append(r.requests)
     return "\n".join(lines)

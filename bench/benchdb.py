@@ -1,0 +1,85 @@
+"""The databases a bench runs on: always its own, made for the run and removed after it.
+
+A bench on SQLite gets a file in a temporary directory. A bench on PostgreSQL creates a database
+named `deskbot_bench_<purpose>_<pid>` on the server of $DESKBOT_BENCH_PG_URL (default
+postgres://postgres@127.0.0.1:5432/postgres; only its server and credentials are used, never its
+database) and drops it at the end. CREATE DATABASE fails on a name that exists, so a bench never
+adopts, empties or drops a database it did not create.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+from urllib.parse import urlparse, urlunparse
+
+PG_SERVER = os.environ.get("DESKBOT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunparse(urlparse(url)._replace(path=f"/{name}", query=""))
+
+
+async def _admin(url: str = PG_SERVER):
+    """A connection to the server's maintenance database, or None when nothing answers."""
+    import asyncpg
+
+    u = urlparse(url)
+    try:
+        return await asyncpg.connect(host=u.hostname or "127.0.0.1", port=u.port or 5432,
+                                     user=u.username or "postgres", password=u.password,
+                                     database="postgres", timeout=3)
+    except (OSError, asyncio.TimeoutError, asyncpg.PostgresError):
+        return None
+
+
+async def pg_server_version() -> str | None:
+    admin = await _admin()
+    if admin is None:
+        return None
+    try:
+        return await admin.fetchval("SHOW server_version")
+    finally:
+        await admin.close()
+
+
+@asynccontextmanager
+async def pg_database(purpose: str) -> AsyncIterator[str | None]:
+    """The URL of a new, empty PostgreSQL database for this run (None if no server answers);
+    dropped on exit, connections still open to it included."""
+    name = f"deskbot_bench_{purpose}_{os.getpid()}"
+    admin = await _admin()
+    if admin is None:
+        yield None
+        return
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    try:
+        yield _with_database(PG_SERVER, name)
+    finally:
+        admin = await _admin()
+        if admin is not None:
+            try:
+                await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            finally:
+                await admin.close()
+
+
+@asynccontextmanager
+async def sqlite_database(purpose: str) -> AsyncIterator[str]:
+    with tempfile.TemporaryDirectory(prefix=f"deskbot-bench-{purpose}-") as tmp:
+        yield f"sqlite://{tmp}/{purpose}.sqlite3"
+
+
+async def create_schema(url: str) -> None:
+    """The models' tables in a database this run has just created (nothing to drop first)."""
+    from tortoise import Tortoise
+
+    from storage.db import tortoise_config
+
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await Tortoise.generate_schemas(safe=False)
