@@ -150,16 +150,16 @@ async def fill(url: str, n: int, env: Runtime) -> None:
             f"FROM {_series(sqlite, count)} t")
     await conn.execute_script(
         "INSERT INTO dispatch (ticket_id, status, reason, requested_at, backup_note, "
-        "data_authorized_by, signatory, result, cause, outcome) "
-        f"SELECT i * 10, 'done', '', {_at(sqlite, ago)}, '', '', '', '', '', '' "
+        "data_authorized_by, data_authorization_ref, signatory, result, cause, outcome) "
+        f"SELECT i * 10, 'done', '', {_at(sqlite, ago)}, '', '', '', '', '', '', '' "
         f"FROM {_series(sqlite, n // 10)} t")
     for symptom, solution in KB_SAMPLES:
         await library.add_entry(env, symptom=symptom, solution=solution, product="财务软件")
     kb = min(100_000, n // 10) - len(KB_SAMPLES)
     await conn.execute_script(
         "INSERT INTO knowledge_entry (symptom, cause, solution, product, version, created_at, "
-        "terms, hits) SELECT e.symptom, e.cause, e.solution, e.product, e.version, "
-        "e.created_at, e.terms, 0 FROM knowledge_entry e CROSS JOIN "
+        "terms, hits, sensitive) SELECT e.symptom, e.cause, e.solution, e.product, e.version, "
+        "e.created_at, e.terms, 0, e.sensitive FROM knowledge_entry e CROSS JOIN "
         f"{_series(sqlite, kb // len(KB_SAMPLES))} t")
     # Term counts and (on SQLite) the FTS table rebuilt from what was bulk-loaded.
     await search_index.install(conn)
