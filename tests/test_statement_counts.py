@@ -2,6 +2,7 @@
 so they are asserted; timings are only printed by bench/scale.py."""
 from __future__ import annotations
 
+from storage.models import Staff, Ticket
 from storage.sqlrec import record_sql
 
 # /建单 in processing, once the sender and the hotline chat are cached: the command's savepoint
@@ -43,3 +44,13 @@ async def test_show_ticket_costs_few_statements(chat):
     await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
     n, sql = await _count(chat, "zhangwei", "/单 T1")
     assert n <= 10, "\n".join(sql)
+
+
+async def test_cached_sender_follows_a_change_to_their_staff_row(chat):
+    assert "已建单" in await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    person = await Staff.get(userid="zhangwei")
+    person.active = False
+    await person.save()  # what an import or an admin's change does: the cache is emptied
+    answer = await chat.say("zhangwei", "/建单 客户=华东制造 打印报表时报错")
+    assert "已建单" not in answer and "zhangwei" in answer
+    assert await Ticket.all().count() == 1
