@@ -18,7 +18,10 @@ most --drain-timeout) for processing to finish and counts, per callback, the tic
 description carries its number and the "已建单 T<id>" replies the fake WeCom received for them:
   processed   acknowledged, with one ticket and one reply
   lost        acknowledged, but no ticket or no reply
-  duplicated  two tickets, or two replies, for one callback
+  duplicated  two tickets, or two replies delivered to the member, for one callback
+A reply the relay sent again after a kill (between WeCom's "ok" and marking the row sent) carries
+the same idempotency mark, so the fake WeCom drops it as WeCom's duplicate check does: the
+member reads it once. Those drops are printed apart ("bodies dropped by enable_duplicate_check").
 """
 from __future__ import annotations
 
@@ -205,7 +208,7 @@ async def tally(url: str, fake: FakeWeCom, callbacks: list[Callback]) -> dict:
     owner = {tid: i for i, ids in tickets.items() for tid in ids}
     replies: dict[int, int] = {}
     other, examples = 0, []
-    for r in fake.received + fake.duplicates:
+    for r in fake.received:  # what reached the member; fake.duplicates were dropped
         m = REPLY.search(r.content) if r.api == "message/send" else None
         if m and int(m.group(1)) in owner:
             replies[owner[int(m.group(1))]] = replies.get(owner[int(m.group(1))], 0) + 1

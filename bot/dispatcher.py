@@ -36,6 +36,8 @@ class CommandContext:
     command: Command | None = None
     args: parsing.Args = field(default_factory=parsing.Args)
     actor: Staff | None = None
+    # The ticket a command created (set by its handler): pictures sent with it are kept there.
+    subject: int | None = None
     # Filled in on the way out.
     answer: Answer | None = None
     outcome: str = OK

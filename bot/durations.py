@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot import texts
 
@@ -65,6 +65,15 @@ class Duration:
             return cls(unit, int(amount) if unit == WORKDAYS else amount, value.strip())
         seconds = sum(a * _WALL_SECONDS[u] for a, u in tokens)
         return cls(WALL, seconds, value.strip())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        # A settings field typed Duration takes the text of deskbot.toml and keeps the parsed
+        # value; dumped, it is that text again.
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(
+            cls.parse, serialization=core_schema.plain_serializer_function_ser_schema(str))
 
     @classmethod
     def wall_clock(cls, delta: timedelta) -> "Duration":
@@ -127,6 +136,17 @@ def format_wall(delta: timedelta) -> str:
             parts.append(f"{s // size}{unit}")
             s %= size
     return "".join(parts)
+
+
+def format_duration(value: "Duration | timedelta") -> str:
+    """Chinese, for help texts: "15 分钟", "3 小时", "1 个工作日", "4 个工作小时"."""
+    if isinstance(value, timedelta):
+        return humanize(value)
+    if value.kind == WORKDAYS:
+        return texts.HUMAN_WORKDAYS.format(n=f"{value.amount:g}")
+    if value.kind == WORKHOURS:
+        return texts.HUMAN_WORKHOURS.format(n=f"{value.amount:g}")
+    return humanize(value.wall)
 
 
 def humanize(delta: timedelta) -> str:

@@ -3,7 +3,7 @@ calendar, the relay's bell."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol
 
 if TYPE_CHECKING:
@@ -23,6 +23,9 @@ class Runtime:
     calendar: "WorkCalendar"
     # Rung after a commit that wrote outbox rows, so the relay sends at once instead of polling.
     wake_relay: Callable[[], None] = field(default=_nothing)
+    # Downloads a picture or file that came with a message (bot.messages.Attachment) from its
+    # platform: (platform, attachment) -> (bytes, content type, file name). None: no platform API.
+    fetch_media: Callable[[str, Any], Awaitable[tuple[bytes, str, str]]] | None = None
     # Per-process memo for storage's lookup cache (storage.cache), kept here so it lives and dies
     # with the runtime, not the module.
     memo: dict[str, Any] = field(default_factory=dict)
@@ -38,8 +41,8 @@ class JobScheduler(Protocol):
     def add_tick(self, name: str, fn: Callable[[], Awaitable[Any]], seconds: float, *,
                  next_due: Callable[[], Awaitable[datetime | None]] | None = None) -> None: ...
 
-    def add_daily(self, name: str, at: str, fn: Callable[[date], Awaitable[Any]], *,
+    def add_daily(self, name: str, at: str | time, fn: Callable[[date], Awaitable[Any]], *,
                   workdays_only: bool = True, lease_s: float = 600.0) -> None: ...
 
-    def add_monthly(self, name: str, at: str, fn: Callable[[date], Awaitable[Any]], *,
+    def add_monthly(self, name: str, at: str | time, fn: Callable[[date], Awaitable[Any]], *,
                     first_workday: bool = True, day: int = 1, lease_s: float = 600.0) -> None: ...

@@ -20,6 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
@@ -58,7 +59,9 @@ class _Period:
     lease_s: float = 600.0
 
 
-def _parse_at(text: str) -> time:
+def _parse_at(text: str | time) -> time:
+    if isinstance(text, time):  # a time of day from the settings, already checked
+        return text
     try:
         hh, mm = text.split(":")
         return time(int(hh), int(mm))
@@ -79,6 +82,8 @@ class Scheduler:
         self._periods: dict[str, _Period] = {}
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task] = set()  # job runs in flight, awaited by stop()
+        # Told how long each tick run took (the app's metrics).
+        self.on_tick: Callable[[str, float], None] = lambda name, seconds: None
 
     # -- registry ----------------------------------------------------------------------------
 
@@ -92,7 +97,7 @@ class Scheduler:
         if self._aps is not None:
             self._schedule_tick(self._ticks[name])
 
-    def add_daily(self, name: str, at: str, fn: PeriodFn, *, workdays_only: bool = True,
+    def add_daily(self, name: str, at: str | time, fn: PeriodFn, *, workdays_only: bool = True,
                   lease_s: float = 600.0) -> None:
         """Run `fn(day)` once a day at local time `at` (on working days only, by default).
 
@@ -100,7 +105,7 @@ class Scheduler:
         self._add_period(_Period(name, _parse_at(at), fn, monthly=False,
                                  workdays_only=workdays_only, lease_s=lease_s))
 
-    def add_monthly(self, name: str, at: str, fn: PeriodFn, *, first_workday: bool = True,
+    def add_monthly(self, name: str, at: str | time, fn: PeriodFn, *, first_workday: bool = True,
                     day: int = 1, lease_s: float = 600.0) -> None:
         """Run `fn(day)` once a month at local time `at`: on the month's first working day, or on
         day `day` when `first_workday` is false. Catches up later in the month if missed."""
@@ -194,7 +199,11 @@ class Scheduler:
         return result if inspect.isawaitable(result) else None
 
     async def run_tick(self, name: str) -> Any:
-        return await self._guard(name, self._ticks[name].fn)
+        started = perf_counter()
+        try:
+            return await self._guard(name, self._ticks[name].fn)
+        finally:
+            self.on_tick(name, perf_counter() - started)
 
     async def run_due(self, now: datetime | None = None) -> dict[str, Any]:
         """Run every tick once and every period job due at `now` (default: the env's clock).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -19,10 +19,21 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    SettingsError as EnvError,
+)
 
 from bot import texts
+from bot.durations import Duration
 from bot.errors import ConfigError
+from bot.rules.base import Dur, defaults
+from bot.rules.clocks import Clocks
+from bot.rules.penalties import PenaltySettings
+from bot.rules.reports import ReportSettings
+from bot.rules.roster import RosterSettings
 
 
 class Section(BaseModel):
@@ -113,6 +124,24 @@ class DingTalkSettings(Section):
     sign_window_s: int = Field(3600, ge=1)
     # The callbackRouteKey under which the card callback URL is registered with DingTalk.
     card_callback_route_key: str = "deskbot"
+    # OpenAPI calls a month the edition allows (standard edition: about 10,000); admins are
+    # warned once at quota_warn, and pushes merge into digests from quota_digest on.
+    monthly_quota: int = Field(10_000, ge=1)
+    quota_warn: float = Field(0.8, gt=0, le=1)
+    quota_digest: float = Field(0.9, gt=0, le=1)
+
+
+class FilesSettings(Section):
+    # Pictures and files people send with tickets; paths in the database are relative to it.
+    dir: str = "./data/files"
+    max_bytes: int = Field(20 << 20, ge=1024)
+    # After `/附件 T12`, the next picture or file from that person within this window goes to T12.
+    attach_window_s: int = Field(300, ge=10)
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
 
 
 class OutboxSettings(Section):
@@ -153,7 +182,7 @@ SERVICE_MODES = ("电话", "远程", "上门", "送修", "邮寄", "有偿")
 
 class ServiceSettings(Section):
     # Same customer, similar description, created within this window: flagged as a duplicate.
-    duplicate_window: str = "24h"
+    duplicate_window: Dur = Duration.parse("24h")
     duplicate_similarity: float = Field(0.6, gt=0, le=1)
     # Modes offered per customer tier; a tier not listed gets default_modes.
     modes: dict[str, list[str]] = {
@@ -168,10 +197,8 @@ class ServiceSettings(Section):
 
     @field_validator("duplicate_window")
     @classmethod
-    def _window(cls, v: str) -> str:
-        from bot.durations import Duration
-
-        if Duration.parse(v).is_working:
+    def _window(cls, v: Duration) -> Duration:
+        if v.is_working:
             raise ValueError(texts.SETTINGS_WALL_DURATION)
         return v
 
@@ -238,13 +265,15 @@ class Settings(BaseSettings):
     inbound: InboundSettings = InboundSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
+    files: FilesSettings = FilesSettings()
+    logging: LoggingSettings = LoggingSettings()
     projects: ProjectSettings = ProjectSettings()
     training: TrainingSettings = TrainingSettings()
-    # Deadline policies and other rule tables (see deskbot.example.toml); validated by their owners.
-    clocks: dict[str, Any] = {}
-    penalties: dict[str, Any] = {}
-    reports: dict[str, Any] = {}
-    roster: dict[str, Any] = {}  # shifts of the duty roster (bot/services/roster/config.py)
+    # The rule tables (bot/rules/): deadline policies, penalties, reports, the duty roster.
+    clocks: Clocks = Field(default_factory=lambda: defaults(Clocks))
+    penalties: PenaltySettings = Field(default_factory=PenaltySettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
+    roster: RosterSettings = Field(default_factory=lambda: defaults(RosterSettings))
 
     @model_validator(mode="after")
     def _simulator(self) -> "Settings":
@@ -272,11 +301,33 @@ class SettingsError(ConfigError):
     pass
 
 
+def _key(loc: tuple[Any, ...]) -> str:
+    """("clocks", "ticket_claim", "escalations", 1, "after") ->
+    "clocks.ticket_claim.escalations[1].after"."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _problem(e: Any) -> tuple[tuple[Any, ...], str]:
+    """The full location of one pydantic error and its Chinese problem."""
+    cause = (e.get("ctx") or {}).get("error")
+    if isinstance(cause, ValueError):  # ours: a validator's message, perhaps for a key below
+        return tuple(e["loc"]) + tuple(getattr(cause, "loc", ())), str(cause)
+    template = texts.SETTINGS_PROBLEMS.get(e["type"])
+    if template is None:
+        return tuple(e["loc"]), e["msg"]
+    return tuple(e["loc"]), template.format(**(e.get("ctx") or {}))
+
+
 def _describe(err: ValidationError) -> str:
     lines = []
     for e in err.errors():
-        key = ".".join(str(p) for p in e["loc"])
-        lines.append(texts.SETTINGS_BAD_KEY.format(key=key, problem=e["msg"]))
+        loc, problem = _problem(e)
+        line = texts.SETTINGS_BAD_KEY.format(key=_key(loc), problem=problem)
+        if line not in lines:  # a tier repeats its clock's problem: say it once
+            lines.append(line)
     return "\n".join(lines)
 
 
@@ -300,3 +351,5 @@ def load_settings(path: str | os.PathLike | None = None, **overrides: Any) -> Se
         return Settings(**data)
     except ValidationError as exc:
         raise SettingsError(_describe(exc)) from exc
+    except EnvError as exc:  # a DESKBOT_* variable that should hold JSON (a list, a table)
+        raise SettingsError(texts.SETTINGS_BAD_ENV.format(problem=exc)) from exc

@@ -2,6 +2,29 @@
 
 SETTINGS_BAD_KEY = "配置错误：{key}：{problem}"
 SETTINGS_BAD_TOML = "配置文件 {path} 不是有效的 TOML：{problem}"
+SETTINGS_BAD_ENV = "配置错误：环境变量 DESKBOT_* 的值无法解析（列表和表应写成 JSON）：{problem}"
+# pydantic's own checks, by error type.
+SETTINGS_PROBLEMS = {
+    "missing": "缺少这个键",
+    "extra_forbidden": "未知的键",
+    "model_type": "应为一个表（键值对）",
+    "model_attributes_type": "应为一个表（键值对）",
+    "dict_type": "应为一个表（键值对）",
+    "list_type": "应为一个列表",
+    "tuple_type": "应为一个列表",
+    "string_type": "应为文字",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "int_type": "应为整数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_type": "应为数字",
+    "float_parsing": "应为数字",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+}
 
 # simulator
 SIM_BOT_NAME = "机器人"
@@ -96,6 +119,8 @@ HUMAN_HOURS_MINUTES = "{h} 小时 {m} 分钟"
 HUMAN_HOURS = "{h} 小时"
 HUMAN_MINUTES = "{m} 分钟"
 HUMAN_UNDER_MINUTE = "不到 1 分钟"
+HUMAN_WORKDAYS = "{n} 个工作日"
+HUMAN_WORKHOURS = "{n} 个工作小时"
 
 # service settings (bot/settings.py ServiceSettings)
 SETTINGS_WALL_DURATION = "应为固定时长（例如 24h、30m），不能用工作日或工作小时"
@@ -112,3 +137,5 @@ INBOUND_FAILED_USER = "处理失败，参考号 {ref}：“{text}”多次重试
 INBOUND_FAILED_ADMIN = ("【系统错误】{who} 的消息“{text}”经 {attempts} 次尝试仍处理失败，已停止重试"
                         "（参考号 {ref}）：{error}")
 ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"
+CLI_CHATS_HELP = "查看与绑定群：chats list | chats bind 平台 群id 用途 [--push 地址] [--secret 密钥]"
+CLI_BOUND = "已绑定：{chat}（{platform}）→ {purpose}"

@@ -11,12 +11,10 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from bot.dispatcher import CommandContext, role_names
-from bot.durations import WORKDAYS, WORKHOURS, humanize
+from bot.durations import format_duration, humanize
 from bot.messages import GROUP, PRIVATE
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Command, Router
-from bot.services.deadlines.policies import load_policies
-from bot.services.penalties.rules import load_rules
-from bot.services.reports.config import load_config as load_report_config
+from bot.services.penalties.rules import rule_amount_text
 from commands import texts
 from commands.args import Arg
 
@@ -31,26 +29,21 @@ router = Router("help")
 
 def clock_text(env: "Runtime", clock: str) -> str:
     """A clock's target as people say it: "3 小时", "1 个工作日"."""
-    target = load_policies(env.settings).get(clock).target
-    if target.kind == WORKDAYS:
-        return texts.HELP_WORKDAYS.format(n=f"{target.amount:g}")
-    if target.kind == WORKHOURS:
-        return texts.HELP_WORKHOURS.format(n=f"{target.amount:g}")
-    return humanize(target.wall)
+    return format_duration(env.settings.clocks.get(clock).target)
 
 
 def penalty_text(env: "Runtime", rule: str) -> str:
     """A penalty rule's amount ("2 元", "警告（0）或 20-50 元"), or the appeal window."""
-    rules = load_rules(env.settings)
+    rules = env.settings.penalties
     if rule == "appeal_within":
         return humanize(rules.appeal_within)
     r = rules.rules[rule]
-    return r.amount_text() if r.enabled and rules.enabled else texts.HELP_RULE_OFF
+    return rule_amount_text(r) if r.enabled and rules.enabled else texts.HELP_RULE_OFF
 
 
 def report_text(env: "Runtime", key: str) -> str:
     """A target of [reports]: fractions as percentages, scores as numbers."""
-    value = getattr(load_report_config(env.settings), key)
+    value = getattr(env.settings.reports, key)
     return f"{value:.0%}" if key.endswith("_target") else f"{value:g}"
 
 

@@ -12,7 +12,6 @@ from bot.calendar import WorkCalendar
 from bot.errors import UsageError
 from bot.runtime import Runtime
 from bot.services.reports import jobs as reports_jobs, kpi, texts
-from bot.services.reports.config import load_config
 from bot.settings import load_settings
 from storage.models import Complaint, Customer, Deadline, FollowUp, Staff, Ticket
 from storage.models.deadlines import BREACHED, CANCELLED, MET, PAUSED, RUNNING
@@ -145,7 +144,7 @@ def _kpi(env, *, services: int = 20, valid: int = 0, visits: int = 20, satisfied
                         visits_written_off=0, received=valid, valid=valid, invalid=0, unconfirmed=0,
                         visits=visits, satisfied=satisfied,
                         means=(4.0, 4.5, 5.0) if visits else (None, None, None), clocks=list(clocks),
-                        cfg=load_config(env.settings))
+                        cfg=env.settings.reports)
 
 
 def test_month_bounds_are_local_midnights(env):

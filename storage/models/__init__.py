@@ -1,4 +1,5 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
+from storage.models.attachments import AttachmentWait, TicketAttachment
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
@@ -24,6 +25,7 @@ from storage.models.requests import ChangeRequest, RequestEvent, SensitiveReques
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.training import Course, Trainee, TrainingSession
+from storage.models.usage import ApiUsage
 
 __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,
@@ -33,6 +35,7 @@ __models__ += [Dispatch, KnowledgeEntry, KnowledgeTerm]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [RejectedInbound]
+__models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]

@@ -24,7 +24,7 @@ class Penalty(Model):
     staff: fields.ForeignKeyRelation[Staff] = fields.ForeignKeyField(
         "models.Staff", related_name="penalties")
     staff_id: int
-    rule = fields.CharField(32)  # a rule name of bot/services/penalties/rules.py
+    rule = fields.CharField(32)  # a rule name of settings.penalties.rules (bot/rules/penalties.py)
     label = fields.CharField(64)  # the rule's label when issued (the configuration may change)
     kind = fields.CharField(8, default=FINE)  # FINE, WARNING (0 yuan), REVIEW_KIND
     amount = fields.IntField(default=0)  # yuan

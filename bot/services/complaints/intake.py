@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from bot.errors import UsageError
 from bot.services.complaints import texts
-from bot.services.reports.config import load_config
 from storage.models.complaints import FROM_CUSTOMER, FROM_HQ, GENERAL, MAJOR
 
 if TYPE_CHECKING:
@@ -52,7 +51,7 @@ def parse_level(word: str) -> str:
 
 def parse_category(env: "Runtime", word: str) -> str:
     """A configured category, by its name or a part of it that picks exactly one."""
-    cats = load_config(env.settings).categories
+    cats = env.settings.reports.categories
     w = (word or "").strip()
     if not w:
         raise UsageError(texts.CMP_NEED_CATEGORY.format(cats="、".join(cats)))

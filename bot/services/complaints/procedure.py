@@ -23,11 +23,9 @@ from bot.errors import Forbidden, UsageError, UserError
 from bot.services.complaints import texts
 from bot.services.complaints.intake import NewComplaint, parse_category, parse_level, parse_source
 from bot.services.deadlines import clocks
-from bot.services.deadlines.policies import load_policies
 from bot.services.directory.lookup import find_customer, mask_phone
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.reports import kpi
-from bot.services.reports.config import load_config
 from bot.services.tickets import texts as ticket_texts
 from storage.models import Customer, Staff, Ticket
 from storage.models.complaints import (
@@ -139,7 +137,7 @@ async def register(env: "Runtime", actor: Staff, req: NewComplaint) -> Registere
     await _event(env, c, actor, "registered", content)
     row = await clocks.start(env, OBJECT, c.id, ACK, tier=customer.tier,
                                 context=_context(c, customer), start_at=received)
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     answer_by = policies.get(RESPONSE, customer.tier).due_from(row.due_at, env.calendar)
     await notify_purpose(env, Purpose.SUPERVISORS, texts.CMP_NEW_NOTICE.format(
         no=c.number, customer=customer.name, tier=customer.tier, category=category,
@@ -190,7 +188,7 @@ async def confirm(env: "Runtime", actor: Staff, number: int, valid: bool, *,
                        f"complaint:{c.id}:assigned")
     await notify_purpose(env, Purpose.MANAGERS, texts.CMP_VALID_MANAGERS.format(**fill),
                          f"complaint:{c.id}:valid")
-    if c.customer.tier in load_config(env.settings).key_tiers:
+    if c.customer.tier in env.settings.reports.key_tiers:
         gm = await _general_manager(env)
         if gm is not None:
             await notify_staff(env, gm, texts.CMP_KEY_CUSTOMER_GM.format(**fill),

@@ -11,7 +11,8 @@ runs every query of the task in the transaction it has open; `conn` only says on
     await deadlines.cancel(env, "ticket", t.id)           # no longer owed
 
 The scheduler's tick (`tick`, in tick.py) sends the warnings and escalations through the
-outbox. Policies (targets, warnings, escalation levels, tiers) are in policies.py.
+outbox. Policies (targets, warnings, escalation levels, tiers) are typed settings:
+bot/rules/clocks.py.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
 from bot.services.deadlines import texts
-from bot.services.deadlines.policies import load_policies
 from bot.services.deadlines.steps import next_check
 from bot.services.deadlines.tick import next_due, tick, tick_until_idle  # noqa: F401 (public API)
 from storage.db import current_transaction
@@ -86,7 +86,7 @@ async def _locked(object_type: str, object_id: int, clock: str | None,
 
 
 def _reschedule(env: "Runtime", row: Deadline) -> None:
-    policy = load_policies(env.settings).get(row.clock, row.tier)
+    policy = env.settings.clocks.get(row.clock, row.tier)
     row.next_check_at = next_check(policy, row, env.calendar)
 
 
@@ -106,7 +106,7 @@ async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
     begins a new round (a reopened complaint), with fresh warnings and escalations. `due_at`
     fixes the due time (an appointment) instead of the policy's target.
     """
-    policy = load_policies(env.settings).get(clock, tier)
+    policy = env.settings.clocks.get(clock, tier)
     now = _utc(env.now())
     begin = _utc(start_at) if start_at else now
     due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
@@ -271,7 +271,7 @@ def describe(env: "Runtime", d: Deadline) -> str:
 
 
 def label(env: "Runtime", d: Deadline) -> str:
-    return load_policies(env.settings).get(d.clock, d.tier).label
+    return env.settings.clocks.get(d.clock, d.tier).label
 
 
 async def describe_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None,

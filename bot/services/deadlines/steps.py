@@ -15,7 +15,7 @@ from storage.models.deadlines import BREACHED, RUNNING, Deadline
 
 if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
-    from bot.services.deadlines.policies import Policy
+    from bot.rules.clocks import TierPolicy as Policy
 
 WARN, DUE, ESCALATE = "warn", "due", "escalate"
 

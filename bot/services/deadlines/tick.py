@@ -18,15 +18,9 @@ from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
+from bot.errors import ConfigError
+from bot.rules.clocks import GENERAL_MANAGER, OWNER, Clocks, TierPolicy as Policy
 from bot.services.deadlines import texts
-from bot.services.deadlines.policies import (
-    GENERAL_MANAGER,
-    OWNER,
-    Policies,
-    Policy,
-    PolicyError,
-    load_policies,
-)
 from bot.services.deadlines.steps import DUE, ESCALATE, WARN, Step, next_check, pending_steps
 from bot.services.outbox import notify_purpose, notify_staff
 from storage.claims import claim_due
@@ -83,7 +77,7 @@ async def _batch(env: "Runtime", limit: int) -> tuple[int, int]:
     ids = await claim_due(Deadline, now=now, lease_until=lease_until, limit=limit)
     if not ids:
         return 0, 0
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     cache: dict[str, Any] = {}
     actions = sent = 0
     for i in range(0, len(ids), _CHUNK):
@@ -111,7 +105,7 @@ async def _batch(env: "Runtime", limit: int) -> tuple[int, int]:
     return len(ids), actions
 
 
-async def _process(env: "Runtime", policies: Policies, row_id: int, cache: dict[str, Any],
+async def _process(env: "Runtime", policies: Clocks, row_id: int, cache: dict[str, Any],
                    conn: Any) -> tuple[int, int]:
     row = await Deadline.filter(id=row_id).select_for_update().using_db(conn).first()
     if row is None:
@@ -123,7 +117,7 @@ async def _process(env: "Runtime", policies: Policies, row_id: int, cache: dict[
         return 0, 0
     try:
         policy = policies.get(row.clock, row.tier)
-    except PolicyError:
+    except ConfigError:
         log.error("deadline %s: clock %r is no longer configured; it stops", row.id, row.clock)
         row.next_check_at = None
         await row.save(using_db=conn, update_fields=_TICK_FIELDS)

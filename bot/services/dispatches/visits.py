@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UserError
 from bot.services.deadlines import clocks
-from bot.services.deadlines.policies import load_policies
 from bot.services.deadlines.steps import WARN, all_steps
 from bot.services.dispatches import texts
 from bot.services.dispatches.planning import (
@@ -137,7 +136,7 @@ async def clock(env: "Runtime", d: Dispatch, name: str) -> Deadline | None:
 
 def first_warning(env: "Runtime", row: Deadline) -> datetime | None:
     """When the first reminder of a clock goes out (the appointment reminder)."""
-    policy = load_policies(env.settings).get(row.clock, row.tier)
+    policy = env.settings.clocks.get(row.clock, row.tier)
     warns = [s for s in all_steps(policy, row, env.calendar) if s.kind == WARN]
     return warns[0].at if warns else None
 

@@ -21,7 +21,6 @@ from bot.errors import Forbidden, UsageError, UserError
 from bot.services.deadlines import clocks
 from bot.services.followups import texts
 from bot.services.outbox import notify_purpose, notify_staff
-from bot.services.reports.config import load_config
 from bot.services.tickets import texts as ticket_texts
 from storage.models import Staff, Ticket
 from storage.models.complaints import (
@@ -254,7 +253,7 @@ async def record_visit(env: "Runtime", actor: Staff, token: str | None, scores: 
 async def _raise_issue(env: "Runtime", f: FollowUp, actor: Staff) -> datetime:
     await f.fetch_related("ticket", "customer", "engineer")
     manager = None
-    userid = load_config(env.settings).service_manager
+    userid = env.settings.reports.service_manager
     if userid:
         manager = await Staff.filter(userid=userid, active=True).first()
     row = await clocks.start(env, OBJECT, f.id, ASSIGN_CLOCK, owner=manager,

@@ -3,7 +3,8 @@ notice to the person and the supervisors, the appeal to the service-center manag
 fund they feed (penalties in force: issued, or upheld on appeal; cancelled ones excluded, open
 appeals shown apart until decided).
 
-Rules and amounts: bot/services/penalties/rules.py. Finding them: bot/services/penalties/scan.py.
+Rules and amounts: settings.penalties (bot/rules/penalties.py), read out by rules.py. Finding
+them: scan.py.
 """
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
 from bot.errors import Forbidden, UsageError, UserError
+from bot.rules.penalties import COMPLAINT_REVIEW, PenaltyRule as Rule
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.penalties import texts
-from bot.services.penalties.rules import COMPLAINT_REVIEW, Rule, load_rules
+from bot.services.penalties.rules import manual_names, rule_amount_text
 from bot.services.penalties.scan import Finding, find_all
 from storage.models import Penalty, PenaltyAppeal, Staff
 from storage.models.penalties import (
@@ -77,7 +79,7 @@ async def _issue(env: "Runtime", staff: Staff, rule: Rule, *, amount: int, kind:
         await notify_purpose(env, Purpose.MANAGERS, text, f"penalty:{p.id}:review")
         await notify_purpose(env, Purpose.SUPERVISORS, text, f"penalty:{p.id}:review:sup")
         return p
-    within = humanize(load_rules(env.settings).appeal_within)
+    within = humanize(env.settings.penalties.appeal_within)
     await notify_staff(env, staff, texts.PEN_NOTICE_PERSON.format(within=within, **fill),
                        f"penalty:{p.id}:notice")
     await notify_purpose(env, Purpose.SUPERVISORS, texts.PEN_NOTICE_SUPERVISORS.format(**fill),
@@ -87,7 +89,7 @@ async def _issue(env: "Runtime", staff: Staff, rule: Rule, *, amount: int, kind:
 
 async def scan(env: "Runtime") -> list[Penalty]:
     """Issue every penalty the data shows that was not issued before (the scheduled job)."""
-    rules = load_rules(env.settings)
+    rules = env.settings.penalties
     if not rules.enabled:
         return []
     findings = await find_all(env, rules)
@@ -124,23 +126,23 @@ async def register(env: "Runtime", actor: Staff, person: Staff, category: str, a
     """A penalty the data cannot see (late for a meeting, absent, unreachable), by a supervisor."""
     if not actor.has_role(Role.SUPERVISOR):
         raise Forbidden(texts.PEN_SUPERVISORS_ONLY)
-    rules = load_rules(env.settings)
-    rule = rules.manual(category)
+    rules = env.settings.penalties
+    rule = rules.rules.manual(category)
     if rule is None:
         raise UsageError(texts.PEN_UNKNOWN_CATEGORY.format(word=category,
-                                                           names=rules.manual_names()))
+                                                           names=manual_names(rules)))
     if not reason.strip():
         raise UsageError(texts.PEN_NEEDS_REASON)
     if amount is None:
         if rule.ranged:
             raise UsageError(texts.PEN_NEEDS_AMOUNT.format(label=rule.label,
-                                                           range=rule.amount_text()))
+                                                           range=rule_amount_text(rule)))
         amount = rule.amount
     kind = FINE
     if amount == 0 and rule.allow_warning:
         kind = WARNING
     elif not rule.min_amount <= amount <= rule.max_amount:
-        raise UserError(texts.PEN_BAD_AMOUNT.format(label=rule.label, range=rule.amount_text()))
+        raise UserError(texts.PEN_BAD_AMOUNT.format(label=rule.label, range=rule_amount_text(rule)))
     return await _issue(env, person, rule, amount=amount, kind=kind, reason=reason.strip(),
                         by=actor)
 
@@ -165,9 +167,9 @@ async def appeal(env: "Runtime", actor: Staff, number: int, reason: str) -> Pena
         raise UserError(texts.PEN_APPEAL_REVIEW.format(no=p.number))
     if p.status != ISSUED:
         raise UserError(texts.PEN_APPEAL_STATE.format(no=p.number, status=texts.PEN_STATUS[p.status]))
-    if env.now() - p.issued_at > load_rules(env.settings).appeal_within:
+    if env.now() - p.issued_at > env.settings.penalties.appeal_within:
         raise UserError(texts.PEN_APPEAL_TOO_LATE.format(
-            no=p.number, within=humanize(load_rules(env.settings).appeal_within)))
+            no=p.number, within=humanize(env.settings.penalties.appeal_within)))
     won = await Penalty.filter(id=p.id, status=ISSUED).update(status=APPEALED)
     if not won:
         raise UserError(texts.PEN_APPEAL_STATE.format(no=p.number, status=texts.PEN_STATUS[APPEALED]))

@@ -12,8 +12,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 import storage.models as models
+from bot.rules.penalties import (
+    COMPLAINT_REVIEW,
+    VALID_COMPLAINT,
+    PenaltyRule as Rule,
+    PenaltySettings as Rules,
+)
 from bot.services.penalties import texts
-from bot.services.penalties.rules import COMPLAINT_REVIEW, VALID_COMPLAINT, Rule, Rules
 from storage.models import Deadline, Penalty, Ticket
 from storage.models.penalties import REVIEW
 

@@ -1,16 +1,6 @@
-"""Every Chinese text of the penalty ledger: rules, notices, appeals, summaries."""
+"""Every Chinese text of the penalty ledger: amounts, notices, appeals, summaries (the rules'
+names are settings: bot/rules/texts.py)."""
 
-PEN_RULE_LABELS = {
-    "complaint": "有效投诉", "complaint_review": "半年内多次有效投诉",  # rules.VALID_COMPLAINT, COMPLAINT_REVIEW
-    "forms_late": "服务单据未按时交回", "onsite_no_record": "上门服务未填写服务记录",
-    "remote_no_record": "远程服务未按要求填写记录", "impl_form_late": "实施单未按时取回",
-    "archive_late": "客户申请单未按时交行政部存档",
-    "meeting_late": "会议迟到", "absent": "缺席（书面警告）", "unreachable": "工作时间联系不上",
-}
-PEN_RULE_ALIASES = {
-    "meeting_late": ("迟到", "会议迟到"), "absent": ("缺席", "缺勤"),
-    "unreachable": ("联系不上", "失联", "联系不畅"),
-}
 PEN_STATUS = {"issued": "生效", "appealed": "申诉中", "upheld": "维持", "cancelled": "撤销",
               "review": "待评审"}
 PEN_YUAN = "{amount} 元"
@@ -20,11 +10,6 @@ PEN_REVIEW_WORD = "降级/辞退评审"
 PEN_WARNING_WORD = "警告"
 PEN_ABOUT = "（{ref}）"
 PEN_BY_SYSTEM = "系统自动发现"
-PEN_CONFIG_BAD = "处罚配置错误：{key}：{problem}"
-PEN_CONFIG_WORDS = "应为文字列表"
-PEN_CONFIG_RANGE = "max_amount 不能小于 min_amount"
-PEN_CONFIG_COUNT = "次数至少为 2"
-PEN_CONFIG_POSITIVE = "应大于 0"
 PEN_REASON_FORMS = "{ref} 的服务单据未在 {due} 前交回"
 PEN_REASON_ONSITE = "{ref} {arrived} 到场，{due} 前未填写服务记录（核销）"
 PEN_REASON_REMOTE = "{ref} 为远程服务，解决记录只有 {n} 个字（要求至少 {min} 个字）"

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, cast
 
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services.deadlines import clocks
-from bot.services.deadlines.policies import load_policies
 from bot.services.outbox import notify_staff
 from bot.services.projects import lifecycle as lc, texts
 from storage.models import Project, ProjectForm, Staff
@@ -73,7 +72,7 @@ async def evaluate(env: "Runtime", actor: Staff, number: int, passed: bool, *, c
         s.status, s.done_at, s.done_by_id = STAGE_OPEN, None, None
         s.reopened += 1
         await s.save()
-        due = load_policies(env.settings).get(lc.STAGE_CLOCK).due_from(now, env.calendar)
+        due = env.settings.clocks.get(lc.STAGE_CLOCK).due_from(now, env.calendar)
         await clocks.start(env, lc.STAGE_OBJECT, s.id, lc.STAGE_CLOCK, owner=p.manager_id,
                            context=lc.context(p, s.name), due_at=due, restart=True)
         await p.save()

@@ -15,11 +15,9 @@ from typing import TYPE_CHECKING
 from tortoise.expressions import Q
 
 from bot.errors import UsageError
-from bot.services.deadlines.policies import load_policies
 from bot.services.followups.calls import count_completed
 from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
-from bot.services.reports.config import load_config
 from storage.models import Complaint, Deadline, FollowUp, Ticket
 from storage.models.complaints import DONE
 from storage.models.deadlines import PAUSED
@@ -111,7 +109,7 @@ async def build(env: "Runtime", day: date) -> Digest:
 
 async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
     """Deadlines past due and not closed at `as_of` (a paused one only if already overdue)."""
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     rows = await Deadline.filter(Q(closed_at__isnull=True) | Q(closed_at__gt=as_of),
                                  due_at__lte=as_of).order_by("due_at", "id")
     out = []
@@ -170,7 +168,7 @@ async def push(env: "Runtime", day: date) -> int:
     """The scheduled digest: to the configured chats, once per day (the key carries the day)."""
     text = render(env, await build(env, day))
     sent = 0
-    for purpose in load_config(env.settings).daily_to:
+    for purpose in env.settings.reports.daily_to:
         sent += await notify_purpose(env, purpose, text, f"digest:{day.isoformat()}:{purpose}",
                                      urgent=False)
     return sent

@@ -16,8 +16,6 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
-from bot.services.reports.config import load_config
-
 if TYPE_CHECKING:
     from bot.runtime import JobScheduler, Runtime
 
@@ -80,7 +78,7 @@ async def monthly_reports(env: "Runtime", day: date) -> Any:
 
 
 def register(scheduler: "JobScheduler", env: "Runtime") -> None:
-    cfg = load_config(env.settings)
+    cfg = env.settings.reports
     scheduler.add_daily("followup_list", cfg.followup_at, lambda day: followup_list(env, day))
     scheduler.add_daily("kpi_watch", cfg.kpi_watch_at, lambda day: kpi_watch(env, day))
     scheduler.add_daily("daily_digest", cfg.daily_at, lambda day: daily_digest(env, day))

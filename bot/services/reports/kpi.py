@@ -27,11 +27,10 @@ from typing import TYPE_CHECKING, cast
 from tortoise.functions import Count
 
 from bot.errors import UsageError
-from bot.services.deadlines.policies import load_policies
+from bot.rules.reports import ReportSettings as ReportConfig
 from bot.services.followups.calls import count_completed
 from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
-from bot.services.reports.config import ReportConfig, load_config
 from storage.models import Complaint, Deadline, FollowUp
 from storage.models.complaints import DONE
 from storage.models.deadlines import BREACHED, MET, PAUSED, RUNNING
@@ -206,7 +205,7 @@ async def clock_stats(env: "Runtime", start: datetime, end: datetime,
 
     Counted in the database (GROUP BY), since a busy center has many thousands of rows a month.
     """
-    policies = load_policies(env.settings)
+    policies = env.settings.clocks
     in_month = Deadline.filter(due_at__gte=start, due_at__lt=end)
     groups = [
         (in_month.filter(state=MET), ("clock", "late")),
@@ -235,7 +234,7 @@ async def clock_stats(env: "Runtime", start: datetime, end: datetime,
 
 
 async def month_kpi(env: "Runtime", month: Month) -> MonthKpi:
-    cfg = load_config(env.settings)
+    cfg = env.settings.reports
     start, end = month.bounds(env)
     as_of = min(env.now(), end)
     tickets, written_off = await count_completed(env, start, end)

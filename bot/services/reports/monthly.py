@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from bot.services.complaints.procedure import CLOCKS as COMPLAINT_CLOCKS
 from bot.services.projects import report as project_report
 from bot.services.reports import kpi, texts
-from bot.services.reports.config import load_config
 from bot.services.reports.kpi import ClockStat
 from bot.services.requests.report import monthly_counts as request_counts
 from storage.models import Complaint, FollowUp
@@ -156,7 +155,7 @@ def render_complaints(env: "Runtime", r: MonthReport) -> str:
 def render_followups(env: "Runtime", r: MonthReport) -> str:
     """The monthly follow-up report (回访报表) for the service manager."""
     k = r.kpi
-    cfg = load_config(env.settings)
+    cfg = env.settings.reports
     lines = [texts.FR_HEAD.format(month=k.month.key),
              texts.FR_TOTALS.format(visits=k.visits, services=k.services, satisfied=k.satisfied,
                                     pct=k.satisfaction.pct(),

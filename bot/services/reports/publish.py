@@ -17,7 +17,6 @@ from bot.messages import FILE, IMAGE, TEXT, OutboundMessage
 from bot.services.addressing import purpose_targets, staff_target
 from bot.services.outbox import enqueue
 from bot.services.reports import charts, kpi, monthly, texts, workbook
-from bot.services.reports.config import load_config
 from storage.cache import lookup_cache
 from storage.models import Staff
 from storage.models.people import Purpose
@@ -60,7 +59,7 @@ def _draw(r: monthly.MonthReport, env: "Runtime", folder: Path) -> tuple[Path, P
 
 async def generate(env: "Runtime", month: kpi.Month) -> Generated:
     r = await monthly.build(env, month)
-    folder = (load_config(env.settings).dir / month.key).resolve()
+    folder = (env.settings.reports.dir / month.key).resolve()
     # Drawing and writing take a few hundred milliseconds of CPU: off the event loop.
     cat, comp, sat, xlsx = await asyncio.to_thread(_draw, r, env, folder)
     return Generated(month, r, monthly.render_complaints(env, r),
@@ -108,7 +107,7 @@ async def _staff(userid: str) -> list[Staff]:
 async def publish(env: "Runtime", month: kpi.Month) -> Generated:
     """The scheduled run: the complaint analysis report to the managers and the general manager,
     the follow-up report to the managers and the service manager."""
-    cfg = load_config(env.settings)
+    cfg = env.settings.reports
     # Outside any transaction: on SQLite a transaction holds the one connection, and drawing
     # would stall every other command for its duration.
     g = await generate(env, month)

@@ -1,15 +1,5 @@
 """Every Chinese text of the reports: the daily digest, the monthly reports, charts, workbook."""
 
-# configuration ([reports] in deskbot.toml; the texts every table shares are in bot/services/texts.py)
-CONFIG_BAD = "报表配置错误：{key}：{problem}"
-CONFIG_TIME = "应为 HH:MM 形式的时刻，例如 \"17:45\""
-CONFIG_FRACTION = "应为 0 到 1 之间的小数，例如 0.05 表示 5%"
-CONFIG_LIST = "应为非空文字的列表"
-CONFIG_PURPOSE = "未知的群用途“{value}”，可用：{allowed}"
-CONFIG_PATH = "应为目录路径"
-CONFIG_SCORE = "应为 1 到 5 之间的分数"
-CONFIG_STRING = "应为文字"
-
 # shared words
 NONE = "无"
 NOBODY = "未指定"

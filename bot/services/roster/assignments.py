@@ -11,10 +11,11 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Iterable
 
 from bot.errors import Forbidden, UserError
+from bot.rules.roster import RosterSettings as RosterConfig, Shift
 from bot.services.deadlines import clocks
 from bot.services.outbox import notify_staff
 from bot.services.roster import texts
-from bot.services.roster.config import RosterConfig, Shift, day_label, load_config
+from bot.services.roster.config import day_label
 from storage.models import DutyAssignment, DutyRotation, Staff
 from storage.models.people import Role
 from storage.models.roster import BY_COMMAND, BY_ROTATION
@@ -42,7 +43,7 @@ def _shift(cfg: RosterConfig, name: str) -> Shift:
 def _check_day_kind(env: "Runtime", shift: Shift, day: date) -> None:
     if shift.applies(env.calendar, day):
         return
-    cfg = load_config(env.settings)
+    cfg = env.settings.roster
     fits = "、".join(s.name for s in cfg.for_day(env.calendar, day)) or "-"
     problem = texts.ROSTER_WORK_SHIFT_ON_DAY_OFF if not shift.holiday else \
         texts.ROSTER_HOLIDAY_SHIFT_ON_WORKDAY
@@ -59,7 +60,7 @@ async def people_on(day: date, shift: str) -> list[Staff]:
 def shift_at(env: "Runtime", when: datetime) -> tuple[date, Shift] | None:
     """The shift responsible at `when`: the one running, or in a gap between two shifts of the
     same day (the lunch break) the one that just ended; None outside the day's shifts."""
-    cfg, cal = load_config(env.settings), env.calendar
+    cfg, cal = env.settings.roster, env.calendar
     local_day = cal.local(when).date()
     running: list[tuple[datetime, date, Shift]] = []
     earlier: list[tuple[datetime, date, Shift]] = []
@@ -137,7 +138,7 @@ async def assign(env: "Runtime", actor: Staff, day: date, shift_name: str,
     removed."""
     if not actor.has_role(Role.MANAGER):
         raise Forbidden(texts.ROSTER_MANAGERS_ONLY)
-    shift = _shift(load_config(env.settings), shift_name)
+    shift = _shift(env.settings.roster, shift_name)
     if day < today(env):
         raise UserError(texts.ROSTER_PAST_DAY.format(day=day_label(env.calendar, day)))
     _check_day_kind(env, shift, day)
@@ -177,7 +178,7 @@ async def rotate(env: "Runtime", actor: Staff, first: date, last: date, shift_na
     replaces that shift's roster on those days."""
     if not actor.has_role(Role.MANAGER):
         raise Forbidden(texts.ROSTER_MANAGERS_ONLY)
-    shift = _shift(load_config(env.settings), shift_name)
+    shift = _shift(env.settings.roster, shift_name)
     people = _unique(people)
     if not people:
         raise UserError(texts.ROSTER_ROTATION_NOBODY)
@@ -226,7 +227,7 @@ class Slot:
 
 async def slots(env: "Runtime", first: date, last: date) -> list[Slot]:
     """Every applicable shift of every day in the range, with its assignments (maybe none)."""
-    cfg = load_config(env.settings)
+    cfg = env.settings.roster
     rows = await DutyAssignment.filter(day__gte=first, day__lte=last) \
         .select_related("staff").order_by("id")
     by_slot: dict[tuple[date, str], list[DutyAssignment]] = {}
@@ -277,7 +278,7 @@ class CheckedIn:
 
 async def _current_assignment(env: "Runtime", actor: Staff) -> tuple[DutyAssignment, Shift] | None:
     """The caller's assignment whose shift is running, or starts within early_checkin."""
-    cfg, cal, now = load_config(env.settings), env.calendar, env.now()
+    cfg, cal, now = env.settings.roster, env.calendar, env.now()
     d = today(env)
     rows = await DutyAssignment.filter(staff_id=actor.id, day__in=[d - timedelta(days=1), d])
     best: tuple[datetime, DutyAssignment, Shift] | None = None

@@ -18,13 +18,13 @@ from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
 from bot.errors import UserError
+from bot.rules.roster import Shift
 from bot.services.deadlines import clocks, texts as deadline_texts
-from bot.services.deadlines.policies import load_policies
 from bot.services.directory.lookup import mask_phone
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.roster import texts
 from bot.services.roster.assignments import CHECKIN_CLOCK, DUTY, people_on, today
-from bot.services.roster.config import Shift, day_label, load_config
+from bot.services.roster.config import day_label
 from bot.services.tickets import texts as ticket_texts
 from storage.models import Deadline, DutyAssignment, DutyHandover, Staff, Ticket
 from storage.models.deadlines import OPEN_STATES
@@ -46,7 +46,7 @@ _LOOKBACK_DAYS = 14
 
 
 def _target_text(env: "Runtime", clock: str) -> str:
-    target = load_policies(env.settings).get(clock).target
+    target = env.settings.clocks.get(clock).target
     return humanize(target.wall) if not target.is_working else str(target)
 
 
@@ -95,7 +95,7 @@ async def open_items(env: "Runtime") -> list[Item]:
 async def _previous_shift(env: "Runtime", day: date,
                           shift: Shift) -> tuple[date, Shift, list[Staff]]:
     """The latest earlier shift that had people on it."""
-    cfg, cal = load_config(env.settings), env.calendar
+    cfg, cal = env.settings.roster, env.calendar
     start = shift.starts(cal, day)
     for back in range(_LOOKBACK_DAYS + 1):
         d = day - timedelta(days=back)
@@ -113,7 +113,7 @@ async def _previous_shift(env: "Runtime", day: date,
 async def start_shift(env: "Runtime", day: date, shift_name: str) -> bool:
     """Everything that happens when a shift starts; True if it did (the shift applies that day
     and has not ended: a bot that was down through a whole shift does not announce it late)."""
-    cfg, cal = load_config(env.settings), env.calendar
+    cfg, cal = env.settings.roster, env.calendar
     shift = cfg.get(shift_name)
     if shift is None or not shift.applies(cal, day):
         return False

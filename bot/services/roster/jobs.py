@@ -10,21 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.services.penalties import ledger
-from bot.services.penalties.rules import load_rules
 from bot.services.roster import handover
-from bot.services.roster.config import load_config
 
 if TYPE_CHECKING:
     from bot.runtime import JobScheduler, Runtime
 
 
 def register(scheduler: "JobScheduler", env: "Runtime") -> None:
-    for shift in load_config(env.settings).shifts:
+    for shift in env.settings.roster.shifts.values():
         async def run(day, name=shift.name) -> None:
             await handover.start_shift(env, day, name)
 
         scheduler.add_daily(f"shift_start:{shift.name}", shift.start.strftime("%H:%M"), run,
                             workdays_only=False)
-    rules = load_rules(env.settings)
+    rules = env.settings.penalties
     if rules.enabled:
         scheduler.add_tick("penalty_scan", lambda: ledger.scan(env), rules.scan_every_s)

@@ -17,13 +17,14 @@ from tortoise.transactions import in_transaction
 from bot.calendar import WorkCalendar
 from bot.clock import SystemClock
 from bot.errors import UserError
+from bot.rules.roster import Shift
 from bot.runtime import Runtime
 from bot.services.directory import texts as directory_texts
 from bot.services.directory.imports import ImportReport, _pick, _rows
 from bot.services.directory.lookup import find_staff
 from bot.services.roster import texts
 from bot.services.roster.assignments import _replace
-from bot.services.roster.config import Shift, load_config, parse_day
+from bot.services.roster.config import parse_day
 from storage.models import DutyAssignment, Staff
 from storage.models.roster import BY_CSV
 
@@ -40,7 +41,7 @@ async def import_roster(path: Path, settings: "Settings", *,
                         clock: "Clock | None" = None) -> ImportReport:
     env = Runtime(settings=settings, clock=clock or SystemClock(),
               calendar=WorkCalendar.from_settings(settings))
-    cfg = load_config(settings)
+    cfg = settings.roster
     report = ImportReport()
     slots: dict[tuple[date, str], list[Staff]] = {}
     today = env.calendar.local(env.now()).date()

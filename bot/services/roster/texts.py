@@ -1,9 +1,5 @@
 """Every Chinese text of the duty roster, check-in and handover."""
 
-ROSTER_CONFIG_BAD = "值班配置错误：{key}：{problem}"
-ROSTER_CONFIG_TIME = "应为时间，例如 \"08:30\""
-ROSTER_CONFIG_NAME = "班次名称应为 1-16 个字且不含空格"
-ROSTER_CONFIG_EMPTY = "结束时间不能等于开始时间"
 ROSTER_BAD_DAY = "“{text}”不是日期，请写成 2026-11-24、11-24、11月24日、今天或明天。"
 ROSTER_DAY = "{day}（周{weekday}{rest}）"
 ROSTER_DAY_OFF = "，休息日"

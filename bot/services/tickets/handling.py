@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
 from bot.services.deadlines import clocks
-from bot.services.deadlines.policies import load_policies
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.tickets import texts
 from bot.services.tickets.lifecycle import (
@@ -135,7 +134,7 @@ async def answer_customer(env: "Runtime", actor: Staff, number: int, text: str) 
     for clock in (CALLBACK_CLOCK, CONSULT_CLOCK):
         if await _open_clock(ticket, clock) is not None:
             await clocks.meet(env, "ticket", ticket.id, clock)
-            met.append(load_policies(env.settings).get(clock, ticket.customer.tier).label)
+            met.append(env.settings.clocks.get(clock, ticket.customer.tier).label)
     if not met:
         raise UserError(texts.ANSWER_NOTHING_DUE.format(no=ticket.number))
     await log_event(env, ticket, actor, "answered", text.strip())

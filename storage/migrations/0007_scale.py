@@ -10,7 +10,7 @@ async def install_search(apps, schema_editor):
     await search_index.install(schema_editor.client)
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_reqs')]
+    dependencies = [('models', '0006_ops2')]
 
     initial = False
 
