@@ -14,6 +14,7 @@ from bot import failures, keys, texts
 from bot.calendar import WorkCalendar
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
+from bot.metrics import Metrics, metrics_view, refused_middleware
 from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
 from bot.runtime import Runtime
@@ -21,7 +22,9 @@ from bot.scheduler import Scheduler
 from bot.services import outbox
 from bot.services.knowledge import library
 from bot.settings import Settings
-from commands import all_routers
+from commands import all_routers, attachments, chats
+from notifiers import media
+from notifiers.quota import DingTalkQuota, QuotaRateLimiter
 from notifiers.relay import Relay
 from notifiers.senders.base import Sender
 from storage.db import close_db, connection, open_db
@@ -53,7 +56,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     """Build the bot. `senders` replaces the platform senders (tests); `run_background=False`
     leaves the relay loop and the scheduler stopped so tests drive them by hand."""
     app = web.Application(client_max_size=settings.server.max_body_bytes,
-                          middlewares=[request_id_middleware])
+                          middlewares=[request_id_middleware, refused_middleware])
     clock = clock or SystemClock()
     calendar = WorkCalendar.from_settings(settings)
     app[keys.SETTINGS] = settings
@@ -62,6 +65,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     env = Runtime(settings=settings, clock=clock, calendar=calendar)
     app[keys.ENV] = env
     app[keys.RUN_BACKGROUND] = run_background
+    app[keys.METRICS] = metrics = Metrics()
+    app[keys.QUOTA] = quota = DingTalkQuota(settings, clock, partial(outbox.notify_admins, env))
+    if settings.dingtalk.enabled:
+        metrics.quota_reader = quota.used
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         if open_database:
@@ -79,16 +86,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         all_senders = senders if senders is not None else _platform_senders(app)
         relay = Relay(settings, clock, all_senders, owner=f"relay-{uuid.uuid4().hex[:6]}",
                       calendar=calendar, notify_admins=partial(outbox.notify_admins, env),
+                      limiter=QuotaRateLimiter(quota) if settings.dingtalk.enabled else None,
                       on_error=lambda kind, exc: report_error(env, kind, texts.RELAY_FAILED, exc))
         app[keys.RELAY] = relay
         env.wake_relay = relay.wake
+        env.fetch_media = media.build(settings, app[keys.HTTP], all_senders, clock, quota).fetch
         if run_background:
             await relay.start()
         yield
         await relay.stop()
 
     async def pipeline(app: web.Application) -> AsyncIterator[None]:
-        dispatcher = Dispatcher(env, all_routers())
+        dispatcher = Dispatcher(env, all_routers(), outer=[
+            metrics.command_middleware, attachments.keep_attachments, chats.register_chats])
         app[keys.DISPATCHER] = dispatcher
         app[keys.PIPELINE] = pipe = Pipeline(env, dispatcher,
                                              batch_ms=settings.database.inbound_batch_ms,
@@ -102,6 +112,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     async def scheduler(app: web.Application) -> AsyncIterator[None]:
         sched = Scheduler(env, on_error=lambda name, exc: report_error(
             env, f"job:{name}:{type(exc).__name__}", texts.JOB_FAILED, exc, name=name))
+        sched.on_tick = metrics.tick_took
         app[keys.SCHEDULER] = sched
         from bot import jobs
         jobs.register(sched, env)
@@ -112,6 +123,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
 
     app.cleanup_ctx.extend([database, http_session, relay, pipeline, scheduler])
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_view)
     local.setup_routes(app)
     wecom.setup_routes(app)
     dingtalk.setup_routes(app)
@@ -132,7 +144,7 @@ def _platform_senders(app: web.Application) -> dict[str, Sender]:
     from notifiers.senders import registry
 
     return registry.build(app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK],
-                          app.get(keys.SIMULATOR))
+                          app.get(keys.SIMULATOR), app[keys.QUOTA])
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -146,5 +158,7 @@ async def healthz(request: web.Request) -> web.Response:
     relay = app.get(keys.RELAY)
     relay_ok = bool(relay and relay.running)
     ok = db_ok and (relay_ok or not request.app.get(keys.RUN_BACKGROUND, True))
-    return web.json_response({"ok": ok, "database": db_ok, "relay": relay_ok},
-                             status=200 if ok else 503)
+    body: dict = {"ok": ok, "database": db_ok, "relay": relay_ok}
+    if db_ok and app[keys.SETTINGS].dingtalk.enabled:
+        body["dingtalk_quota"] = await app[keys.QUOTA].status()
+    return web.json_response(body, status=200 if ok else 503)

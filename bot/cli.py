@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
@@ -100,6 +99,36 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_chats(args: argparse.Namespace) -> int:
+    from bot.calendar import WorkCalendar
+    from bot.clock import SystemClock
+    from bot.errors import UserError
+    from bot.runtime import Runtime
+    from bot.services.chats import binding, texts as chat_texts
+
+    settings = _settings(args)
+
+    async def run() -> str:
+        if args.action == "list":
+            rows = await binding.listing()
+            return "\n".join([chat_texts.CHAT_HEAD, *rows]) if rows else chat_texts.NO_CHATS
+        purpose = binding.parse_purpose(args.purpose)
+        push = (binding.parse_push(args.platform, args.push, args.secret or "")
+                if args.push is not None else None)
+        env = Runtime(settings=settings, clock=SystemClock(),
+                      calendar=WorkCalendar.from_settings(settings))
+        chat = await binding.bind(env, "cli", args.platform, args.chat, purpose, push)
+        return texts.CLI_BOUND.format(chat=chat.chat_key, platform=chat.platform,
+                                           purpose=binding.purpose_name(purpose))
+
+    try:
+        print(asyncio.run(_with_db(settings, run)))
+    except UserError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from aiohttp import web
 
@@ -113,7 +142,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if url.startswith("sqlite"):
         preflight.lock_sqlite(url)
     sock = preflight.bind(settings.server.host, settings.server.port)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from bot import logsetup
+
+    logsetup.configure(settings)
     serving = texts.CLI_SERVING.format(
         url=f"http://{settings.server.host}:{settings.server.port}/sim"
         if settings.simulator.enabled else settings.server.public_url)
@@ -135,6 +166,16 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("action", choices=["import"])
         p.add_argument("file")
         p.set_defaults(fn=cmd_import, what=what)
+    chats = sub.add_parser("chats", help=texts.CLI_CHATS_HELP)
+    chats_sub = chats.add_subparsers(dest="action", required=True)
+    chats_sub.add_parser("list").set_defaults(fn=cmd_chats)
+    bind = chats_sub.add_parser("bind")
+    bind.add_argument("platform", choices=["wecom_bot", "wecom_app", "dingtalk", "local"])
+    bind.add_argument("chat")
+    bind.add_argument("purpose")
+    bind.add_argument("--push")
+    bind.add_argument("--secret")
+    bind.set_defaults(fn=cmd_chats)
     args = parser.parse_args(argv)
     try:
         return args.fn(args)

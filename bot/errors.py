@@ -16,3 +16,7 @@ class Forbidden(UserError):
 
 class ConfigError(ValueError):
     """A bad setting or rule table; the Chinese message names the key. Stops the start."""
+
+
+class MediaError(Exception):
+    """A picture or file that could not be downloaded: refused, too big, or gone."""

@@ -9,10 +9,12 @@ if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
     from bot.clock import Clock
     from bot.dispatcher import Dispatcher
+    from bot.metrics import Metrics
     from bot.pipeline import Pipeline
     from bot.platforms.local import SimulatorHub
     from bot.scheduler import Scheduler
     from bot.settings import Settings
+    from notifiers.quota import DingTalkQuota
     from notifiers.relay import Relay
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
@@ -25,5 +27,7 @@ SCHEDULER: web.AppKey["Scheduler"] = web.AppKey("scheduler")
 SIMULATOR: web.AppKey["SimulatorHub"] = web.AppKey("simulator")
 HTTP: web.AppKey[Any] = web.AppKey("http_session")  # aiohttp.ClientSession for outbound calls
 ENV: web.AppKey[Any] = web.AppKey("env")  # bot.runtime.Runtime shared by handlers and jobs
+METRICS: web.AppKey["Metrics"] = web.AppKey("metrics")
+QUOTA: web.AppKey["DingTalkQuota"] = web.AppKey("dingtalk_quota")
 RUN_BACKGROUND: web.AppKey[bool] = web.AppKey("run_background")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

@@ -40,6 +40,17 @@ class CardAction:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A picture or file that came with a message, still on the platform: `ref` is what its
+    download takes (WeCom media_id, DingTalk downloadCode, WeCom robot image URL)."""
+
+    kind: str  # IMAGE or FILE
+    ref: str
+    name: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     platform: str
     dedupe_key: str
@@ -51,6 +62,9 @@ class InboundMessage:
     reply: Reply | None = None
     action: CardAction | None = None
     sent_at: float = 0.0  # unix time the platform says the message was sent
+    attachments: tuple[Attachment, ...] = ()
+    # A kind of message deskbot cannot take (voice, video, location, ...): answered, not run.
+    unsupported: str = ""
 
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False)
@@ -61,6 +75,7 @@ class InboundMessage:
         reply = data.pop("reply", None)
         action = data.pop("action", None)
         data["mentions"] = tuple(data.get("mentions") or ())
+        data["attachments"] = tuple(Attachment(**a) for a in data.get("attachments") or ())
         return cls(
             **data,
             reply=Reply(**reply) if reply else None,

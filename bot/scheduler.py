@@ -20,6 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
@@ -81,6 +82,8 @@ class Scheduler:
         self._periods: dict[str, _Period] = {}
         self._aps: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task] = set()  # job runs in flight, awaited by stop()
+        # Told how long each tick run took (the app's metrics).
+        self.on_tick: Callable[[str, float], None] = lambda name, seconds: None
 
     # -- registry ----------------------------------------------------------------------------
 
@@ -196,7 +199,11 @@ class Scheduler:
         return result if inspect.isawaitable(result) else None
 
     async def run_tick(self, name: str) -> Any:
-        return await self._guard(name, self._ticks[name].fn)
+        started = perf_counter()
+        try:
+            return await self._guard(name, self._ticks[name].fn)
+        finally:
+            self.on_tick(name, perf_counter() - started)
 
     async def run_due(self, now: datetime | None = None) -> dict[str, Any]:
         """Run every tick once and every period job due at `now` (default: the env's clock).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -124,6 +124,24 @@ class DingTalkSettings(Section):
     sign_window_s: int = Field(3600, ge=1)
     # The callbackRouteKey under which the card callback URL is registered with DingTalk.
     card_callback_route_key: str = "deskbot"
+    # OpenAPI calls a month the edition allows (standard edition: about 10,000); admins are
+    # warned once at quota_warn, and pushes merge into digests from quota_digest on.
+    monthly_quota: int = Field(10_000, ge=1)
+    quota_warn: float = Field(0.8, gt=0, le=1)
+    quota_digest: float = Field(0.9, gt=0, le=1)
+
+
+class FilesSettings(Section):
+    # Pictures and files people send with tickets; paths in the database are relative to it.
+    dir: str = "./data/files"
+    max_bytes: int = Field(20 << 20, ge=1024)
+    # After `/附件 T12`, the next picture or file from that person within this window goes to T12.
+    attach_window_s: int = Field(300, ge=10)
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
 
 
 class OutboxSettings(Section):
@@ -293,6 +311,8 @@ class Settings(BaseSettings):
     inbound: InboundSettings = InboundSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     service: ServiceSettings = ServiceSettings()
+    files: FilesSettings = FilesSettings()
+    logging: LoggingSettings = LoggingSettings()
     projects: ProjectSettings = ProjectSettings()
     training: TrainingSettings = TrainingSettings()
     customers: CustomerSettings = CustomerSettings()

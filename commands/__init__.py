@@ -4,6 +4,8 @@ from bot.routing import Router
 
 def all_routers() -> list[Router]:
     from commands import (
+        attachments,
+        chats,
         complaints,
         customers,
         dispatches,
@@ -20,7 +22,7 @@ def all_routers() -> list[Router]:
         training,
     )
 
-    return [help.router, tickets.router, dispatches.router, knowledge.router, roster.router,
-            penalties.router, complaints.router, followups.router, requests.router,
-            reports.router, projects.router, training.router, customers.router,
+    return [help.router, tickets.router, attachments.router, dispatches.router, knowledge.router,
+            roster.router, penalties.router, complaints.router, followups.router, requests.router,
+            reports.router, projects.router, training.router, chats.router, customers.router,
             firstvisits.router]

@@ -62,7 +62,7 @@ HELP_AREA = "【{area}】"
 AREA_NAMES = {
     "help": "通用", "tickets": "热线工单", "dispatches": "上门服务", "knowledge": "知识库",
     "roster": "值班", "penalties": "处罚", "complaints": "投诉", "followups": "回访",
-    "reports": "报表", "requests": "改需与敏感申请",
+    "reports": "报表", "requests": "改需与敏感申请", "chats": "群绑定",
 }
 HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
 HELP_RULE_OFF = "（未启用）"

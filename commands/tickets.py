@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bot.dispatcher import CommandContext
 from bot.routing import Answer, Router
+from bot.services.attachments import store as attachments
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
@@ -55,6 +56,7 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
     )
     made = await lifecycle.open_ticket(ctx.env, ctx.me, req)
     t = made.ticket
+    ctx.subject = t.id
     if made.duplicate_of is not None:
         orig = made.duplicate_of
         told = texts.NEW_TICKET_DUPLICATE_TOLD.format(owner=orig.owner.name) \
@@ -90,7 +92,8 @@ async def claim(ctx: CommandContext, number: int) -> Answer:
 async def show(ctx: CommandContext, number: int) -> str:
     """查看工单详情、上门、时限和处理历史。"""
     ticket = await lifecycle.get_ticket(number)
-    return await lifecycle.render(ctx.env, ticket)
+    kept = await attachments.listing(ctx.env, ticket.id)
+    return "\n".join([await lifecycle.render(ctx.env, ticket), *kept])
 
 
 @router.command("我的", aliases=("mine",), example="/我的")

@@ -23,3 +23,8 @@ DEAD_LETTER_NO_PREVIEW = "（无文字内容）"
 
 IMAGE_NOTICE = "[图片]"
 FILE_NOTICE = "[文件] {name}"
+
+# Told to the admins once a month, when DingTalk's OpenAPI quota is running out.
+QUOTA_WARNING = ("【钉钉接口额度预警】{month} 已调用钉钉开放接口 {used} 次，占每月额度 {limit} 次的 "
+                 "{percent}%。额度用尽后推送会失败；接近额度时群通知将合并为汇总消息发送。"
+                 "如需更多额度请升级钉钉版本，或在 deskbot.toml 的 [dingtalk] monthly_quota 中调整。")

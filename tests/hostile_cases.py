@@ -260,7 +260,8 @@ DING_CASES = [
          rejected=True),
     Case("signed: form content type", ding(b"a=1", headers=lambda h: {
         **h, "Content-Type": "application/x-www-form-urlencoded"}), 200, rejected=True),
-    Case("signed: not a text message", ding(lambda: ding_body(msgtype="picture")), 200),
+    Case("signed: a picture with nothing to download", ding(lambda: ding_body(msgtype="picture")),
+         200, rejected=True),
     Case("signed card: deep JSON content", ding(lambda: card_body(deep_json()),
                                                 path=dingtalk.CARD_PATH), 200, rejected=True),
     Case("signed card: content not JSON", ding(lambda: card_body("{x"),

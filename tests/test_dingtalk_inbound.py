@@ -124,7 +124,7 @@ async def test_what_deskbot_does_not_act_on_is_acknowledged(edge, clock, db):
     client, pipeline = await edge()
     headers = dingtalk_headers(SECRET, at=clock)
     picture = {"msgId": "p1", "msgtype": "picture", "senderStaffId": "u1",
-               "content": {"downloadCode": "x"}, "conversationType": "1"}
+               "content": {}, "conversationType": "1"}
     outsider = json.loads(dingtalk_message(SECRET, msg_id="o1", sender_staff_id="x", text="/帮助",
                                            at=clock)[1])
     outsider.pop("senderStaffId")
@@ -133,10 +133,10 @@ async def test_what_deskbot_does_not_act_on_is_acknowledged(edge, clock, db):
         assert resp.status == 200
     assert (await client.post(dingtalk.PATH, headers=headers, data=b"{not json")).status == 200
     assert pipeline.accepted == []
-    # What is signed but not understood is kept for the operator; what is merely not for
-    # deskbot (a picture, an outsider) is not.
+    # What is signed but not understood (a picture with nothing to download) is kept for the
+    # operator; what is merely not for deskbot (an outsider) is not.
     assert sorted(await RejectedInbound.all().values_list("reason", flat=True)) == [
-        "body is not a JSON object", "not JSON: JSONDecodeError"]
+        "body is not a JSON object", "not JSON: JSONDecodeError", "picture without downloadCode"]
 
 
 async def test_card_click_becomes_an_action_once_per_person_card_and_key(edge, clock):

@@ -1,7 +1,29 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from tortoise import Tortoise
 
+from storage import search_index
 from storage.db import connection, migrate, tortoise_config
+
+
+async def _indexes(conn, url: str) -> set[tuple[str, tuple[str, ...]]]:
+    """Each index as (table, its columns in order), whatever name it was given."""
+    out: set[tuple[str, tuple[str, ...]]] = set()
+    if url.startswith("sqlite"):
+        _, rows = await conn.execute_query(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")
+        for r in rows:
+            _, cols = await conn.execute_query(f'PRAGMA index_info("{r["name"]}")')
+            out.add((r["tbl_name"], tuple(c["name"] for c in sorted(cols, key=lambda c: c["seqno"]))))
+    else:
+        _, rows = await conn.execute_query(
+            "SELECT t.relname AS tbl, array_agg(a.attname ORDER BY k.n) AS cols "
+            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = 'public' "
+            "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+            "WHERE NOT i.indisprimary GROUP BY i.indexrelid, t.relname")
+        out = {(r["tbl"], tuple(r["cols"])) for r in rows}
+    return {i for i in out if i[0] != "tortoise_migrations"}
 
 
 async def _columns(url: str) -> dict[str, set[str]]:
@@ -20,6 +42,7 @@ async def _columns(url: str) -> dict[str, set[str]]:
             "WHERE table_schema = 'public'")
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])
+    out["(indexes)"] = {f"{t}:{','.join(c)}" for t, c in await _indexes(conn, url)}
     await Tortoise.close_connections()
     out.pop("tortoise_migrations", None)
     return out
@@ -44,6 +67,7 @@ async def test_migrations_match_the_models(db_url, tmp_path):
     await _fresh(modelled_url)
     await Tortoise.init(config=tortoise_config(modelled_url), _enable_global_fallback=True)
     await Tortoise.generate_schemas()
+    await search_index.install(connection())
     await Tortoise.close_connections()
     modelled = await _columns(modelled_url)
 

@@ -215,7 +215,7 @@ async def test_card_click_becomes_an_action_and_retries_share_a_key(edge):
     assert later.dedupe_key != first.dedupe_key
 
 
-async def test_other_events_media_and_foreign_agents_are_acknowledged_and_ignored(edge):
+async def test_other_events_and_foreign_agents_are_ignored_pictures_kept(edge):
     from tests.fakes.callbacks import wecom_encrypt_xml
 
     clock = FakeClock(NOW)
@@ -233,11 +233,14 @@ async def test_other_events_media_and_foreign_agents_are_acknowledged_and_ignore
         assert (resp.status, await resp.text()) == (200, "")
     params, body = wecom_app_text(WECOM_SAMPLE, "zhangsan", "/帮助", "1", at=clock, agent_id=7)
     assert (await client.post(wecom_app.PATH, params=params, data=body)).status == 200
-    assert pipeline.accepted == []
+    # The picture is kept for a ticket: it reaches the core with its MediaId, without text.
+    [picture] = pipeline.accepted
+    assert (picture.dedupe_key, picture.text, picture.attachments) == (
+        "wecom_app:88", "", (base.Attachment(base.IMAGE, "m"),))
     params, body = wecom_app_text(WECOM_SAMPLE, "zhangsan", "  /帮助  ", "2", at=clock,
                                   agent_id=1000002)
     assert (await client.post(wecom_app.PATH, params=params, data=body)).status == 200
-    assert [m.text for m in pipeline.accepted] == ["/帮助"]
+    assert [m.text for m in pipeline.accepted] == ["", "/帮助"]
 
 
 async def test_routes_follow_the_settings(edge, aiohttp_client):
@@ -332,8 +335,6 @@ async def test_robot_card_click_mixed_text_and_ignored_types(edge):
          "msgtype": "stream", "stream": {"id": "s1"}},
         {"msgid": "en-1", "aibotid": "A", "chattype": "single", "from": {"userid": "wangwu"},
          "msgtype": "event", "event": {"eventtype": "enter_chat"}},
-        {"msgid": "im-1", "aibotid": "A", "chattype": "single", "from": {"userid": "wangwu"},
-         "msgtype": "image", "image": {"url": "https://img"}},
     ]
     for payload in [mixed, *ignored]:
         p, b = wecom_bot_encrypt(BOT_KEYS, payload, at=clock)
@@ -343,6 +344,7 @@ async def test_robot_card_click_mixed_text_and_ignored_types(edge):
     assert (click.dedupe_key, click.chat_id, click.chat_type) == ("wecom_bot:ev-1", "wrG", base.GROUP)
     assert click.reply is None  # no response_url on this event: the relay answers another way
     assert (text.text, text.dedupe_key) == ("/建单 截图如下", "wecom_bot:mx-1")
+    assert text.attachments == (base.Attachment(base.IMAGE, "https://img"),)
     # A signed body that is not JSON inside is acknowledged (WeCom would only retry it).
     p, b = wecom_bot_encrypt(BOT_KEYS, {"x": 1}, at=clock)
     assert (await client.post(wecom_bot.PATH, params=p, data=b)).status == 200

@@ -10,6 +10,9 @@ acknowledged, so DingTalk does not redeliver it; control characters are taken ou
 
 POST /dingtalk/callback  a robot message: msgId, senderStaffId, conversationId,
     conversationType ("1" single, "2" group), text.content, atUsers, sessionWebhook(+ExpiredTime).
+    msgtype "richText" (content.richText: text items run as the command, picture items are
+    attachments), "picture" and "file" (content.downloadCode) carry attachments; any other type
+    (audio, video, ...) is answered with what the bot can take.
 
 POST /dingtalk/card      a card button click. deskbot registers this URL as the card callback of
     its interactive cards and signs like the robot. Accepted body (the shape DingTalk's card
@@ -106,12 +109,10 @@ def to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
         # Someone outside the organisation (no staffId): not a member deskbot can act for.
         log.info("ignoring DingTalk message %s without senderStaffId", msg_id[:64])
         return None
-    if (guard.string(data, "msgtype") or "text") != "text":
+    msg_type = guard.string(data, "msgtype") or "text"
+    content, attachments, unsupported = _content(data, msg_type)
+    if content is None and not attachments and not unsupported:
         return None
-    text = guard.obj(data, "text")
-    if text.get("content") is None:
-        return None
-    content = guard.string(text, "content")
     conversation_type = _scalar(data, "conversationType")
     group = conversation_type == "2"
     conversation = guard.string(data, "conversationId")
@@ -143,8 +144,49 @@ def to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:
         platform=messages.DINGTALK, dedupe_key=f"dingtalk:{msg_id}", sender_id=sender,
         chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=conversation if group else "",
         # DingTalk already removes the robot's own @-mention from the content.
-        text=content.strip(), mentions=tuple(mentions), reply=reply,
-        sent_at=guard.unix_seconds(data.get("createAt"), per_second=1000) or 0.0)
+        text=(content or "").strip(), mentions=tuple(mentions), reply=reply,
+        sent_at=guard.unix_seconds(data.get("createAt"), per_second=1000) or 0.0,
+        attachments=attachments, unsupported=unsupported)
+
+
+def _content(data: dict[str, Any], msg_type: str
+             ) -> tuple[str | None, tuple[messages.Attachment, ...], str]:
+    """(text, pictures and files, unsupported kind) of a robot message of any type."""
+    if msg_type == "text":
+        text = guard.obj(data, "text")
+        return (guard.string(text, "content") if text.get("content") is not None else None), (), ""
+    robot = {"robot_code": _scalar(data, "robotCode")}
+    body = guard.obj(data, "content")
+    if msg_type == "picture":
+        return "", (_picture(body, robot),), ""
+    if msg_type == "file":
+        code = guard.string(body, "downloadCode")
+        if not code:
+            raise Malformed("file without downloadCode")
+        return "", (messages.Attachment(messages.FILE, code, guard.string(body, "fileName"),
+                                        robot),), ""
+    if msg_type == "richText":
+        items = body.get("richText")
+        if not isinstance(items, list):
+            raise Malformed("content.richText is not a list")
+        parts: list[str] = []
+        pictures: list[messages.Attachment] = []
+        for item in items:
+            if not isinstance(item, dict):
+                raise Malformed("richText item is not an object")
+            if "text" in item:
+                parts.append(guard.string(item, "text"))
+            elif item.get("downloadCode") or item.get("pictureDownloadCode"):
+                pictures.append(_picture(item, robot))
+        return " ".join(p.strip() for p in parts if p.strip()), tuple(pictures), ""
+    return None, (), msg_type[:32]
+
+
+def _picture(body: dict[str, Any], robot: dict[str, Any]) -> messages.Attachment:
+    code = guard.string(body, "downloadCode") or guard.string(body, "pictureDownloadCode")
+    if not code:
+        raise Malformed("picture without downloadCode")
+    return messages.Attachment(messages.IMAGE, code, "", robot)
 
 
 def card_to_inbound(data: dict[str, Any]) -> messages.InboundMessage | None:

@@ -183,8 +183,12 @@ def clean_message(msg: InboundMessage) -> InboundMessage:
                             task_id=_ident("action.task_id", action.task_id, MAX_ID_CHARS),
                             response_code=_ident("action.response_code", action.response_code,
                                                  MAX_ADDRESS_CHARS))
+    attachments = tuple(dataclasses.replace(
+        a, ref=_ident("attachment.ref", a.ref, MAX_ADDRESS_CHARS), name=clean_text(a.name)[:200],
+        extra=_extra(a.extra)) for a in msg.attachments)
     return dataclasses.replace(
-        msg, text=text, reply=reply, action=action,
+        msg, text=text, reply=reply, action=action, attachments=attachments,
+        unsupported=_ident("unsupported", msg.unsupported, MAX_ID_CHARS),
         dedupe_key=_ident("dedupe_key", msg.dedupe_key, MAX_ID_CHARS),
         sender_id=_ident("sender", msg.sender_id, MAX_USER_CHARS),
         chat_id=_ident("chat_id", msg.chat_id, MAX_CHAT_CHARS),
@@ -205,6 +209,9 @@ async def reject(request: web.Request, platform: str, reason: str, received: byt
 
     rid = request.get(keys.REQUEST_ID, "")
     log.warning("rejected signed %s request %s: %s", platform, rid, reason)
+    metrics = request.app.get(keys.METRICS)
+    if metrics is not None:
+        metrics.inbound.labels(platform, "rejected").inc()
     await RejectedInbound.create(
         platform=platform, request_id=rid[:64], reason=excerpt(reason)[:255],
         received_at=request.app[keys.CLOCK].now().astimezone(timezone.utc),
@@ -220,4 +227,7 @@ async def deliver(request: web.Request, msg: InboundMessage | None, received: by
     except Malformed as why:
         await reject(request, msg.platform, str(why), received)
         return
-    await request.app[keys.PIPELINE].accept(msg)
+    fresh = await request.app[keys.PIPELINE].accept(msg)
+    metrics = request.app.get(keys.METRICS)
+    if metrics is not None:
+        metrics.inbound_result(msg.platform, fresh)

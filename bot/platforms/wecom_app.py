@@ -1,8 +1,10 @@
 """WeCom self-built app (自建应用) callback: private chats with the app, and card button clicks.
 
 GET  /wecom/app/callback  URL verification: answer the decrypted echostr.
-POST /wecom/app/callback  encrypted XML. Text becomes an InboundMessage; a `template_card_event`
-                          (a button on a card we sent) becomes a CardAction; everything else is
+POST /wecom/app/callback  encrypted XML. Text becomes an InboundMessage; an image or file an
+                          InboundMessage carrying its MediaId; voice, video, location and link
+                          one that is answered with what the bot takes; a `template_card_event`
+                          (a button on a card we sent) becomes a CardAction; other events are
                           acknowledged and dropped. The answer is an empty 200 (WeCom's "no
                           passive reply"), sent only after the pipeline has stored the event.
                           A field of the wrong shape (a nested element where text belongs)
@@ -24,6 +26,9 @@ from bot.platforms.wecom_crypto import XML_ENCRYPT, Envelope, add_routes, encryp
 log = logging.getLogger("deskbot.wecom.app")
 
 PATH = "/wecom/app/callback"
+# Kinds kept with a ticket (downloaded by MediaId), and kinds answered with what the bot takes.
+MEDIA = {"image": messages.IMAGE, "file": messages.FILE}
+UNSUPPORTED = frozenset({"voice", "video", "location", "link"})
 
 
 def build_envelope(settings) -> Envelope:
@@ -59,6 +64,22 @@ def to_inbound(fields: dict[str, Any], expected_agent: int = 0) -> messages.Inbo
             platform=messages.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
             chat_type=messages.PRIVATE, text=guard.string(fields, "Content").strip(),
             reply=reply, sent_at=sent_at)
+    if msg_type in MEDIA:
+        msg_id, media_id = guard.string(fields, "MsgId"), guard.string(fields, "MediaId")
+        if not (msg_id and media_id):
+            return None
+        return messages.InboundMessage(
+            platform=messages.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
+            chat_type=messages.PRIVATE, reply=reply, sent_at=sent_at,
+            attachments=(messages.Attachment(MEDIA[msg_type], media_id,
+                                             guard.string(fields, "FileName")),))
+    if msg_type in UNSUPPORTED:
+        msg_id = guard.string(fields, "MsgId")
+        if not msg_id:
+            return None
+        return messages.InboundMessage(
+            platform=messages.WECOM_APP, dedupe_key=f"wecom_app:{msg_id}", sender_id=sender,
+            chat_type=messages.PRIVATE, reply=reply, sent_at=sent_at, unsupported=msg_type)
     if msg_type == "event" and guard.string(fields, "Event").lower() == "template_card_event":
         key = guard.string(fields, "EventKey")
         task_id = guard.string(fields, "TaskId")

@@ -3,9 +3,11 @@
 GET  /wecom/bot/callback  URL verification, like the app's but with an empty receive id.
 POST /wecom/bot/callback  {"encrypt": "..."}; the plaintext is JSON (企业微信 智能机器人 "接收消息",
                           "接收事件"). Text (and the text parts of a "mixed" message) becomes an
-                          InboundMessage answered later through its response_url; a
-                          template_card_event becomes a CardAction; stream refreshes, enter_chat
-                          and media are acknowledged and dropped; a field of the wrong type
+                          InboundMessage answered later through its response_url, carrying the
+                          images and files of the message (their encrypted URLs); voice, video,
+                          location and link are answered with what the bot takes; a
+                          template_card_event becomes a CardAction; stream refreshes and
+                          enter_chat are acknowledged and dropped; a field of the wrong type
                           stores the callback as rejected. The answer is an empty 200:
                           replies go through response_url, not passively. WeCom allows one call
                           per response_url, within an hour ("主动回复消息"): the relay must send
@@ -53,19 +55,40 @@ def strip_bot_mention(text: str, bot_name: str = "") -> str:
     return _LEADING_MENTION.sub("", text, count=1).strip()
 
 
-def _text_of(data: dict[str, Any]) -> str | None:
+# Kinds that are neither run nor kept: answered with what the bot takes.
+UNSUPPORTED = frozenset({"voice", "video", "location", "link", "emotion"})
+
+
+def _media(item: dict[str, Any], kind: str) -> messages.Attachment:
+    url = guard.string(guard.obj(item, kind), "url")
+    if not url:
+        raise Malformed(f"{kind} without url")
+    return messages.Attachment(messages.IMAGE if kind == "image" else messages.FILE, url)
+
+
+def _content_of(data: dict[str, Any]) -> tuple[str | None, tuple[messages.Attachment, ...]]:
+    """The text to run (None: no text part) and the pictures and files of the message."""
     msg_type = data.get("msgtype")
     if msg_type == "text":
-        return guard.string(guard.obj(data, "text"), "content") or None
+        return guard.string(guard.obj(data, "text"), "content") or None, ()
+    if msg_type in ("image", "file"):
+        return "", (_media(data, msg_type),)
     if msg_type == "mixed":
         items = guard.obj(data, "mixed").get("msg_item")
         if not isinstance(items, list):
             raise Malformed("mixed.msg_item is not a list")
-        parts = [guard.string(guard.obj(i, "text"), "content") for i in items
-                 if isinstance(i, dict) and i.get("msgtype") == "text"]
+        parts: list[str] = []
+        media: list[messages.Attachment] = []
+        for i in items:
+            if not isinstance(i, dict):
+                continue
+            if i.get("msgtype") == "text":
+                parts.append(guard.string(guard.obj(i, "text"), "content"))
+            elif i.get("msgtype") in ("image", "file"):
+                media.append(_media(i, str(i["msgtype"])))
         parts = [p for p in parts if p]
-        return " ".join(parts) if parts else None
-    return None
+        return (" ".join(parts) if parts else ("" if media else None)), tuple(media)
+    return None, ()
 
 
 def to_inbound(data: dict[str, Any], now: float,
@@ -89,9 +112,12 @@ def to_inbound(data: dict[str, Any], now: float,
     common: dict[str, Any] = dict(platform=messages.WECOM_BOT, dedupe_key=f"wecom_bot:{msg_id}", sender_id=sender,
                   chat_type=messages.GROUP if group else messages.PRIVATE, chat_id=chat if group else "",
                   reply=reply, sent_at=guard.unix_seconds(data.get("create_time")) or 0.0)
-    text = _text_of(data)
+    text, media = _content_of(data)
     if text is not None:
-        return messages.InboundMessage(text=strip_bot_mention(text, bot_name), **common)
+        return messages.InboundMessage(text=strip_bot_mention(text, bot_name) if text else "",
+                                       attachments=media, **common)
+    if data.get("msgtype") in UNSUPPORTED:
+        return messages.InboundMessage(unsupported=str(data["msgtype"]), **common)
     event = guard.obj(data, "event") if data.get("msgtype") == "event" else {}
     if event.get("eventtype") == "template_card_event":
         # The documented shape nests the details under the event type's name; accept the flat

@@ -80,8 +80,9 @@ class DingTalkSender:
                 messages.CH_DINGTALK_WEBHOOK, messages.CH_DINGTALK_CARD_UPDATE)
 
     def __init__(self, settings: Any, session: aiohttp.ClientSession, *,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, quota: Any = None) -> None:
         self._cfg = settings.dingtalk
+        self.quota = quota  # notifiers.quota.DingTalkQuota: every OpenAPI call is counted
         self._api_base = settings.dingtalk.api_base.rstrip("/")
         self._oapi_base = settings.dingtalk.oapi_base.rstrip("/")
         self._session = session
@@ -90,7 +91,12 @@ class DingTalkSender:
 
     # -- OpenAPI token and calls -------------------------------------------------------------
 
+    async def count_call(self) -> None:
+        if self.quota is not None:
+            await self.quota.count()
+
     async def _fetch_token(self) -> tuple[str, float]:
+        await self.count_call()
         status, body = await call(self._session, "POST",
                                   f"{self._api_base}/v1.0/oauth2/accessToken",
                                   json_body={"appKey": self._cfg.app_key,
@@ -106,6 +112,7 @@ class DingTalkSender:
         refetched = False
         while True:
             token = await self.tokens.get()
+            await self.count_call()
             status, result = await call(self._session, method, f"{self._api_base}{path}",
                                         json_body=body,
                                         headers={"x-acs-dingtalk-access-token": token})
@@ -194,6 +201,7 @@ class DingTalkSender:
         refetched = False
         while True:
             token = await self.tokens.get()
+            await self.count_call()
             status, result = await call(self._session, "POST", f"{self._oapi_base}/media/upload",
                                         params={"access_token": token, "type": kind},
                                         data=media_form(name, data))

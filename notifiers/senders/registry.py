@@ -10,7 +10,8 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 
-def build(settings: "Settings", session: Any, clock: Any, hub: Any = None) -> dict[str, Sender]:
+def build(settings: "Settings", session: Any, clock: Any, hub: Any = None,
+          quota: Any = None) -> dict[str, Sender]:
     senders: list[Sender] = []
     if hub is not None:
         from notifiers.senders.local import LocalSender
@@ -23,5 +24,5 @@ def build(settings: "Settings", session: Any, clock: Any, hub: Any = None) -> di
     if settings.dingtalk.enabled:
         from notifiers.senders.dingtalk import DingTalkSender
 
-        senders.append(DingTalkSender(settings, session, clock=clock))
+        senders.append(DingTalkSender(settings, session, clock=clock, quota=quota))
     return Relay.registry(*senders)

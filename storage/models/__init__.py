@@ -1,9 +1,10 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
+from storage.models.attachments import AttachmentWait, TicketAttachment
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.customers import Contract, CustomerNeed, FirstVisit, FirstVisitTask
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
-from storage.models.knowledge import KnowledgeEntry
+from storage.models.knowledge import KnowledgeEntry, KnowledgeTerm
 from storage.models.messaging import (
     AuditLog,
     InboundEvent,
@@ -25,16 +26,18 @@ from storage.models.requests import ChangeRequest, RequestEvent, SensitiveReques
 from storage.models.roster import DutyAssignment, DutyHandover, DutyRotation
 from storage.models.tickets import Ticket, TicketEvent
 from storage.models.training import Course, Trainee, TrainingSession
+from storage.models.usage import ApiUsage
 
 __models__ = [
     Staff, Chat, Customer, Ticket, TicketEvent, InboundEvent, OutboxMessage, AuditLog, JobRun,
     Deadline, DeadlineEvent,
 ]
-__models__ += [Dispatch, KnowledgeEntry]
+__models__ += [Dispatch, KnowledgeEntry, KnowledgeTerm]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed]
 __models__ += [RejectedInbound]
+__models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]

@@ -26,8 +26,8 @@ class Purpose(StrEnum):
     MANAGERS = "managers"
     SUPERVISORS = "supervisors"
     HQ = "hq"
-
-
+    # The department heads' chat that first-visit needs go to.
+    DEPT_HEADS = "dept_heads"
 
 
 class Staff(Model):

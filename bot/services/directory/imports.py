@@ -28,7 +28,9 @@ ROLE_ALIASES = {"工程师": "engineer", "经理": "manager", "服务经理": "m
                 "监督员": "supervisor", "服务监督员": "supervisor", "业务": "sales",
                 "业务人员": "sales", "管理员": "admin"}
 STAFF_COLUMNS = {"userid": ("userid", "id", "账号"), "name": ("name", "姓名"),
-                 "mobile": ("mobile", "手机"), "roles": ("roles", "角色"), "team": ("team", "组")}
+                 "mobile": ("mobile", "手机"), "roles": ("roles", "角色"), "team": ("team", "组"),
+                 # Where the same people use DingTalk under another id: their staffId (员工 UserID).
+                 "dingtalk_id": ("dingtalk_id", "staffid", "钉钉")}
 CUSTOMER_COLUMNS = {
     "name": ("name", "单位", "客户"), "contact": ("contact", "联系人"), "phone": ("phone", "电话"),
     "mobile": ("mobile", "手机"), "address": ("address", "地址"), "region": ("region", "地区"),
@@ -121,7 +123,8 @@ async def import_staff(path: Path) -> ImportReport:
             continue
         await _save(report, Staff, {"userid": row["userid"]},
                     {"name": row["name"], "mobile": row["mobile"], "roles": roles,
-                     "team": row["team"], "active": True})
+                     "team": row["team"], "active": True,
+                     **({"dingtalk_id": row["dingtalk_id"]} if row["dingtalk_id"] else {})})
     return report
 
 
