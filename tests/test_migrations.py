@@ -76,7 +76,7 @@ async def test_migrations_match_the_models(db_url, tmp_path):
 
 
 async def test_customer_periods_become_contracts(db_url, tmp_path):
-    """0002_cust moves the period a customer row held into its first contract."""
+    """0008_cust moves the period a customer row held into its first contract."""
     from tortoise.migrations.api import migrate as run_migrations
 
     url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/c.sqlite3"
