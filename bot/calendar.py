@@ -186,6 +186,18 @@ class WorkCalendar:
         self._memo[d] = result  # pragma: no mutate
         return result
 
+    def holiday_name(self, day: date | datetime) -> str:
+        """The public holiday's Chinese name ("国庆节") on a day off, else "" (customer care)."""
+        d = self._day_of(day)
+        if self.is_workday(d):
+            return ""
+        try:
+            _, name = chinese_calendar.get_holiday_detail(d)
+        except NotImplementedError:
+            return ""
+        holiday = next((h for h in chinese_calendar.Holiday if h.value == name), None)
+        return holiday.chinese if holiday is not None else ""
+
     def next_workday(self, day: date | datetime) -> date:
         """The first working day strictly after `day`."""
         d = self._day_of(day)

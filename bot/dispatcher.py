@@ -20,6 +20,7 @@ from bot.messages import GROUP, PRIVATE, InboundMessage
 from bot.routing import GROUP_ONLY, PRIVATE_ONLY, Answer, Command, Router
 from bot.runtime import Runtime
 from commands import args as declared, parsing, texts
+from storage.cache import lookup_cache
 from storage.models import Staff
 
 log = logging.getLogger("deskbot.dispatch")
@@ -174,7 +175,10 @@ async def find_actor(msg: InboundMessage) -> Staff | None:
 
 
 async def actor_middleware(ctx: CommandContext, nxt: Next) -> None:
-    ctx.actor = await find_actor(ctx.msg)
+    # Every command asks who its sender is: cached per process (storage.cache says how it is
+    # invalidated). Unknown senders are cached too, so a stranger's flood costs no queries.
+    ctx.actor = await lookup_cache(ctx.env.memo).get(
+        ("actor", ctx.msg.sender_id), lambda: find_actor(ctx.msg))
     if ctx.actor is None:
         raise Forbidden(texts.UNKNOWN_SENDER.format(userid=ctx.msg.sender_id))
     await nxt(ctx)

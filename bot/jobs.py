@@ -26,6 +26,9 @@ def register(scheduler: "Scheduler", env: "Runtime") -> None:
     from bot.services.reports import jobs as reports_jobs
 
     reports_jobs.register(scheduler, env)  # follow-up list, target watch, daily and monthly reports
+    from bot.services.customers import jobs as customer_jobs
+
+    customer_jobs.register(scheduler, env)  # renewals, care dates, first-visit needs digest
     from bot.services.projects import jobs as project_jobs
 
     project_jobs.register(scheduler, env)  # daily implementation logs reminded, then reported

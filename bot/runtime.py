@@ -26,6 +26,9 @@ class Runtime:
     # Downloads a picture or file that came with a message (bot.messages.Attachment) from its
     # platform: (platform, attachment) -> (bytes, content type, file name). None: no platform API.
     fetch_media: Callable[[str, Any], Awaitable[tuple[bytes, str, str]]] | None = None
+    # Per-process memo for storage's lookup cache (storage.cache), kept here so it lives and dies
+    # with the runtime, not the module.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def now(self):
         return self.clock.now()

@@ -260,6 +260,52 @@ class TrainingSettings(Section):
     max_capacity: int = Field(200, ge=1)
 
 
+class CustomerSettings(Section):
+    """[customers]: the archive, contracts and renewals (bot/services/customers/)."""
+
+    # Days before a contract ends when its sales person and the managers are reminded.
+    renewal_reminders: list[int] = [30, 7]
+    renewal_at: str = "09:00"  # working days: the renewal reminders go out at this time
+    care_at: str = "09:00"  # working days: care dates up to the next working day, to sales
+    # Roles that see phone numbers in full in a private chat (every such read is audited).
+    full_phone_roles: list[str] = ["engineer", "manager", "sales", "admin"]
+    provisional_tier: str = "普通"  # tier of a customer registered from an unknown caller
+    history: int = Field(5, ge=1, le=20)  # open tickets, services, complaints shown by /客户
+
+    @field_validator("renewal_reminders")
+    @classmethod
+    def _days(cls, v: list[int]) -> list[int]:
+        if not v or any(d < 1 or d > 366 for d in v):
+            raise ValueError(texts.SETTINGS_BAD_REMINDER_DAYS)
+        return sorted(set(v), reverse=True)
+
+    @field_validator("renewal_at", "care_at")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return _hhmm(v)
+
+
+class FirstVisitSettings(Section):
+    """[first_visit]: the desk's first call to a new customer and the needs it records."""
+
+    max_attempts: int = Field(3, ge=1, le=20)  # failed calls before the managers are told
+    needs_at: str = "17:45"  # working days after work: the day's needs to each department head
+    # Department → the userid of its head (empty: nobody yet; the needs wait in /需求确认).
+    departments: dict[str, str] = {"实施": "", "培训": "", "热线": "", "业务": "", "其他": ""}
+
+    @field_validator("needs_at")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        return _hhmm(v)
+
+    @field_validator("departments")
+    @classmethod
+    def _departments(cls, v: dict[str, str]) -> dict[str, str]:
+        if not v:
+            raise ValueError(texts.SETTINGS_NO_DEPARTMENTS)
+        return v
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DESKBOT_", env_nested_delimiter="__", extra="forbid"
@@ -280,6 +326,8 @@ class Settings(BaseSettings):
     logging: LoggingSettings = LoggingSettings()
     projects: ProjectSettings = ProjectSettings()
     training: TrainingSettings = TrainingSettings()
+    customers: CustomerSettings = CustomerSettings()
+    first_visit: FirstVisitSettings = FirstVisitSettings()
     # The rule tables (bot/rules/): deadline policies, penalties, reports, the duty roster.
     clocks: Clocks = Field(default_factory=lambda: defaults(Clocks))
     penalties: PenaltySettings = Field(default_factory=PenaltySettings)

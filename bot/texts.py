@@ -140,3 +140,5 @@ INBOUND_FAILED_ADMIN = ("【系统错误】{who} 的消息“{text}”经 {attem
 ADMIN_COMMAND_FAILED = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"
 CLI_CHATS_HELP = "查看与绑定群：chats list | chats bind 平台 群id 用途 [--push 地址] [--secret 密钥]"
 CLI_BOUND = "已绑定：{chat}（{platform}）→ {purpose}"
+SETTINGS_BAD_REMINDER_DAYS = "提醒天数应为 1 到 366 之间的整数列表，例如 [30, 7]"
+SETTINGS_NO_DEPARTMENTS = "至少要有一个部门，例如 实施 = \"负责人userid\""

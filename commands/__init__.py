@@ -7,7 +7,9 @@ def all_routers() -> list[Router]:
         attachments,
         chats,
         complaints,
+        customers,
         dispatches,
+        firstvisits,
         followups,
         help,
         knowledge,
@@ -25,4 +27,5 @@ def all_routers() -> list[Router]:
     return [help.router, tickets.router, ticket_changes.router, ticket_search.router,
             attachments.router, dispatches.router, knowledge.router,
             roster.router, penalties.router, complaints.router, followups.router, requests.router,
-            reports.router, projects.router, training.router, chats.router]
+            reports.router, projects.router, training.router, chats.router, customers.router,
+            firstvisits.router]

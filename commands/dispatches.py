@@ -36,7 +36,7 @@ async def request_visit(ctx: CommandContext, number: int, reason: str) -> str:
     req = await planning.request_visit(ctx.env, ctx.me, number, reason)
     paid = ""
     if req.paid:
-        offer = service_modes.offer_for(ctx.env, req.dispatch.ticket.customer)
+        offer = await service_modes.current_offer(ctx.env, req.dispatch.ticket.customer)
         paid = texts.VISIT_PAID.format(why=service_modes.describe(offer))
     return texts.VISIT_DONE.format(d=req.dispatch.number, no=f"T{req.dispatch.ticket_id}",
                                    paid=paid,

@@ -221,6 +221,7 @@ MINE_FOLLOWUP_LINE = "· {no} {customer}：{issue}"
 # times people type (commands/timeparse.py)
 TIME_MISSING = "请写明时间，例如 明天14:00、明早九点、周五下午3点半 或 11-24 09:30。"
 TIME_BAD = "无法识别的时间“{text}”：请写成 明天14:00、明早九点、周五下午3点半、下周一上午、3天后、11-24 09:30 或 2026-11-24 09:30。"
+YES_WORDS = ("是", "yes", "y", "1", "true", "on")
 
 # Change and sensitive requests (the replies live in bot/services/requests/texts.py)
 REQ_UNMARK_WORDS = ("取消", "撤销", "off")

@@ -35,20 +35,24 @@ def _field(name: str, keys: tuple[str, ...], column: str, hint: str = "", **kw) 
     _field("priority", ("优先级", "priority"), "priority"),
     _field("channel", ("渠道", "channel"), "channel", default="热线"),
     _field("mode", ("方式", "mode"), "service_mode"),
-    Arg("check", "查重", keys=("查重", "dedupe"), required=False, default="", hint="否")),
+    Arg("check", "查重", keys=("查重", "dedupe"), required=False, default="", hint="否"),
+    Arg("new_customer", "新客户", keys=("新客户", "newcustomer"), required=False, default="",
+        hint="是")),
                 example="/建单 客户=华东制造 打印凭证时报错 联系人=王会计 电话=13800001111")
 async def new_ticket(ctx: CommandContext, customer: str, description: str, contact: str,
                      phone: str, product: str, priority: str, channel: str, mode: str,
-                     check: str) -> str:
+                     check: str, new_customer: str) -> str:
     """新建热线服务单，回复单号、时限、可提供的服务方式和问题库中的相似条目；你是首问负责人，直到有人接单。
 
     方式= 电话、远程、上门、送修、邮寄或有偿，由客户级别和服务期决定可选哪些；
     同一客户短时间内的相似问题会判为重复并关联，不重复计数（查重=否 可跳过）。
+    档案中没有的来电客户加 新客户=是：先建临时档案并建单，业务人员收到补全档案的提醒。
     """
     req = lifecycle.NewTicket(
         customer=customer, description=description, contact=contact, phone=phone,
         product=product, priority=priority, channel=channel, mode=mode,
         check_duplicates=check.lower() not in texts.NO_CHECK_WORDS,
+        new_customer=new_customer.lower() in texts.YES_WORDS,
         source_platform=ctx.msg.platform, source_chat=ctx.msg.chat_id,
     )
     made = await lifecycle.open_ticket(ctx.env, ctx.me, req)
@@ -67,6 +71,8 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
                                           clocks="；".join(described) or "-"),
              texts.NEW_TICKET_MODE.format(mode=t.service_mode,
                                           offer=service_modes.describe(made.offer))]
+    if made.provisional:
+        lines.append(ticket_texts.TICKET_PROVISIONAL.format(customer=t.customer.name))
     if made.suggestions:
         lines.append(texts.NEW_TICKET_KB)
         lines += [texts.KB_LINE.format(headline=library.headline(h.entry))

@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from tortoise import Tortoise, connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 
 MODELS = ["storage.models"]
@@ -27,6 +27,12 @@ def connection() -> BaseDBAsyncClient:
     """The one open database connection."""
     (client,) = connections.all()
     return client
+
+
+def current_transaction() -> BaseDBAsyncClient | None:
+    """The transaction this task is inside, if any (Tortoise keeps it in a context variable)."""
+    client = connection()
+    return client if isinstance(client, TransactionalDBClient) else None
 
 
 def tortoise_config(url: str) -> dict[str, Any]:

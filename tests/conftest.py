@@ -18,6 +18,7 @@ from bot.calendar import WorkCalendar
 from bot.clock import FakeClock
 from bot.runtime import Runtime
 from bot.settings import load_settings
+from storage import search_index
 from storage.db import connection, tortoise_config
 
 PG_URL = os.environ.get("DESKBOT_TEST_PG_URL", "postgres://postgres@127.0.0.1:5432/test")
@@ -57,6 +58,7 @@ async def reset_schema(url: str) -> None:
     if not url.startswith("sqlite"):
         await connection().execute_script("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     await Tortoise.generate_schemas(safe=False)
+    await search_index.install(connection())
 
 
 @pytest.fixture

@@ -125,7 +125,7 @@ async def test_handlers_receive_typed_values(chat):
 
 def test_every_usage_line_is_rendered_from_its_declaration():
     usages = {c.name: c.usage for r in all_routers() for c in r.commands}
-    assert usages["建单"] == "/建单 客户=客户名称 故障现象 [联系人= 电话= 产品= 优先级= 渠道= 方式= 查重=否]"
+    assert usages["建单"] == "/建单 客户=客户名称 故障现象 [联系人= 电话= 产品= 优先级= 渠道= 方式= 查重=否 新客户=是]"
     assert usages["完工"] == ("/完工 D编号 签字人=客户签字人 处理结果 "
                               "[原因= 带走数据=授权人 附件=授权书文件 存档=授权书存档编号]")
     assert usages["回访"].startswith("/回访 V或T或D编号 及时=1-5 技能=1-5 态度=1-5")

@@ -1,7 +1,29 @@
 """The migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 from tortoise import Tortoise
 
+from storage import search_index
 from storage.db import connection, migrate, tortoise_config
+
+
+async def _indexes(conn, url: str) -> set[tuple[str, tuple[str, ...]]]:
+    """Each index as (table, its columns in order), whatever name it was given."""
+    out: set[tuple[str, tuple[str, ...]]] = set()
+    if url.startswith("sqlite"):
+        _, rows = await conn.execute_query(
+            "SELECT tbl_name, name FROM sqlite_master WHERE type='index' AND sql IS NOT NULL")
+        for r in rows:
+            _, cols = await conn.execute_query(f'PRAGMA index_info("{r["name"]}")')
+            out.add((r["tbl_name"], tuple(c["name"] for c in sorted(cols, key=lambda c: c["seqno"]))))
+    else:
+        _, rows = await conn.execute_query(
+            "SELECT t.relname AS tbl, array_agg(a.attname ORDER BY k.n) AS cols "
+            "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+            "JOIN pg_namespace s ON s.oid = t.relnamespace AND s.nspname = 'public' "
+            "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n) "
+            "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = k.attnum "
+            "WHERE NOT i.indisprimary GROUP BY i.indexrelid, t.relname")
+        out = {(r["tbl"], tuple(r["cols"])) for r in rows}
+    return {i for i in out if i[0] != "tortoise_migrations"}
 
 
 async def _columns(url: str) -> dict[str, set[str]]:
@@ -20,6 +42,7 @@ async def _columns(url: str) -> dict[str, set[str]]:
             "WHERE table_schema = 'public'")
         for r in rows:
             out.setdefault(r["table_name"], set()).add(r["column_name"])
+    out["(indexes)"] = {f"{t}:{','.join(c)}" for t, c in await _indexes(conn, url)}
     await Tortoise.close_connections()
     out.pop("tortoise_migrations", None)
     return out
@@ -44,8 +67,33 @@ async def test_migrations_match_the_models(db_url, tmp_path):
     await _fresh(modelled_url)
     await Tortoise.init(config=tortoise_config(modelled_url), _enable_global_fallback=True)
     await Tortoise.generate_schemas()
+    await search_index.install(connection())
     await Tortoise.close_connections()
     modelled = await _columns(modelled_url)
 
     assert migrated == modelled
     assert {"ticket", "outbox", "inbound_event", "deadline"} <= set(migrated)
+
+
+async def test_customer_periods_become_contracts(db_url, tmp_path):
+    """0008_cust moves the period a customer row held into its first contract."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/c.sqlite3"
+    await _fresh(url)
+    await run_migrations(config=tortoise_config(url), target="models.0001_initial")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    await connection().execute_query(
+        "INSERT INTO customer (name, contacts, address, region, products, service_code, dongle, "
+        "tier, contract_start, contract_end) VALUES ('甲公司', '[]', '', '', '', '', '', '大客户', "
+        "'2026-01-01', '2026-12-31'), ('乙公司', '[]', '', '', '', '', '', '普通', NULL, NULL)")
+    await Tortoise.close_connections()
+    await migrate(url)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from storage.models.customers import Contract
+
+    rows = await Contract.all().select_related("customer")
+    assert [(c.customer.name, str(c.signed_on), str(c.ends_on), c.tier) for c in rows] == [
+        ("甲公司", "2026-01-01", "2026-12-31", "大客户")]
+    assert rows[0].created_at is not None
+    await Tortoise.close_connections()

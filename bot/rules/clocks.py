@@ -101,6 +101,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                          "escalations": [{"after": "0m", "to": "managers"}]},
     # The stamped application reaches the paper archive (行政部存档); a penalty rule watches it.
     "request_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
+    # Customers: sales completes the provisional archive of an unknown caller (no owner: the
+    # sales people were told at registration; the managers chase it).
+    "customer_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["managers"],
+                         "escalations": [{"after": "0m", "to": "managers"}]},
+    # First visit: the service desk phones a new customer (default within 1 working day).
+    "first_visit_call": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["hotline"],
+                         "escalations": [{"after": "0m", "to": ["hotline", "managers"]}]},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": _OWNER_MGR},
@@ -261,6 +268,8 @@ class Clocks(DefaultedTables):
     change_estimate: ClockPolicy
     sensitive_review: ClockPolicy
     request_archive: ClockPolicy
+    customer_archive: ClockPolicy
+    first_visit_call: ClockPolicy
     impl_form_due: ClockPolicy
     project_stage: ClockPolicy
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot import messages
+from storage.cache import LookupCache
 from storage.models import Chat, Staff
 
 if TYPE_CHECKING:
@@ -44,6 +45,10 @@ def chat_target(chat: Chat) -> tuple[str, str] | None:
     return channel, address
 
 
-async def purpose_targets(purpose: str, conn: Any = None) -> list[tuple[str, str]]:
-    chats = await Chat.filter(purpose=purpose).using_db(conn).order_by("id")
-    return [t for t in (chat_target(c) for c in chats) if t is not None]
+async def purpose_targets(purpose: str, conn: Any = None,
+                          cache: LookupCache | None = None) -> list[tuple[str, str]]:
+    async def load() -> list[tuple[str, str]]:
+        chats = await Chat.filter(purpose=purpose).using_db(conn).order_by("id")
+        return [t for t in (chat_target(c) for c in chats) if t is not None]
+    # Bindings change rarely and every notice asks for them: cached when the caller has a cache.
+    return await (cache.get(("purpose", purpose), load) if cache is not None else load())

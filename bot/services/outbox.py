@@ -8,11 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Iterable
 
-from tortoise.exceptions import IntegrityError
-
 from bot.messages import TEXT, Button, OutboundMessage
 from bot.services.addressing import purpose_targets, staff_target
+from storage.cache import lookup_cache
 from storage.models import OutboxMessage, Staff
+from storage.models.messaging import PENDING
+from storage.upsert import insert_unless_exists
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -21,17 +22,11 @@ if TYPE_CHECKING:
 async def enqueue(msg: OutboundMessage, key: str, *, now: datetime, urgent: bool = True,
                   conn: Any = None) -> bool:
     """Insert one message under its dedupe key; False when that key was already queued."""
-    exists = await OutboxMessage.filter(dedupe_key=key).using_db(conn).exists()
-    if exists:
-        return False
-    try:
-        await OutboxMessage.create(
-            dedupe_key=key, channel=msg.channel, address=msg.address, payload=msg.to_json(),
-            urgent=urgent, next_attempt_at=now, created_at=now, using_db=conn,
-        )
-    except IntegrityError:
-        return False
-    return True
+    return await insert_unless_exists(OutboxMessage, "dedupe_key", {
+        "dedupe_key": key, "channel": msg.channel, "address": msg.address,
+        "payload": msg.to_json(), "urgent": urgent, "next_attempt_at": now, "created_at": now,
+        "status": PENDING, "attempts": 0, "last_error": "",
+    }, conn)
 
 
 async def notify_staff(env: "Runtime", staff: Staff, text: str, key: str, *, kind: str = TEXT,
@@ -58,7 +53,8 @@ async def notify_purpose(env: "Runtime", purpose: str, text: str, key: str, *, k
                          urgent: bool = True, conn: Any = None) -> int:
     """Send to every chat bound to a purpose (hotline, managers, supervisors, hq)."""
     sent = 0
-    for i, (channel, address) in enumerate(await purpose_targets(purpose, conn=conn)):
+    for i, (channel, address) in enumerate(await purpose_targets(
+            purpose, conn=conn, cache=lookup_cache(env.memo))):
         msg = OutboundMessage(channel=channel, address=address, kind=kind, text=text, title=title,
                               mentions=tuple(mentions), buttons=tuple(buttons), task_id=task_id)
         sent += await enqueue(msg, f"{key}#{i}", now=env.now(), urgent=urgent, conn=conn)

@@ -97,6 +97,7 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
+        indexes = (("confirmed_at",),)
 
     @property
     def number(self) -> str:
@@ -118,6 +119,7 @@ class ComplaintEvent(Model):
     class Meta:
         table = "complaint_event"
         ordering = ["id"]
+        indexes = (("complaint_id",),)
 
 
 # Follow-up visit states: DUE once the service is listed for the supervisors, DONE when visited.
@@ -169,6 +171,8 @@ class FollowUp(Model):
 
     class Meta:
         table = "followup"
+        # A ticket's follow-up; the issues assigned to someone (/我的).
+        indexes = (("ticket_id",), ("assignee_id", "issue_status"))
 
     @property
     def number(self) -> str:

@@ -67,6 +67,7 @@ class Dispatch(Model):
 
     class Meta:
         table = "dispatch"
+        indexes = (("ticket_id",), ("written_off_at",))
 
     @property
     def number(self) -> str:

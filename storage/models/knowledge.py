@@ -39,7 +39,18 @@ class KnowledgeEntry(Model):
 
     class Meta:
         table = "knowledge_entry"
+        indexes = (("ticket_id",),)
 
     @property
     def number(self) -> str:
         return f"K{self.id}"
+
+
+class KnowledgeTerm(Model):
+    # How many entries hold a term (the empty term: how many entries there are), so a search
+    # weighs its terms by rarity without counting rows each time.
+    term = fields.CharField(255, primary_key=True)
+    docs = fields.IntField(default=0)
+
+    class Meta:
+        table = "knowledge_term"

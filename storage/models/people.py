@@ -70,16 +70,23 @@ class Chat(Model):
 class Customer(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(128, unique=True)  # the customer unit (单位)
-    # [{"name", "phone", "mobile"}]
+    # [{"name", "role", "phone", "mobile", "birthday", "anniversary"}]; phones normalised digits,
+    # care dates "MM-DD" (bot/services/customers/archive.py keeps them so).
     contacts: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
     address = fields.CharField(256, default="")
     region = fields.CharField(64, default="")
     products = fields.CharField(256, default="")  # "product version; ..."
     service_code = fields.CharField(64, default="")
     dongle = fields.CharField(64, default="")  # 加密锁号
-    tier = fields.CharField(32, default="普通")  # 大客户 / 普通 / 紧急服务
-    contract_start = fields.DateField(null=True)
-    contract_end = fields.DateField(null=True)
+    # 大客户 / 普通 / 紧急服务: the tier of the current contract (storage/models/customers.py),
+    # kept here because every clock and report reads it with the customer.
+    tier = fields.CharField(32, default="普通")
+    # The sales person who answers for the archive and hears of renewals and care dates.
+    sales: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="customers", null=True, on_delete=fields.SET_NULL)
+    sales_id: int | None
+    # Registered from a call before sales completed the archive (/建单 新客户=是).
+    provisional = fields.BooleanField(default=False, db_default=False)  # existing rows: False
 
     class Meta:
         table = "customer"

@@ -137,6 +137,7 @@ class ProjectRequest(Model):
 
     class Meta:
         table = "project_request"
+        indexes = (("project_id",),)
 
 
 class ProjectForm(Model):
@@ -170,3 +171,4 @@ class ProjectEvent(Model):
 
     class Meta:
         table = "project_event"
+        indexes = (("project_id",),)

@@ -52,6 +52,9 @@ class Ticket(Model):
 
     class Meta:
         table = "ticket"
+        # /单's duplicates, /我的 (owner and status), the reports' created and resolved ranges.
+        indexes = (("duplicate_of_id",), ("owner_id", "status"), ("created_at",),
+                   ("resolved_at",))
 
     @property
     def number(self) -> str:
@@ -73,3 +76,6 @@ class TicketEvent(Model):
     class Meta:
         table = "ticket_event"
         ordering = ["id"]
+        # /单's history by ticket; /队列 asks which tickets have an event of a kind, answered
+        # from the (kind, ticket_id) index alone.
+        indexes = (("ticket_id",), ("kind", "ticket_id"))

@@ -45,6 +45,7 @@ class TrainingSession(Model):
 
     class Meta:
         table = "training_session"
+        indexes = (("course_id",),)
 
     @property
     def number(self) -> str:

@@ -28,6 +28,7 @@ from bot.durations import humanize
 from bot.services.deadlines import texts
 from bot.services.deadlines.steps import next_check
 from bot.services.deadlines.tick import next_due, tick, tick_until_idle  # noqa: F401 (public API)
+from storage.db import current_transaction
 from storage.models import Staff
 from storage.models.deadlines import (
     BREACHED,
@@ -58,6 +59,9 @@ def _utc(dt: datetime) -> datetime:
 def _tx(conn: Any):
     """The caller's open transaction, or a new one. Queries inside need no `using_db`: Tortoise
     routes them to the transaction open in this task."""
+    # Inside a command's transaction a savepoint buys nothing (an error rolls the command back
+    # whole) and costs two statements; only a caller outside any transaction needs its own.
+    conn = conn if conn is not None else current_transaction()
     return contextlib.nullcontext(conn) if conn is not None else in_transaction()
 
 

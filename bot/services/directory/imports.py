@@ -10,15 +10,18 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
 from tortoise.transactions import in_transaction
 
 from bot.errors import UserError
+from bot.services.customers import archive
+from bot.services.customers.phones import normalize
 from bot.services.directory import texts
 from storage.models import Customer, Staff
+from storage.models.customers import Contract
 from storage.models.people import Role
 
 ROLE_ALIASES = {"工程师": "engineer", "经理": "manager", "服务经理": "manager",
@@ -148,7 +151,14 @@ def _date(value: str) -> date | None:
         raise ValueError(texts.IMPORT_BAD_DATE.format(value=value)) from exc
 
 
+def _state(c: Customer) -> tuple:
+    return (c.address, c.region, c.products, c.service_code, c.dongle, c.tier,
+            [dict(x) for x in c.contacts or []])
+
+
 async def import_customers(path: Path) -> ImportReport:
+    """A row per customer, or per contact of a customer (same unit on several rows): contacts
+    are merged by name, phones normalised; a contract period becomes a Contract (kept once)."""
     report = ImportReport()
     for line, raw in _rows(path):
         row = _pick(raw, CUSTOMER_COLUMNS)
@@ -156,16 +166,36 @@ async def import_customers(path: Path) -> ImportReport:
             if not row["name"]:
                 raise ValueError(texts.IMPORT_CUSTOMER_MISSING)
             start, end = _date(row["contract_start"]), _date(row["contract_end"])
+            if (start is None) != (end is None):
+                raise ValueError(texts.IMPORT_HALF_PERIOD)
             if start and end and end < start:
                 raise ValueError(texts.IMPORT_BAD_PERIOD)
-        except ValueError as exc:
+            phone, mobile = normalize(row["phone"]), normalize(row["mobile"])
+        except (ValueError, UserError) as exc:
             report.errors.append(texts.IMPORT_BAD_LINE.format(line=line, problem=exc))
             continue
-        contacts = [{"name": row["contact"], "phone": row["phone"], "mobile": row["mobile"]}] \
-            if row["contact"] or row["phone"] or row["mobile"] else []
-        await _save(report, Customer, {"name": row["name"]},
-                    {"contacts": contacts, "address": row["address"], "region": row["region"],
-                     "products": row["products"], "service_code": row["service_code"],
-                     "dongle": row["dongle"], "tier": row["tier"] or "普通",
-                     "contract_start": start, "contract_end": end})
+        async with in_transaction():
+            customer = await Customer.filter(name=row["name"]).first()
+            created = customer is None
+            if customer is None:
+                customer = Customer(name=row["name"])
+            before = _state(customer)
+            for field_ in ("address", "region", "products", "service_code", "dongle"):
+                if row[field_] or created:
+                    setattr(customer, field_, row[field_])
+            customer.tier = row["tier"] or customer.tier or "普通"
+            if row["contact"] or phone or mobile:
+                archive.merge_contact(customer, row["contact"] or row["name"],
+                                      {"phone": phone, "mobile": mobile})
+            changed = created or _state(customer) != before
+            if changed:
+                await customer.save()
+            if start and end and not await Contract.filter(
+                    customer_id=customer.id, signed_on=start).exists():
+                await Contract.create(customer=customer, signed_on=start, ends_on=end,
+                                      tier=customer.tier, created_at=datetime.now(timezone.utc))
+                changed = True
+        report.created += created
+        report.updated += changed and not created
+        report.unchanged += not changed
     return report

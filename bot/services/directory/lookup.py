@@ -28,6 +28,10 @@ async def find_staff(token: str, mentions: tuple[str, ...] = ()) -> Staff:
     raise UserError(texts.PERSON_NOT_FOUND.format(who=who))
 
 
+class CustomerNotFound(UserError):
+    """No customer by that name: a caller may answer it by registering one."""
+
+
 async def find_customer(name: str) -> Customer:
     name = name.strip()
     if not name:
@@ -41,7 +45,7 @@ async def find_customer(name: str) -> Customer:
     if found:
         raise UserError(texts.CUSTOMER_AMBIGUOUS.format(
             name=name, choices="、".join(c.name for c in found[:5])))
-    raise UserError(texts.CUSTOMER_NOT_FOUND.format(name=name))
+    raise CustomerNotFound(texts.CUSTOMER_NOT_FOUND.format(name=name))
 
 
 def mask_phone(phone: str) -> str:

@@ -87,9 +87,9 @@ async def _announce_request(env: "Runtime", d: Dispatch, ticket: Ticket, who: St
     return suggestions
 
 
-def visit_mode(env: "Runtime", ticket: Ticket) -> tuple[str, bool]:
+async def visit_mode(env: "Runtime", ticket: Ticket) -> tuple[str, bool]:
     """On-site if the customer is offered it, else paid service if that is offered."""
-    offer = service_modes.offer_for(env, ticket.customer)
+    offer = await service_modes.current_offer(env, ticket.customer)
     if offer.allows(service_modes.ONSITE):
         return service_modes.ONSITE, False
     if offer.allows(service_modes.PAID):
@@ -109,7 +109,7 @@ async def request_visit(env: "Runtime", actor: Staff, number: int, reason: str) 
     if pending is not None:
         raise UserError(texts.VISIT_ALREADY.format(no=ticket.number, d=pending.number,
                                                    status=texts.DISPATCH_STATUS[pending.status]))
-    mode, paid = visit_mode(env, ticket)
+    mode, paid = await visit_mode(env, ticket)
     d = await Dispatch.create(ticket=ticket, status=REQUESTED, reason=reason.strip(),
                               requested_by=actor, requested_at=env.now())
     await Ticket.filter(id=ticket.id).update(service_mode=mode)
@@ -148,7 +148,7 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
         raise UserError(texts.TIME_PAST.format(at=when(env, at)))
     d = await Dispatch.filter(ticket_id=ticket.id, status=REQUESTED).order_by("id").first()
     if d is None:  # dispatched without a request: the visit's mode is set here
-        mode, _ = visit_mode(env, ticket)
+        mode, _ = await visit_mode(env, ticket)
         await Ticket.filter(id=ticket.id).update(service_mode=mode)
         d = await Dispatch.create(ticket=ticket, status=REQUESTED, requested_by=manager,
                                   requested_at=env.now())

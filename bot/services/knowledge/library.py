@@ -18,11 +18,12 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
 
 from bot.errors import UserError
 from bot.services.knowledge import texts
-from storage.models import KnowledgeEntry
+from storage.knowledge_search import count_terms, rank_entries
+from storage.models import KnowledgeEntry, KnowledgeTerm
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -48,7 +49,6 @@ _VERSION = re.compile(r"\s*([Vv]?\d+(?:\.\d+)+[A-Za-z]*|[Vv]\d+)\s*$")
 # ticket must be a closer match, since nobody asked for it.
 SEARCH_MIN_SCORE = 0.25
 SUGGEST_MIN_SCORE = 0.4
-_CANDIDATES = 2000
 
 _lock = threading.Lock()
 _tokenizer = None
@@ -139,6 +139,7 @@ async def add_entry(env: "Runtime", *, symptom: str, solution: str, cause: str =
                            author=author, created_at=env.now())
     entry.terms = _index(entry)
     await entry.save()
+    await count_terms(entry.terms.split())
     return entry
 
 
@@ -152,36 +153,24 @@ async def _rank(query: str, limit: int, min_score: float,
                 exclude_ticket: int | None = None, sensitive: bool = False) -> list[Hit]:
     """`sensitive`: entries marked sensitive are candidates too (the caller checked the grant)."""
     await ready()
-    q_terms = terms(query)
+    q_terms = sorted(terms(query))
     if not q_terms:
         return []
-    qs = KnowledgeEntry.filter(Q(*(Q(terms__contains=f" {t} ") for t in q_terms),
-                                 join_type="OR"))
-    if exclude_ticket is not None:
-        qs = qs.filter(Q(ticket_id__isnull=True) | ~Q(ticket_id=exclude_ticket))
-    if not sensitive:
-        qs = qs.filter(sensitive=False)
-    candidates = await qs.order_by("-id").limit(_CANDIDATES)
-    if not candidates:
-        return []
-    total = await KnowledgeEntry.all().count()
-    held = [set(c.terms.split()) for c in candidates]
-    # Every entry holding a query term is a candidate, so document frequencies counted over the
-    # candidates are exact (up to the candidate cap).
-    df = {t: sum(1 for h in held if t in h) for t in q_terms}
-    weight = {t: math.log((total + 1) / (df[t] + 0.5)) + 1.0 for t in q_terms}
+    stats = {r.term: r.docs for r in await KnowledgeTerm.filter(term__in=["", *q_terms])}
+    total = stats.get("", 0)
+    weight = {t: math.log((total + 1) / (stats.get(t, 0) + 0.5)) + 1.0 for t in q_terms}
     # Words count double: a shared word is stronger evidence than a shared character pair.
-    q_words = set(words(query))
-    for t in q_words:
-        weight[t] *= 2
+    for t in set(words(query)):
+        if t in weight:
+            weight[t] *= 2
     whole = sum(weight.values())
-    hits = []
-    for entry, h in zip(candidates, held):
-        score = sum(w for t, w in weight.items() if t in h) / whole
-        if score >= min_score:
-            hits.append(Hit(entry, round(score, 3)))
-    hits.sort(key=lambda x: (-x.score, -x.entry.id))
-    return hits[:limit]
+    held = [t for t in q_terms if stats.get(t)]  # a term no entry holds cannot add to a score
+    if not held:
+        return []
+    rows = await rank_entries({t: weight[t] / whole for t in held}, min_score, limit,
+                              exclude_ticket, sensitive=sensitive)
+    return [Hit(KnowledgeEntry._init_from_db(**{k: v for k, v in r.items() if k != "score"}),
+                round(float(r["score"]), 3)) for r in rows]
 
 
 async def search(env: "Runtime", query: str, limit: int = 5, *,

@@ -17,6 +17,7 @@ from bot.messages import FILE, IMAGE, TEXT, OutboundMessage
 from bot.services.addressing import purpose_targets, staff_target
 from bot.services.outbox import enqueue
 from bot.services.reports import charts, kpi, monthly, texts, workbook
+from storage.cache import lookup_cache
 from storage.models import Staff
 from storage.models.people import Purpose
 
@@ -72,7 +73,7 @@ async def targets(env: "Runtime", purposes: Iterable[str] = (),
                   staff: Iterable[Staff] = ()) -> list[Target]:
     out: list[Target] = []
     for p in purposes:
-        for i, (channel, address) in enumerate(await purpose_targets(p)):
+        for i, (channel, address) in enumerate(await purpose_targets(p, cache=lookup_cache(env.memo))):
             out.append((channel, address, f"{p}#{i}"))
     for s in staff:
         channel, address = staff_target(env.settings, s)

@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
+from bot.services.customers import archive
 from bot.services.deadlines import clocks
-from bot.services.directory.lookup import find_customer
+from bot.services.directory.lookup import CustomerNotFound, find_customer
 from bot.services.directory.phones import audit_full_read, normalise_phone, shown_phone
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.roster.duty import on_duty_userids
 from bot.services.tickets import duplicates, service_modes, texts
-from storage.models import Dispatch, KnowledgeEntry, Staff, Ticket, TicketEvent
+from storage.models import Customer, Dispatch, KnowledgeEntry, Staff, Ticket, TicketEvent
 from storage.models.dispatches import ACTIVE, CANCELLED, DONE, REQUESTED, UNSOLVED
 from storage.models.people import Purpose, Role
 from storage.models.tickets import CLAIMED, CLOSED, NEW, RESOLVED
@@ -45,6 +46,8 @@ class NewTicket:
     channel: str = "热线"
     mode: str = ""  # service mode asked for; empty: the first the customer is offered
     check_duplicates: bool = True
+    # An unknown caller: register a provisional customer instead of refusing (/建单 新客户=是).
+    new_customer: bool = False
     source_platform: str = ""
     source_chat: str = ""
 
@@ -54,6 +57,7 @@ class Created:
     ticket: Ticket
     offer: service_modes.Offer
     duplicate_of: Ticket | None = None
+    provisional: bool = False  # the customer was registered from this call
     suggestions: list[library.Hit] = field(default_factory=list)
 
 
@@ -131,8 +135,8 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     phone = normalise_phone(req.phone)
     priority = check_priority(env, req.priority) if req.priority.strip() \
         else env.settings.service.default_priority
-    customer = await find_customer(req.customer)
-    mode, offer = service_modes.choose(env, customer, req.mode)
+    customer, provisional = await _customer_of(env, actor, req)
+    mode, offer = await service_modes.choose(env, customer, req.mode)
     original = await duplicates.find_original(env, customer, description) \
         if req.check_duplicates else None
     ticket = await Ticket.create(
@@ -146,7 +150,9 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     await log_event(env, ticket, actor, "created", description)
     if original is not None:
         await _link_duplicate(env, actor, ticket, original)
-        return Created(ticket, offer, duplicate_of=original)
+        return Created(ticket, offer, duplicate_of=original, provisional=provisional)
+    if provisional:
+        await archive.ask_sales(env, actor, customer, ticket.number)
     await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor,
                        tier=clock_tier(env, CLAIM_CLOCK, ticket), context=clock_context(ticket))
     duty = sorted(await on_duty_userids(env))
@@ -160,7 +166,26 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
         buttons=[Button(f"claim:{ticket.number}", texts.BUTTON_CLAIM)],
         task_id=f"claim-{ticket.number}")
     hits = await library.suggest(env, description, exclude_ticket=ticket.id)
-    return Created(ticket, offer, suggestions=hits)
+    return Created(ticket, offer, suggestions=hits, provisional=provisional)
+
+
+async def _customer_of(env: "Runtime", actor: Staff, req: NewTicket) -> tuple[Customer, bool]:
+    """The archived customer, or with new_customer a provisional one (never a second archive
+    for a name already there)."""
+    if req.new_customer:
+        known = await Customer.filter(name=req.customer.strip()).first()
+        if known is not None:
+            return known, False
+        similar = await Customer.filter(name__icontains=req.customer.strip()).limit(5)
+        if similar:
+            raise UserError(texts.TICKET_NEW_CUSTOMER_SIMILAR.format(
+                name=req.customer.strip(), choices="、".join(c.name for c in similar)))
+        return await archive.register_provisional(env, actor, req.customer, req.contact,
+                                                  req.phone), True
+    try:
+        return await find_customer(req.customer), False
+    except CustomerNotFound:
+        raise UserError(texts.TICKET_UNKNOWN_CUSTOMER.format(name=req.customer.strip())) from None
 
 
 async def create(env: "Runtime", actor: Staff, req: NewTicket) -> Ticket:

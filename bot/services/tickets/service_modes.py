@@ -1,7 +1,9 @@
 """Which service modes a customer is offered: by tier, and only paid service outside the period.
 
-The tier decides the modes (settings.service.modes); a customer whose service contract has ended
-(or not yet started) is offered settings.service.expired_modes only, whatever the tier.
+The current service contract decides (bot/services/customers/contracts.py): its own modes, else
+its tier's (settings.service.modes); outside its period (ended, or not yet begun) only
+settings.service.expired_modes, whatever the tier. A customer without any contract (a provisional
+one) is offered its tier's modes.
 """
 from __future__ import annotations
 
@@ -10,11 +12,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+from bot.services.customers import contracts
 from bot.services.tickets import texts
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
     from storage.models import Customer
+    from storage.models.customers import Contract
 
 PHONE, REMOTE, ONSITE, BRING_IN, MAIL_IN, PAID = "电话", "远程", "上门", "送修", "邮寄", "有偿"
 
@@ -48,21 +52,30 @@ def normalize(word: str) -> str | None:
     return _ALIASES.get(word.strip().lower())
 
 
-def offer_for(env: "Runtime", customer: "Customer") -> Offer:
+def granted(env: "Runtime", contract: "Contract") -> tuple[str, ...]:
+    """The modes a contract grants within its period."""
     cfg = env.settings.service
+    return tuple(contract.modes) or tuple(cfg.modes.get(contract.tier, cfg.default_modes))
+
+
+def offer_for(env: "Runtime", customer: "Customer", contract: "Contract | None") -> Offer:
+    cfg = env.settings.service
+    if contract is None:
+        return Offer(customer.tier, tuple(cfg.modes.get(customer.tier, cfg.default_modes)),
+                     False, None)
     today = env.calendar.local(env.now()).date()
-    start, end = customer.contract_start, customer.contract_end
-    outside = (end is not None and today > end) or (start is not None and today < start)
-    if outside:
-        modes = tuple(cfg.expired_modes)
-    else:
-        modes = tuple(cfg.modes.get(customer.tier, cfg.default_modes))
-    return Offer(customer.tier, modes, outside, end)
+    outside = not contract.starts_on <= today <= contract.ends_on
+    modes = tuple(cfg.expired_modes) if outside else granted(env, contract)
+    return Offer(contract.tier, modes, outside, contract.ends_on)
 
 
-def choose(env: "Runtime", customer: "Customer", requested: str | None) -> tuple[str, Offer]:
-    """The mode for a new ticket: the one asked for if offered, else the tier's first mode."""
-    offer = offer_for(env, customer)
+async def current_offer(env: "Runtime", customer: "Customer") -> Offer:
+    return offer_for(env, customer, await contracts.current(env, customer))
+
+
+async def choose(env: "Runtime", customer: "Customer", requested: str | None) -> tuple[str, Offer]:
+    """The mode for a new ticket: the one asked for if offered, else the contract's first mode."""
+    offer = await current_offer(env, customer)
     if not requested:
         return offer.default, offer
     mode = normalize(requested)

@@ -93,6 +93,10 @@ MODE_NOT_OFFERED = "{customer} 不能选择“{mode}”：{why}"
 MODES_EXPIRED = "服务期已于 {end} 到期，只提供：{modes}"
 MODES_OUTSIDE = "不在服务期内，只提供：{modes}"
 MODES_OFFERED = "客户级别“{tier}”可提供：{modes}"
+TICKET_UNKNOWN_CUSTOMER = ("找不到客户“{name}”。新来电客户请加 新客户=是，先建临时档案并建单，"
+                           "业务人员会补全档案：/建单 客户={name} 新客户=是 故障现象 联系人=… 电话=…")
+TICKET_NEW_CUSTOMER_SIMILAR = "档案中已有相近的客户：{choices}。是同一单位请写全称，不要加 新客户=是。"
+TICKET_PROVISIONAL = "“{customer}”不在档案中，已建临时档案，并通知业务人员补全。"
 
 # finding tickets (search.py)
 OPEN_WORDS = ("未完成", "未结", "进行中")

@@ -1,0 +1,244 @@
+"""The customer archive in chat: register, change, contacts, and the provisional customer of an
+unknown caller. Phones are normalised and validated here, so everything stored is clean.
+
+A provisional customer is complete (and its archive clock met) once it has an address and a
+contact with a phone number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.errors import UserError
+from bot.services.customers import contracts, phones, texts
+from bot.services.deadlines import clocks
+from bot.services.directory.lookup import find_customer, find_staff
+from bot.services.outbox import notify_purpose, notify_staff
+from storage.models import Customer, Staff
+from storage.models.people import Purpose, Role
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+OBJECT, ARCHIVE_CLOCK = "customer", "customer_archive"
+
+# Typed keys (Chinese, English) → archive field.
+CUSTOMER_KEYS = {
+    "名称": "name", "name": "name", "地址": "address", "address": "address",
+    "地区": "region", "region": "region", "产品": "products", "products": "products",
+    "服务码": "service_code", "code": "service_code", "加密锁号": "dongle", "锁号": "dongle",
+    "dongle": "dongle", "级别": "tier", "tier": "tier", "业务": "sales", "sales": "sales",
+}
+CONTACT_KEYS = {
+    "职务": "role", "role": "role", "电话": "phone", "phone": "phone", "手机": "mobile",
+    "mobile": "mobile", "生日": "birthday", "birthday": "birthday", "纪念日": "anniversary",
+    "anniversary": "anniversary",
+}
+
+
+@dataclass
+class ContractTerms:
+    signed_on: date
+    ends_on: date
+    installed_on: date | None = None
+
+
+def parse_date(value: str) -> date:
+    text = value.strip().replace("/", "-").replace(".", "-")
+    try:
+        if text.isdigit() and len(text) == 8:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        y, m, d = (int(p) for p in text.split("-"))
+        return date(y, m, d)
+    except ValueError:
+        raise UserError(texts.BAD_DATE.format(value=value)) from None
+
+
+def care_date(value: str) -> str:
+    """Birthdays and anniversaries recur: "MM-DD", from "05-12" or "1980-05-12"."""
+    parts = value.strip().replace("/", "-").replace(".", "-").split("-")
+    try:
+        month, day = int(parts[-2]), int(parts[-1])
+        date(2000, month, day)  # a leap year, so 02-29 is a valid care date
+    except (ValueError, IndexError):
+        raise UserError(texts.BAD_CARE_DATE.format(value=value)) from None
+    return f"{month:02d}-{day:02d}"
+
+
+def check_tier(env: "Runtime", value: str) -> str:
+    tiers = list(env.settings.service.modes)
+    if value not in tiers:
+        raise UserError(texts.BAD_TIER.format(tier=value, tiers="、".join(tiers)))
+    return value
+
+
+async def _sales(token: str, mentions: tuple[str, ...]) -> Staff:
+    person = await find_staff(token, mentions)
+    if not person.has_role(Role.SALES, Role.MANAGER):
+        raise UserError(texts.SALES_NOT_SALES.format(who=person.name))
+    return person
+
+
+def _fields(options: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Split typed options into archive fields and contact fields; an unknown key is refused."""
+    archive: dict[str, str] = {}
+    contact: dict[str, str] = {}
+    for key, value in options.items():
+        if key in CUSTOMER_KEYS:
+            archive[CUSTOMER_KEYS[key]] = value.strip()
+        elif key in CONTACT_KEYS:
+            contact[CONTACT_KEYS[key]] = value.strip()
+        elif key not in ("联系人", "contact"):
+            raise UserError(texts.BAD_FIELD.format(
+                key=key, fields="、".join(dict.fromkeys(texts.FIELD_LABELS.values()))))
+    return archive, contact
+
+
+def clean_contact(values: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in values.items():
+        if key in ("phone", "mobile"):
+            out[key] = phones.normalize(value)
+        elif key in ("birthday", "anniversary"):
+            out[key] = care_date(value) if value else ""
+        else:
+            out[key] = value
+    return out
+
+
+def merge_contact(customer: Customer, name: str, values: dict[str, str]) -> bool:
+    """Add or update the contact named `name`; True when it is new."""
+    contacts = [dict(c) for c in customer.contacts or []]
+    for c in contacts:
+        if c.get("name") == name:
+            c.update(values)
+            customer.contacts = contacts
+            return False
+    contacts.append({"name": name, "role": "", "phone": "", "mobile": "", **values})
+    customer.contacts = contacts
+    return True
+
+
+async def _apply(env: "Runtime", customer: Customer, archive: dict[str, str],
+                 mentions: tuple[str, ...]) -> list[str]:
+    changed = []
+    for field_, value in archive.items():
+        if field_ == "sales":
+            person = await _sales(value, mentions)
+            customer.sales_id = person.id
+            changed.append(f"{texts.FIELD_LABELS[field_]}={person.name}")
+            continue
+        if field_ == "tier":
+            value = check_tier(env, value)
+        if field_ == "name":
+            if not value:
+                raise UserError(texts.NEED_NAME)
+            if await Customer.filter(name=value).exclude(id=customer.id).exists():
+                raise UserError(texts.EXISTS.format(name=value))
+        setattr(customer, field_, value)
+        changed.append(f"{texts.FIELD_LABELS[field_]}={value}")
+    return changed
+
+
+def is_complete(customer: Customer) -> bool:
+    return bool(customer.address) and any(c.get("phone") or c.get("mobile")
+                                          for c in customer.contacts or [])
+
+
+async def _maybe_complete(env: "Runtime", customer: Customer) -> bool:
+    if not customer.provisional or not is_complete(customer):
+        return False
+    customer.provisional = False
+    await clocks.meet(env, OBJECT, customer.id, ARCHIVE_CLOCK)
+    return True
+
+
+async def create(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
+                 contact_name: str, terms: ContractTerms | None,
+                 mentions: tuple[str, ...] = ()) -> Customer:
+    name = name.strip()
+    if not name:
+        raise UserError(texts.NEED_NAME)
+    if await Customer.filter(name=name).exists():
+        raise UserError(texts.EXISTS.format(name=name))
+    archive, contact = _fields(options)
+    archive.pop("name", None)
+    customer = Customer(name=name)
+    await _apply(env, customer, archive, mentions)
+    if contact_name or contact:
+        merge_contact(customer, contact_name or name, clean_contact(contact))
+    await customer.save()
+    if terms is not None:
+        await contracts.add(env, actor, customer, terms.signed_on, terms.ends_on,
+                            installed_on=terms.installed_on)
+    return customer
+
+
+async def edit(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
+               mentions: tuple[str, ...] = ()) -> tuple[Customer, list[str], bool]:
+    """Returns the customer, the changes ("地址=…"), and whether a provisional archive is now complete."""
+    customer = await find_customer(name)
+    archive, contact = _fields(options)
+    if contact:
+        raise UserError(texts.BAD_FIELD.format(
+            key="、".join(contact), fields="、".join(texts.FIELD_LABELS[f] for f in
+                                                   dict.fromkeys(CUSTOMER_KEYS.values()))))
+    if not archive:
+        raise UserError(texts.NO_CHANGES)
+    changes = await _apply(env, customer, archive, mentions)
+    completed = await _maybe_complete(env, customer)
+    await customer.save()
+    return customer, changes, completed
+
+
+async def set_contact(env: "Runtime", actor: Staff, name: str, person: str,
+                      options: dict[str, str]) -> tuple[Customer, bool, list[str], bool]:
+    """Add or change a contact; returns (customer, new, changes, archive completed)."""
+    customer = await find_customer(name)
+    person = person.strip()
+    if not person:
+        raise UserError(texts.CONTACT_NEED_NAME)
+    archive, contact = _fields(options)
+    if archive:
+        raise UserError(texts.BAD_FIELD.format(
+            key="、".join(archive), fields="、".join(texts.FIELD_LABELS[f] for f in
+                                                   dict.fromkeys(CONTACT_KEYS.values()))))
+    values = clean_contact(contact)
+    new = merge_contact(customer, person, values)
+    if new and not (values.get("phone") or values.get("mobile")):
+        raise UserError(texts.CONTACT_NEED_PHONE)
+    completed = await _maybe_complete(env, customer)
+    await customer.save()
+    changes = [f"{texts.FIELD_LABELS[k]}={v}" for k, v in values.items()]
+    return customer, new, changes, completed
+
+
+async def register_provisional(env: "Runtime", actor: Staff, name: str, contact: str,
+                               phone: str) -> Customer:
+    """An unknown caller: a provisional archive now, so the ticket is not lost; sales is asked
+    to complete it within the customer_archive clock."""
+    name = name.strip()
+    if not name:
+        raise UserError(texts.NEED_NAME)
+    customer = Customer(name=name, tier=check_tier(env, env.settings.customers.provisional_tier),
+                        provisional=True)
+    number = phones.normalize(phone)
+    if contact or number:
+        merge_contact(customer, contact or name, {"phone": number} if number else {})
+    await customer.save()
+    return customer
+
+
+async def ask_sales(env: "Runtime", actor: Staff, customer: Customer, ticket_number: str) -> None:
+    """Tell every sales person (and the managers' chat) that a provisional archive waits."""
+    row = await clocks.start(env, OBJECT, customer.id, ARCHIVE_CLOCK, tier=customer.tier,
+                             context={"number": customer.name, "title": customer.name})
+    due = env.calendar.local(row.due_at).strftime("%m-%d %H:%M")
+    text = texts.PROVISIONAL_NOTICE.format(name=customer.name, who=actor.name,
+                                           ticket=ticket_number, due=due)
+    key = f"customer:{customer.id}:provisional"
+    for person in await Staff.filter(active=True).order_by("id"):
+        if person.has_role(Role.SALES):
+            await notify_staff(env, person, text, f"{key}:{person.userid}")
+    await notify_purpose(env, Purpose.MANAGERS, text, key)

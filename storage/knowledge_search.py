@@ -1,0 +1,74 @@
+"""Ranked knowledge search in SQL, over the full-text index of storage.search_index.
+
+The caller weighs the query's terms (rarer terms weigh more); the database finds the entries
+holding each term through the index, sums the weights per entry, and returns only the best few
+rows. Nothing is counted and no candidate list comes back to Python.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from storage.db import connection
+from storage.search_index import PG_TERMS
+
+_SEARCHABLE = re.compile(r"\w")  # a term of punctuation alone has no token to look up
+# Sums of float weights are compared with a threshold computed the same way in Python.
+_EPSILON = 1e-9
+
+
+class _Params:
+    def __init__(self, sqlite: bool) -> None:
+        self.sqlite, self.values = sqlite, []  # type: ignore[var-annotated]
+
+    def __call__(self, value: Any, cast: str = "") -> str:
+        self.values.append(value)
+        if self.sqlite:
+            return "?"
+        return f"${len(self.values)}{cast}"
+
+
+async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
+                       exclude_ticket: int | None = None, *, sensitive: bool = False,
+                       conn: BaseDBAsyncClient | None = None) -> list[dict[str, Any]]:
+    """The entries whose held terms weigh at least `min_score`, best first, each with `score`.
+    `sensitive`: entries marked sensitive are candidates too (the caller checked the grant)."""
+    db = conn or connection()
+    sqlite = db.capabilities.dialect == "sqlite"
+    p = _Params(sqlite)
+    branches = []
+    for term, w in weights.items():
+        if not _SEARCHABLE.search(term):
+            continue
+        if sqlite:
+            phrase = '"' + term.replace('"', '""') + '"'
+            branches.append(f"SELECT rowid AS id, {p(w)} AS w FROM knowledge_fts "
+                            f"WHERE knowledge_fts MATCH {p(phrase)}")
+        else:
+            branches.append(f'SELECT "id", {p(w, "::float8")} AS w FROM "knowledge_entry" '
+                            f"WHERE {PG_TERMS} @> ARRAY[{p(term, '::text')}]")
+    if not branches:
+        return []
+    where = f"s.score >= {p(min_score - _EPSILON, '' if sqlite else '::float8')}"
+    if exclude_ticket is not None:
+        where += f' AND (e."ticket_id" IS NULL OR e."ticket_id" <> {p(exclude_ticket)})'
+    if not sensitive:
+        where += f' AND e."sensitive" = {p(False)}'
+    sql = ("SELECT e.*, s.score FROM (SELECT id, SUM(w) AS score FROM ("
+           + " UNION ALL ".join(branches)
+           + f') m GROUP BY id) s JOIN "knowledge_entry" e ON e."id" = s.id WHERE {where} '
+           f'ORDER BY s.score DESC, e."id" DESC LIMIT {p(limit)}')
+    return await db.execute_query_dict(sql, p.values)
+
+
+async def count_terms(terms: Iterable[str], conn: BaseDBAsyncClient | None = None) -> None:
+    """One more entry holds each of `terms` (and one more entry exists): one statement."""
+    db = conn or connection()
+    sqlite = db.capabilities.dialect == "sqlite"
+    p = _Params(sqlite)
+    rows = ", ".join(f"({p(t)}, 1)" for t in ["", *sorted(set(terms))])
+    await db.execute_query(
+        f'INSERT INTO "knowledge_term" ("term", "docs") VALUES {rows} '
+        f'ON CONFLICT ("term") DO UPDATE SET "docs" = "knowledge_term"."docs" + 1', p.values)

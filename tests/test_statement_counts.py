@@ -1,0 +1,56 @@
+"""How many SQL statements a command costs in processing (issue 16): counts are deterministic,
+so they are asserted; timings are only printed by bench/scale.py."""
+from __future__ import annotations
+
+from storage.models import Staff, Ticket
+from storage.sqlrec import record_sql
+
+# /建单 in processing, once the sender and the hotline chat are cached: the command's savepoint
+# (a refused command in a batch rolls back alone) and its release, the customer by name and then
+# by abbreviation, the duplicate check, the ticket and its event, the deadline (looked up, then
+# written with its event), the duty roster, the hotline card (one INSERT … ON CONFLICT), the
+# knowledge suggestions and the deadline read back for the answer. It was 18 with a SELECT before
+# every outbox INSERT, a savepoint per deadline and the sender and chats read every time.
+CREATE_MAX = 14
+
+
+async def _count(chat, who: str, text: str) -> tuple[int, list[str]]:
+    handle = chat.dispatcher.handle
+    seen: list[str] = []
+
+    async def recorded(msg):
+        with record_sql() as rec:
+            try:
+                return await handle(msg)
+            finally:
+                seen.extend(s.sql for s in rec.statements)
+
+    chat.dispatcher.handle = recorded
+    try:
+        answer = await chat.say(who, text)
+    finally:
+        chat.dispatcher.handle = handle
+    assert answer, text
+    return len(seen), seen
+
+
+async def test_create_ticket_costs_few_statements(chat):
+    await chat.say("zhangwei", "/建单 客户=江南商贸 月末结账失败，提示有未记账凭证")  # warms caches
+    n, sql = await _count(chat, "zhangwei", "/建单 客户=华东制造 打印凭证时报错 联系人=王会计")
+    assert n <= CREATE_MAX, "\n".join(sql)
+
+
+async def test_show_ticket_costs_few_statements(chat):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    n, sql = await _count(chat, "zhangwei", "/单 T1")
+    assert n <= 10, "\n".join(sql)
+
+
+async def test_cached_sender_follows_a_change_to_their_staff_row(chat):
+    assert "已建单" in await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    person = await Staff.get(userid="zhangwei")
+    person.active = False
+    await person.save()  # what an import or an admin's change does: the cache is emptied
+    answer = await chat.say("zhangwei", "/建单 客户=华东制造 打印报表时报错")
+    assert "已建单" not in answer and "zhangwei" in answer
+    assert await Ticket.all().count() == 1
