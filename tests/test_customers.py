@@ -108,7 +108,7 @@ async def test_unknown_caller_gets_a_provisional_customer_and_a_ticket(chat, env
     refused = await chat.say("zhangwei", "/建单 客户=西部电子 打印凭证时报错 电话=13900000020")
     assert refused.startswith("找不到客户“西部电子”。新来电客户请加 新客户=是")
     bad = await chat.say("zhangwei", "/建单 客户=西部电子 新客户=是 报错 电话=139")
-    assert "电话“139”不是有效号码" in bad
+    assert "电话“139”不是有效的号码" in bad
     similar = await chat.say("zhangwei", "/建单 客户=华东 新客户=是 报错")
     assert "档案中已有相近的客户：华东制造有限公司" in similar
     assert await snapshot() == before
