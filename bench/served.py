@@ -75,6 +75,9 @@ def clean_env() -> dict[str, str]:
 def free_port(preferred: int | None) -> int:
     for port in ([preferred] if preferred else range(18240, 18300)):
         with socket.socket() as s:
+            # As the served bot does: a port whose last connections wait in TIME_WAIT (the bot
+            # killed a moment ago) is free to listen on again.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
                 return port
