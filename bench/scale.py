@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from tortoise import Tortoise  # noqa: E402
 from tortoise.transactions import in_transaction  # noqa: E402
 
+from bench.timers import rss_mb  # noqa: E402
 from bot.calendar import WorkCalendar  # noqa: E402
 from bot.clock import FakeClock  # noqa: E402
 from bot.dispatcher import Dispatcher  # noqa: E402
@@ -67,14 +68,6 @@ KB_SAMPLES = [
 ]
 QUERIES = ["打印凭证", "月末结账失败", "加密锁", "报表公式", "工资乱码", "登录超时", "出库报错",
            "账套恢复"]
-
-
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def pct(values: list[float], q: float) -> float:
