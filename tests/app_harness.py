@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestClient
 from bot import keys
 from bot.app import create_app
 from bot.messages import OutboundMessage
+from bot.settings import load_settings
 from notifiers.senders.dingtalk import DingTalkSender
 from notifiers.senders.local import LocalSender
 from notifiers.senders.wecom import WeComSender
@@ -108,3 +109,29 @@ async def start_bot(aiohttp_client, settings, clock, *, run_background: bool = F
     senders.app = app
     client = await aiohttp_client(app)
     return Bot(client=client, app=app)
+
+
+async def serve_fake(fake, aiohttp_server):
+    """A fake platform API served on loopback, its base URL kept on it for the bot's settings."""
+    server = await aiohttp_server(fake.app())
+    fake.base = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+def wecom_settings(url: str, fake, *, corp: str, secret: str, agent: int, app, bot, **extra):
+    """A bot with the WeCom app (keys `app`) and intelligent robot (keys `bot`) doors on,
+    talking to `fake`; the simulator stays on for the demo's local chats."""
+    return load_settings(
+        None, database__url=url, simulator__enabled=True, center__admins=["admin"],
+        wecom__enabled=True, wecom__corp_id=corp, wecom__secret=secret, wecom__agent_id=agent,
+        wecom__token=app.token, wecom__encoding_aes_key=app.encoding_aes_key,
+        wecom__api_base=fake.base, wecom__bot__enabled=True, wecom__bot__token=bot.token,
+        wecom__bot__encoding_aes_key=bot.encoding_aes_key, **extra)
+
+
+def dingtalk_settings(url: str, fake, *, app_key: str, secret: str, robot: str, **extra):
+    """A bot with the DingTalk robot door on, talking to `fake` for both API hosts."""
+    return load_settings(
+        None, database__url=url, simulator__enabled=True, dingtalk__enabled=True,
+        dingtalk__app_key=app_key, dingtalk__app_secret=secret, dingtalk__robot_code=robot,
+        dingtalk__api_base=fake.base, dingtalk__oapi_base=fake.base, **extra)

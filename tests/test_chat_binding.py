@@ -6,9 +6,8 @@ import pytest
 
 from bot import cli, messages as base
 from bot.platforms import wecom_bot
-from bot.settings import load_settings
 from storage.models import AuditLog, Chat
-from tests.app_harness import start_bot
+from tests.app_harness import serve_fake, start_bot, wecom_settings
 from tests.fakes.callbacks import WeComKeys, wecom_bot_message
 from tests.fakes.wecom_api import FakeWeCom
 
@@ -23,20 +22,14 @@ GROUP, OTHER = "wrHOTLINE01", "wrOTHER0002"
 
 @pytest.fixture
 async def wecom(clock, aiohttp_server):
-    fake = FakeWeCom(clock, corp_id=CORP, secret=SECRET, agent_id=AGENT)
-    server = await aiohttp_server(fake.app())
-    fake.base = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve_fake(FakeWeCom(clock, corp_id=CORP, secret=SECRET, agent_id=AGENT),
+                            aiohttp_server)
 
 
 @pytest.fixture
 async def bot(demo, clock, wecom, aiohttp_client):
-    settings = load_settings(
-        None, database__url=demo, simulator__enabled=True, center__admins=["admin"],
-        wecom__enabled=True, wecom__corp_id=CORP, wecom__secret=SECRET, wecom__agent_id=AGENT,
-        wecom__token=APP.token, wecom__encoding_aes_key=APP.encoding_aes_key,
-        wecom__api_base=wecom.base, wecom__bot__enabled=True, wecom__bot__token=BOT.token,
-        wecom__bot__encoding_aes_key=BOT.encoding_aes_key)
+    settings = wecom_settings(demo, wecom, corp=CORP, secret=SECRET, agent=AGENT, app=APP,
+                              bot=BOT)
     # The demo binds only simulator chats: this center starts with no WeCom group at all.
     await Chat.filter(platform=base.LOCAL).delete()
     return await start_bot(aiohttp_client, settings, clock)

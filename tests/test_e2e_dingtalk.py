@@ -8,9 +8,8 @@ import pytest
 
 from bot import messages as base
 from bot.platforms import dingtalk
-from bot.settings import load_settings
 from storage.models import AuditLog, InboundEvent, OutboxMessage, Ticket, TicketEvent
-from tests.app_harness import start_bot
+from tests.app_harness import dingtalk_settings, serve_fake, start_bot
 from tests.fakes.callbacks import dingtalk_message, dingtalk_sign
 from tests.fakes.dingtalk_api import FakeDingTalk
 
@@ -23,18 +22,13 @@ CREATE = "/建单 客户=华东制造 打印凭证时报错"
 
 @pytest.fixture
 async def ding(clock, aiohttp_server):
-    fake = FakeDingTalk(clock, app_key=APP_KEY, app_secret=SECRET, robot_code=ROBOT)
-    server = await aiohttp_server(fake.app())
-    fake.base = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve_fake(FakeDingTalk(clock, app_key=APP_KEY, app_secret=SECRET,
+                                         robot_code=ROBOT), aiohttp_server)
 
 
 @pytest.fixture
 async def bot(demo, clock, ding, aiohttp_client):
-    settings = load_settings(
-        None, database__url=demo, simulator__enabled=True, dingtalk__enabled=True,
-        dingtalk__app_key=APP_KEY, dingtalk__app_secret=SECRET, dingtalk__robot_code=ROBOT,
-        dingtalk__api_base=ding.base, dingtalk__oapi_base=ding.base)
+    settings = dingtalk_settings(demo, ding, app_key=APP_KEY, secret=SECRET, robot=ROBOT)
     return await start_bot(aiohttp_client, settings, clock)
 
 

@@ -9,9 +9,8 @@ import pytest
 
 from bot import messages as base
 from bot.platforms import wecom_app, wecom_bot
-from bot.settings import load_settings
 from storage.models import AuditLog, InboundEvent, OutboxMessage, Ticket, TicketEvent
-from tests.app_harness import start_bot
+from tests.app_harness import serve_fake, start_bot, wecom_settings
 from tests.fakes.callbacks import (
     WeComKeys,
     wecom_app_card_click,
@@ -31,20 +30,14 @@ CREATE = "/建单 客户=华东制造 打印凭证时报错"
 
 @pytest.fixture
 async def wecom(clock, aiohttp_server):
-    fake = FakeWeCom(clock, corp_id=CORP, secret=SECRET, agent_id=AGENT)
-    server = await aiohttp_server(fake.app())
-    fake.base = str(server.make_url("")).rstrip("/")
-    return fake
+    return await serve_fake(FakeWeCom(clock, corp_id=CORP, secret=SECRET, agent_id=AGENT),
+                            aiohttp_server)
 
 
 @pytest.fixture
 async def bot(demo, clock, wecom, aiohttp_client):
-    settings = load_settings(
-        None, database__url=demo, simulator__enabled=True, center__admins=["admin"],
-        wecom__enabled=True, wecom__corp_id=CORP, wecom__secret=SECRET, wecom__agent_id=AGENT,
-        wecom__token=APP.token, wecom__encoding_aes_key=APP.encoding_aes_key,
-        wecom__api_base=wecom.base, wecom__bot__enabled=True, wecom__bot__token=BOT.token,
-        wecom__bot__encoding_aes_key=BOT.encoding_aes_key, wecom__bot__name=BOT_NAME)
+    settings = wecom_settings(demo, wecom, corp=CORP, secret=SECRET, agent=AGENT, app=APP,
+                              bot=BOT, wecom__bot__name=BOT_NAME)
     return await start_bot(aiohttp_client, settings, clock)
 
 
