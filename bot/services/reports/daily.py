@@ -68,7 +68,8 @@ class Digest:
     open_tickets: int = 0
     reopened: int = 0  # /重开 of resolved tickets: a solution that did not hold
     cancelled: int = 0  # /撤单: neither open work nor a service
-    overdue: list[Overdue] = field(default_factory=list)
+    overdue_count: int = 0
+    overdue: list[Overdue] = field(default_factory=list)  # the earliest few
     complaints_new: int = 0
     complaints_valid: int = 0
     complaints_open: int = 0
@@ -90,13 +91,11 @@ async def build(env: "Runtime", day: date) -> Digest:
     d.new = await created.filter(duplicate_of_id__isnull=True).count()
     d.duplicates = await created.filter(duplicate_of_id__not_isnull=True).count()
     d.solved, d.written_off = await count_completed(env, start, as_of)
-    d.open_tickets = await Ticket.filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of), created_at__lt=as_of,
-        duplicate_of_id__isnull=True).exclude(status=CANCELLED).count()
+    d.open_tickets = await open_tickets_at(as_of)
     changed = TicketEvent.filter(at__gte=start, at__lt=as_of)
     d.reopened = await changed.filter(kind="reopened").count()
     d.cancelled = await changed.filter(kind="cancelled").count()
-    d.overdue = await overdue_at(env, as_of)
+    d.overdue_count, d.overdue = await overdue_at(env, as_of)
     d.complaints_new = await Complaint.filter(received_at__gte=start, received_at__lt=as_of).count()
     d.complaints_valid = await Complaint.filter(confirmed_at__gte=start, confirmed_at__lt=as_of,
                                                 valid=True).count()
@@ -113,15 +112,31 @@ async def build(env: "Runtime", day: date) -> Digest:
     return d
 
 
-async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
-    """Deadlines past due and not closed at `as_of` (a paused one only if already overdue)."""
+async def open_tickets_at(as_of: datetime) -> int:
+    """Tickets created before `as_of` and not resolved by then (duplicates and cancelled ones are
+    no open work). Counted as the unresolved ones plus those resolved later, each an indexed walk
+    over resolved_at, never over the whole history before `as_of`."""
+    open_ = Ticket.filter(created_at__lt=as_of, duplicate_of_id__isnull=True) \
+        .exclude(status=CANCELLED)
+    return await open_.filter(resolved_at__isnull=True).count() + \
+        await open_.filter(resolved_at__gte=as_of).count()
+
+
+def _overdue_rows(as_of: datetime):
+    # A paused deadline counts only if it was already overdue when it paused.
+    still_open = Q(closed_at__isnull=True) | Q(closed_at__gt=as_of)
+    not_waiting = Q(state__not=PAUSED) | Q(remaining_s__isnull=True) | Q(remaining_s__lte=0)
+    return Deadline.filter(still_open, not_waiting, due_at__lte=as_of)
+
+
+async def overdue_at(env: "Runtime", as_of: datetime,
+                     limit: int = MAX_OVERDUE_LINES) -> tuple[int, list[Overdue]]:
+    """How many deadlines are past due and not closed at `as_of`, and the `limit` earliest."""
     policies = env.settings.clocks
-    rows = await Deadline.filter(Q(closed_at__isnull=True) | Q(closed_at__gt=as_of),
-                                 due_at__lte=as_of).order_by("due_at", "id")
+    total = await _overdue_rows(as_of).count()
+    rows = await _overdue_rows(as_of).order_by("due_at", "id").limit(limit) if total else []
     out = []
     for r in rows:
-        if r.state == PAUSED and (r.remaining_s or 0.0) > 0:
-            continue
         try:
             label = policies.get(r.clock, r.tier).label
         except ValueError:
@@ -129,7 +144,7 @@ async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
         ctx = r.context or {}
         subject = str(ctx.get("title") or ctx.get("number") or f"{r.object_type} {r.object_id}")
         out.append(Overdue(label, subject, r.due_at))
-    return out
+    return total, out
 
 
 async def _duty(env: "Runtime", day: date) -> str | None:
@@ -159,12 +174,12 @@ def render(env: "Runtime", d: Digest) -> str:
                                       written_off=d.written_off, open=d.open_tickets)
              + (texts.DIGEST_REOPENED.format(n=d.reopened) if d.reopened else "")
              + (texts.DIGEST_CANCELLED.format(n=d.cancelled) if d.cancelled else ""),
-             texts.DIGEST_OVERDUE.format(n=len(d.overdue))]
+             texts.DIGEST_OVERDUE.format(n=d.overdue_count)]
     lines += [texts.DIGEST_OVERDUE_LINE.format(
         label=o.label, subject=o.subject, due=cal.local(o.due).strftime("%m-%d %H:%M"))
-        for o in d.overdue[:MAX_OVERDUE_LINES]]
-    if len(d.overdue) > MAX_OVERDUE_LINES:
-        lines.append(texts.DIGEST_MORE.format(n=len(d.overdue) - MAX_OVERDUE_LINES))
+        for o in d.overdue]
+    if d.overdue_count > len(d.overdue):
+        lines.append(texts.DIGEST_MORE.format(n=d.overdue_count - len(d.overdue)))
     lines.append(texts.DIGEST_COMPLAINTS.format(new=d.complaints_new, valid=d.complaints_valid,
                                                 open=d.complaints_open))
     lines.append(texts.DIGEST_FOLLOWUPS.format(visits=d.visits, due=d.followups_due,

@@ -1,0 +1,14 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0008_cust')]
+
+    initial = False
+
+    operations = [
+        # The monthly clock compliance counts the deadlines due in the month (issue 16).
+        ops.AddIndex(model_name='Deadline', index=Index(fields=['due_at'])),
+    ]
