@@ -1,7 +1,7 @@
 """The monthly report's charts as PNG files, drawn with matplotlib's Agg canvas.
 
 Figures are built with the object API (no pyplot state). `draw_in_subprocess` draws them in a
-short-lived spawned process: matplotlib (with numpy and its font cache, some 50 MB) is then
+short-lived child interpreter (`python -m` this module, the figures as JSON on stdin): matplotlib (with numpy and its font cache, some 50 MB) is then
 never loaded into the bot, whose memory would otherwise stay grown after the first report. The
 figures travel there as `ChartData`, plain values only.
 
@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import glob
+import json
 import logging
-import multiprocessing
+import os
 import shutil
 import subprocess
+import sys
 import warnings
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,6 +45,7 @@ FONT_GLOBS = ("/usr/share/fonts/**/NotoSansCJK*.tt[cf]", "/usr/share/fonts/**/No
               "/usr/share/fonts/**/DroidSansFallback*.ttf", "/usr/local/share/fonts/**/*.tt[cf]",
               "/System/Library/Fonts/PingFang.ttc", "C:/Windows/Fonts/simhei.ttf",
               "C:/Windows/Fonts/msyh.tt[cf]")
+ROOT = Path(__file__).resolve().parents[3]  # the project, for the drawing process's imports
 DPI = 110
 BAR, BAR_VALID, TARGET, NOTE = "#8fb3d9", "#d9534f", "#5cb85c", "#888888"
 
@@ -140,7 +142,7 @@ def _empty_note(ax, fp) -> None:
             color=NOTE, fontsize=16, fontproperties=fp)
 
 
-def complaints_by_category(d: ChartData, path: Path) -> Path:
+def category_figure(d: ChartData) -> "Figure":
     fp = font()
     fig = _figure()
     ax = fig.add_subplot()
@@ -161,10 +163,10 @@ def complaints_by_category(d: ChartData, path: Path) -> Path:
     ax.set_ylabel(texts.CHART_COUNT, fontproperties=fp)
     ax.legend(prop=fp)
     _style_ticks(ax, fp)
-    return _save(fig, path)
+    return fig
 
 
-def clock_compliance(d: ChartData, path: Path) -> Path:
+def compliance_figure(d: ChartData) -> "Figure":
     fp = font()
     fig = _figure(height=max(2.5, 0.45 * len(d.clocks) + 1.5))
     ax = fig.add_subplot()
@@ -185,10 +187,10 @@ def clock_compliance(d: ChartData, path: Path) -> Path:
     ax.set_title(texts.CHART_COMPLIANCE_TITLE.format(month=d.month, pct=d.compliance),
                  fontproperties=fp)
     _style_ticks(ax, fp)
-    return _save(fig, path)
+    return fig
 
 
-def satisfaction(d: ChartData, path: Path) -> Path:
+def satisfaction_figure(d: ChartData) -> "Figure":
     fp = font()
     fig = _figure(width=6.5)
     ax = fig.add_subplot()
@@ -207,22 +209,43 @@ def satisfaction(d: ChartData, path: Path) -> Path:
     ax.set_title(texts.CHART_SATISFACTION_TITLE.format(month=d.month, pct=d.satisfaction,
                                                        n=d.visits), fontproperties=fp)
     _style_ticks(ax, fp)
-    return _save(fig, path)
+    return fig
 
 
 def draw(d: ChartData, category: Path, compliance: Path, satisfied: Path) -> None:
-    complaints_by_category(d, category)
-    clock_compliance(d, compliance)
-    satisfaction(d, satisfied)
+    _save(category_figure(d), category)
+    _save(compliance_figure(d), compliance)
+    _save(satisfaction_figure(d), satisfied)
 
 
 async def draw_in_subprocess(d: ChartData, category: Path, compliance: Path,
                              satisfied: Path) -> None:
-    """Draw the three charts in a fresh process that ends with them (spawned, not forked: a
-    fork would copy the bot's event loop and connections)."""
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    try:
-        await asyncio.get_running_loop().run_in_executor(pool, draw, d, category, compliance,
-                                                         satisfied)
-    finally:
-        await asyncio.to_thread(pool.shutdown)
+    """Draw the three charts in a fresh interpreter that ends with them. Not a multiprocessing
+    spawn: that would import the bot's main module again in the child."""
+    job = json.dumps({"data": asdict(d), "paths": [str(category), str(compliance),
+                                                   str(satisfied)]}).encode()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, (str(ROOT), env.get("PYTHONPATH"))))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", __name__, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE, env=env)
+    _, err = await proc.communicate(job)
+    text = err.decode(errors="replace").strip()
+    if proc.returncode != 0:
+        raise RuntimeError(f"chart drawing failed ({proc.returncode}): {text[-2000:]}")
+    for line in text.splitlines():  # the child's warnings (a missing CJK font) are ours
+        log.warning("%s", line)
+
+
+def _main() -> None:
+    job = json.load(sys.stdin)
+    data = job["data"]
+    d = ChartData(**{**data, "categories": [tuple(c) for c in data["categories"]],
+                     "clocks": [tuple(c) for c in data["clocks"]],
+                     "means": tuple(data["means"])})
+    logging.basicConfig(format="%(message)s", level=logging.WARNING)
+    draw(d, *(Path(p) for p in job["paths"]))
+
+
+if __name__ == "__main__":
+    _main()

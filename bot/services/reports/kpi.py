@@ -329,20 +329,12 @@ def render(env: "Runtime", k: MonthKpi, p: Projection | None = None) -> str:
     if p is not None and k.as_of < k.end:
         if p.services is None:
             lines.append(texts.KPI_PROJECTION_EARLY.format(
-                gone=_gone(p.fraction), least=_gone(cfg.projection_min_gone)))
+                gone=f"{p.fraction * 100:.1f}%", least=f"{cfg.projection_min_gone * 100:g}%"))
         elif p.services and k.services:
             lines.append(texts.KPI_PROJECTION.format(
-                gone=_gone(p.fraction), services=f"{p.services:.0f}",
+                gone=f"{p.fraction * 100:.0f}%", services=f"{p.services:.0f}",
                 valid=f"{p.valid:.1f}", allowed=p.allowed, have=k.valid))
     return "\n".join(lines)
-
-
-def _gone(fraction: float) -> str:
-    # Never "0%" for a month already begun, nor "100%" for one not over.
-    pct = fraction * 100
-    if 0 < pct < 1:
-        return "不到 1%"
-    return f"{math.floor(pct) if pct > 99 else round(pct):.0f}%"
 
 
 def _verdict(ok: bool | None) -> str:
@@ -361,7 +353,7 @@ async def watch(env: "Runtime") -> list[str]:
         if miss == COMPLAINT_RATE and p.services is None:
             text = texts.KPI_WARN_RATE_EARLY.format(
                 month=month.key, num=k.valid, den=k.services, pct=k.complaint_rate.pct(),
-                target=f"{cfg.complaint_rate_target * 100:g}%", gone=_gone(p.fraction))
+                target=f"{cfg.complaint_rate_target * 100:g}%", gone=f"{p.fraction * 100:.1f}%")
         elif miss == COMPLAINT_RATE:
             text = texts.KPI_WARN_RATE.format(
                 month=month.key, num=k.valid, den=k.services, pct=k.complaint_rate.pct(),

@@ -136,7 +136,7 @@ KPI_MEANS = "回访平均分：响应及时 {timeliness}，服务技能 {skill}�
 KPI_COMPLIANCE = "时限达标率：{num}/{den} = {pct}"
 KPI_CLOCK = "· {label}：{num}/{den} = {pct}（超时完成 {late}，超时未完成 {overdue}）"
 KPI_PROJECTION = "预测：本月工作时间已过 {gone}，按此线性推算月底完成服务约 {services} 次、有效投诉约 {valid} 起；投诉率要达标，本月有效投诉最多 {allowed} 起（已有 {have} 起）。"
-KPI_PROJECTION_EARLY = "预测：本月工作时间才过 {gone}，不足 {least} 时数据太少，暂不推算月底的服务和投诉。"
+KPI_PROJECTION_EARLY = "预测：本月工作时间才过 {gone}（不足 {least}），数据太少，暂不推算月底的服务和投诉。"
 KPI_WARN_RATE_EARLY = "【指标预警】{month} 投诉率 {num}/{den} = {pct}，高于目标 {target}（本月工作时间才过 {gone}，暂不推算月底）。"
 KPI_NO_DATA = "（暂无数据）"
 KPI_OK = "达标"

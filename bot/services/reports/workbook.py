@@ -3,16 +3,16 @@
 compliance, each sheet ending in a totals row.
 
 A busy month has tens of thousands of tickets: the workbook is written in openpyxl's write-only
-mode, the registers read from the database a chunk of rows at a time, and the CPU of turning a
-chunk into cells runs in a worker thread, so neither memory nor the event loop grows with the
+mode, the registers read from the database a day of rows at a time, and the CPU of turning
+them into cells runs in a worker thread, so neither memory nor the event loop grows with the
 month.
 """
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -24,7 +24,7 @@ from bot.services.directory.lookup import mask_phone
 from bot.services.reports import kpi, texts
 from bot.services.reports.monthly import MonthReport
 from bot.services.tickets.texts import STATUS as TICKET_STATUS
-from storage.models import Complaint, Deadline, FollowUp, Ticket, TicketEvent
+from storage.aggregate import Sql, n
 from storage.models.complaints import DONE
 from storage.models.tickets import CANCELLED
 
@@ -35,12 +35,18 @@ DATE_FORMAT = "yyyy-mm-dd hh:mm"
 PCT_FORMAT = "0.0%"
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-CHUNK = 1000  # rows read and written at a time
+REOPENED = "reopened"  # the ticket event of a /重开
+WINDOW = timedelta(days=1)  # rows read and written at a time: a day of the month
 
 
-def _local(cal: "WorkCalendar", dt: datetime | None) -> datetime | None:
-    # Excel has no time zones: the center's local wall time, naive.
-    return cal.local(dt).replace(tzinfo=None) if dt else None
+def _local(cal: "WorkCalendar", dt: datetime | str | None) -> datetime | None:
+    # Excel has no time zones: the center's local wall time, naive. SQLite hands raw SQL the
+    # stored ISO text.
+    if not dt:
+        return None
+    if isinstance(dt, str):
+        dt = datetime.fromisoformat(dt)
+    return cal.local(dt).replace(tzinfo=None)
 
 
 class _Sheet:
@@ -82,18 +88,36 @@ class _Sheet:
         self.ws.append([self._cell(v, i, bold=True) for i, v in enumerate(row, start=1)])
 
 
-async def _in_chunks(ids: list[int], sheet: _Sheet, fetch: Any, convert: Any) -> None:
-    """Read the rows of `ids` a chunk at a time (`fetch`, on the event loop) and write them
-    (`convert` and the cells, in a worker thread)."""
-    for i in range(0, len(ids), CHUNK):
-        chunk = await fetch(ids[i:i + CHUNK])
-        await asyncio.to_thread(lambda: sheet.rows(convert(row) for row in chunk))
+def _windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The month cut into days: each register reads one day's rows at a time, over the index of
+    its date column, so memory holds a day of rows and no list of ids grows with the month."""
+    out, at = [], start
+    while at < end:
+        out.append((at, min(at + WINDOW, end)))
+        at += WINDOW
+    return out
 
 
-def _verdict(c: Complaint) -> str:
-    if c.valid is None:
+async def _by_day(sheet: _Sheet, start: datetime, end: datetime,
+                  query: Callable[[Sql, datetime, datetime], str],
+                  convert: Callable[[dict[str, Any]], list[Any]]) -> None:
+    """Read a day's rows (on the event loop) and write them (`convert` and the cells, in a
+    worker thread), day after day."""
+    for a, b in _windows(start, end):
+        q = Sql()
+        rows = await q.rows(query(q, a, b))
+        if rows:
+            await asyncio.to_thread(lambda chunk: sheet.rows([convert(r) for r in chunk]), rows)
+
+
+def _yes_no(value: Any) -> str:
+    return "" if value is None else (texts.XL_YES if value else texts.XL_NO)
+
+
+def _verdict(valid: Any) -> str:
+    if valid is None:
         return texts.XL_UNCONFIRMED
-    return texts.XL_VALID if c.valid else texts.XL_INVALID
+    return texts.XL_VALID if valid else texts.XL_INVALID
 
 
 def _pct(value: float) -> str:
@@ -123,80 +147,84 @@ def _targets(wb: Workbook, r: MonthReport) -> None:
                       else texts.XL_COMPLIANCE_NO_TARGET)])
 
 
+def _ticket_rows(q: Sql, start: datetime, end: datetime) -> str:
+    # A ticket is late when any of its clocks was met late or breached.
+    return (
+        "SELECT t.id AS id, cu.name AS customer, t.contact AS contact, t.phone AS phone, "
+        "t.product AS product, t.priority AS priority, t.status AS status, s.name AS owner, "
+        "t.created_at AS created_at, t.claimed_at AS claimed_at, t.resolved_at AS resolved_at, "
+        "EXISTS (SELECT 1 FROM deadline d WHERE d.object_type = 'ticket' AND d.object_id = t.id "
+        "AND (d.late OR d.breached_at IS NOT NULL)) AS late, "
+        f"(SELECT COUNT(*) FROM ticket_event e WHERE e.kind = '{REOPENED}' "
+        "AND e.ticket_id = t.id) AS reopened "
+        "FROM ticket t JOIN customer cu ON cu.id = t.customer_id "
+        "JOIN staff s ON s.id = t.owner_id "
+        f"WHERE {q.between('t.created_at', start, end)} ORDER BY t.created_at, t.id")
+
+
 async def _tickets(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
     """The ticket register: every ticket created in the month, phones masked (the workbook goes
     to the managers' group)."""
     sheet = _Sheet(wb, texts.SHEET_TICKETS, texts.XL_TICKET_HEADER,
                    widths={2: 24, 5: 16, 9: 17, 10: 17, 11: 17})
-    ids = await Ticket.filter(created_at__gte=r.kpi.start, created_at__lt=r.kpi.end) \
-        .order_by("created_at", "id").values_list("id", flat=True)
-    late: set[int] = set()
-    reopened: dict[int, int] = {}
     totals = {"late": 0, "reopened": 0, "cancelled": 0}
 
-    async def fetch(chunk: list[int]) -> list[dict[str, Any]]:
-        rows = await Ticket.filter(id__in=chunk).order_by("created_at", "id").values(
-            "id", "contact", "phone", "product", "priority", "status", "created_at",
-            "claimed_at", "resolved_at", customer_name="customer__name",
-            owner_name="owner__name")
-        late.clear()
-        late.update(await Deadline.filter(object_type="ticket", object_id__in=chunk).filter(
-            late=True).values_list("object_id", flat=True))
-        late.update(await Deadline.filter(object_type="ticket", object_id__in=chunk,
-                                          breached_at__not_isnull=True)
-                    .values_list("object_id", flat=True))
-        reopened.clear()
-        for ticket_id in await TicketEvent.filter(kind="reopened", ticket_id__in=chunk) \
-                .values_list("ticket_id", flat=True):
-            reopened[ticket_id] = reopened.get(ticket_id, 0) + 1
-        totals["late"] += len(late)
-        totals["reopened"] += sum(reopened.values())
-        totals["cancelled"] += sum(1 for t in rows if t["status"] == CANCELLED)
-        return rows
-
     def convert(t: dict[str, Any]) -> list[Any]:
-        return [f"T{t['id']}", t["customer_name"], t["contact"],
+        cancelled = t["status"] == CANCELLED
+        totals["late"] += bool(t["late"])
+        totals["reopened"] += n(t["reopened"])
+        totals["cancelled"] += cancelled
+        return [f"T{t['id']}", t["customer"], t["contact"],
                 mask_phone(t["phone"]) if t["phone"] else "", t["product"], t["priority"],
-                TICKET_STATUS.get(t["status"], t["status"]), t["owner_name"],
+                TICKET_STATUS.get(t["status"], t["status"]), t["owner"],
                 _local(cal, t["created_at"]), _local(cal, t["claimed_at"]),
-                _local(cal, t["resolved_at"]), texts.XL_YES if t["id"] in late else texts.XL_NO,
-                reopened.get(t["id"], 0), texts.XL_YES if t["status"] == CANCELLED else ""]
+                _local(cal, t["resolved_at"]), _yes_no(bool(t["late"])), n(t["reopened"]),
+                texts.XL_YES if cancelled else ""]
 
-    await _in_chunks(list(ids), sheet, fetch, convert)
+    await _by_day(sheet, r.kpi.start, r.kpi.end, _ticket_rows, convert)
     sheet.totals([texts.XL_TOTAL_TICKETS.format(n=sheet.count)] + [None] * 10 +
                  [texts.XL_TOTAL_LATE.format(n=totals["late"]), totals["reopened"],
                   texts.XL_TOTAL_CANCELLED.format(n=totals["cancelled"])])
+
+
+# The complaint register's people: column alias -> the complaint's staff column.
+_PEOPLE = {"registered": "registered_by_id", "confirmer": "confirmed_by_id",
+           "responsible": "responsible_id", "verifier": "verified_by_id",
+           "archiver": "archived_by_id"}
+
+
+def _complaint_rows(q: Sql, start: datetime, end: datetime) -> str:
+    people = ", ".join(f"p{i}.name AS {alias}" for i, alias in enumerate(_PEOPLE))
+    joins = " ".join(f"LEFT JOIN staff p{i} ON p{i}.id = c.{column}"
+                     for i, column in enumerate(_PEOPLE.values()))
+    return (
+        f"SELECT c.*, cu.name AS customer, cu.tier AS tier, {people} FROM complaint c "
+        f"JOIN customer cu ON cu.id = c.customer_id {joins} "
+        f"WHERE {q.between('c.received_at', start, end)} ORDER BY c.received_at, c.id")
 
 
 async def _complaints(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
     k = r.kpi
     sheet = _Sheet(wb, texts.SHEET_COMPLAINTS, texts.XL_COMPLAINT_HEADER,
                    widths={12: 40, 21: 30, 31: 30, 32: 30})
-    ids = await Complaint.filter(received_at__gte=k.start, received_at__lt=k.end) \
-        .order_by("received_at", "id").values_list("id", flat=True)
 
-    async def fetch(chunk: list[int]) -> list[Complaint]:
-        return await Complaint.filter(id__in=chunk).select_related(
-            "customer", "registered_by", "confirmed_by", "responsible", "verified_by",
-            "archived_by").order_by("received_at", "id")
-
-    def convert(c: Complaint) -> list[Any]:
+    def convert(c: dict[str, Any]) -> list[Any]:
         return [
-            c.number, _local(cal, c.received_at), texts.SOURCE[c.source], c.channel,
-            c.customer.name, c.customer.tier, c.contact, mask_phone(c.phone) if c.phone else "",
-            f"T{c.ticket_id}" if c.ticket_id else "", c.category, texts.LEVEL[c.level],
-            c.content, c.registered_by.name, _verdict(c),
-            c.confirmed_by.name if c.confirmed_by else "", _local(cal, c.confirmed_at),
-            c.confirm_note, c.department, c.responsible.name if c.responsible else "",
-            c.cause, c.measure, _local(cal, c.responded_at), _local(cal, c.result_at),
-            c.verified_by.name if c.verified_by else "", _local(cal, c.verified_at),
-            "" if c.satisfied is None else (texts.XL_YES if c.satisfied else texts.XL_NO),
-            c.opinion, c.reopened, _local(cal, c.escalated_at), c.escalation_note,
-            c.corrective, c.preventive, c.archived_by.name if c.archived_by else "",
-            _local(cal, c.archived_at), _local(cal, c.hq_feedback_at), texts.STATUS[c.status],
+            f"C{c['id']}", _local(cal, c["received_at"]), texts.SOURCE[c["source"]],
+            c["channel"], c["customer"], c["tier"], c["contact"],
+            mask_phone(c["phone"]) if c["phone"] else "",
+            f"T{c['ticket_id']}" if c["ticket_id"] else "", c["category"],
+            texts.LEVEL[c["level"]], c["content"], c["registered"] or "",
+            _verdict(c["valid"]), c["confirmer"] or "", _local(cal, c["confirmed_at"]),
+            c["confirm_note"], c["department"], c["responsible"] or "", c["cause"],
+            c["measure"], _local(cal, c["responded_at"]), _local(cal, c["result_at"]),
+            c["verifier"] or "", _local(cal, c["verified_at"]), _yes_no(c["satisfied"]),
+            c["opinion"], c["reopened"], _local(cal, c["escalated_at"]), c["escalation_note"],
+            c["corrective"], c["preventive"], c["archiver"] or "", _local(cal, c["archived_at"]),
+            _local(cal, c["hq_feedback_at"]), texts.STATUS[c["status"]],
         ]
 
-    await _in_chunks(list(ids), sheet, fetch, convert)
+    await _by_day(sheet, k.start, k.end, _complaint_rows, convert)
     verdicts = texts.XL_TOTAL_VERDICTS.format(valid=k.valid, invalid=k.invalid,
                                               pending=k.unconfirmed)
     # Under 编号, 确认结果 and 重新处理次数 (columns 1, 14 and 28 of the header).
@@ -204,29 +232,33 @@ async def _complaints(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None
                  [None] * 13 + [r.reopened] + [None] * 8)
 
 
+def _visit_rows(q: Sql, start: datetime, end: datetime) -> str:
+    return (
+        "SELECT f.*, cu.name AS customer, en.name AS engineer, vi.name AS visitor, "
+        "asg.name AS assignee FROM followup f JOIN customer cu ON cu.id = f.customer_id "
+        "LEFT JOIN staff en ON en.id = f.engineer_id LEFT JOIN staff vi ON vi.id = f.visitor_id "
+        "LEFT JOIN staff asg ON asg.id = f.assignee_id "
+        f"WHERE f.status = '{DONE}' AND {q.between('f.visited_at', start, end)} "
+        "ORDER BY f.visited_at, f.id")
+
+
 async def _visits(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
     k = r.kpi
-    cfg = k.cfg
+    need = kpi.satisfied_sum(k.cfg)
     sheet = _Sheet(wb, texts.SHEET_VISITS, texts.XL_VISIT_HEADER, widths={13: 30, 15: 30})
-    ids = await FollowUp.filter(status=DONE, visited_at__gte=k.start, visited_at__lt=k.end) \
-        .order_by("visited_at", "id").values_list("id", flat=True)
 
-    async def fetch(chunk: list[int]) -> list[FollowUp]:
-        return await FollowUp.filter(id__in=chunk).select_related(
-            "ticket", "customer", "engineer", "visitor", "assignee").order_by("visited_at", "id")
-
-    def convert(f: FollowUp) -> list[Any]:
+    def convert(f: dict[str, Any]) -> list[Any]:
+        total = f["timeliness"] + f["skill"] + f["attitude"]
         return [
-            f.number, f"D{f.dispatch_id}" if f.dispatch_id else f.ticket.number, f.customer.name,
-            f.engineer.name if f.engineer else "", _local(cal, f.service_at),
-            f.visitor.name if f.visitor else "", _local(cal, f.visited_at), f.timeliness,
-            f.skill, f.attitude, round(sum(kpi.scores(f)) / 3, 2),
-            texts.XL_YES if kpi.satisfied(f, cfg) else texts.XL_NO, f.remarks,
-            texts.ISSUE_KIND.get(f.issue_kind, ""), f.issue,
-            texts.ISSUE_STATUS.get(f.issue_status, ""), f.assignee.name if f.assignee else "",
+            f"V{f['id']}", f"D{f['dispatch_id']}" if f["dispatch_id"] else f"T{f['ticket_id']}",
+            f["customer"], f["engineer"] or "", _local(cal, f["service_at"]),
+            f["visitor"] or "", _local(cal, f["visited_at"]), f["timeliness"], f["skill"],
+            f["attitude"], round(total / 3, 2), _yes_no(total >= need), f["remarks"],
+            texts.ISSUE_KIND.get(f["issue_kind"], ""), f["issue"],
+            texts.ISSUE_STATUS.get(f["issue_status"], ""), f["assignee"] or "",
         ]
 
-    await _in_chunks(list(ids), sheet, fetch, convert)
+    await _by_day(sheet, k.start, k.end, _visit_rows, convert)
     means = [round(m, 2) if m is not None else None for m in k.means]
     overall = round(sum(m or 0.0 for m in means) / 3, 2) if k.visits else None
     sheet.totals([texts.XL_TOTAL_VISITS.format(n=k.visits)] + [None] * 6 + means + [overall] +
