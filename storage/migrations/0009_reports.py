@@ -11,4 +11,9 @@ class Migration(migrations.Migration):
     operations = [
         # The monthly clock compliance counts the deadlines due in the month (issue 16).
         ops.AddIndex(model_name='Deadline', index=Index(fields=['due_at'])),
+        # The report's breaches, implementation projects and training sessions of the month.
+        ops.AddIndex(model_name='Deadline', index=Index(fields=['breached_at'])),
+        ops.AddIndex(model_name='Project', index=Index(fields=['started_at'])),
+        ops.AddIndex(model_name='Project', index=Index(fields=['ended_at'])),
+        ops.AddIndex(model_name='TrainingSession', index=Index(fields=['day'])),
     ]

@@ -56,8 +56,8 @@ class Deadline(Model):
         table = "deadline"
         unique_together = (("object_type", "object_id", "clock"),)
         # The reports' "open at the end of the day" walks closed_at (NULL or after a moment);
-        # the month's clock compliance walks due_at.
-        indexes = (("closed_at",), ("due_at",))
+        # the month's clock compliance walks due_at, the month's breaches breached_at.
+        indexes = (("closed_at",), ("due_at",), ("breached_at",))
 
     @property
     def is_open(self) -> bool:
