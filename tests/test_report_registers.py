@@ -165,7 +165,7 @@ def test_a_font_file_missing_from_the_cache_is_registered(monkeypatch, tmp_path,
 
 def test_no_cjk_font_file_warns_once(monkeypatch, caplog):
     _stale_cache(monkeypatch, "No Such CJK Font")
-    monkeypatch.setattr(charts, "cjk_font_files", lambda: [])
+    monkeypatch.setattr(charts, "cjk_font_files", list)
     with caplog.at_level(logging.WARNING, logger=charts.__name__):
         charts.font()
         charts.font()
