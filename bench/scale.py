@@ -154,13 +154,14 @@ async def fill(url: str, n: int, env: Runtime) -> None:
         "INSERT INTO complaint (status, source, channel, customer_id, contact, phone, category, "
         "level, content, received_at, registered_by_id, created_at, valid, counted, "
         "confirm_note, department, responsible_id, cause, measure, opinion, reopened, "
-        "escalation_note, corrective, preventive) "
+        "escalation_note, corrective, preventive, archived_at) "
         f"SELECT 'archived', CASE WHEN i % 10 = 0 THEN 'hq' ELSE 'customer' END, '电话', {cust}, "
         "'周会计', '13900000001', "
         f"CASE i % 4 {' '.join(f'WHEN {k} THEN {c!r}' for k, c in enumerate(cats))} END, "
         f"'general', '上门一周未到 ' || i, {_at(sqlite, f'({n // 20} - i) * {20 * step:.6f}')}, "
         f"{owner}, {_at(sqlite, f'({n // 20} - i) * {20 * step:.6f}')}, {flag('i % 3 = 0')}, "
-        f"{flag('i % 3 = 0')}, '', '', {owner}, '回电超时', '', '', 0, '', '重新上门', '' "
+        f"{flag('i % 3 = 0')}, '', '', {owner}, '回电超时', '', '', 0, '', '重新上门', '', "
+        f"{_at(sqlite, f'({n // 20} - i) * {20 * step:.6f} - 86400')} "
         f"FROM {_series(sqlite, n // 20)} t")
     await conn.execute_script(
         "INSERT INTO followup (service_key, ticket_id, customer_id, engineer_id, service_at, "

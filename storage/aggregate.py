@@ -36,6 +36,13 @@ class Sql:
         """`column` in [start, end): the form an index on the column serves."""
         return f"{column} >= {self.p(start)} AND {column} < {self.p(end)}"
 
+    def unindexed(self, column: str) -> str:
+        """`column` as a filter the index on it must not serve. SQLite's planner, without
+        statistics of the values, may prefer a range over a date column that holds the whole
+        history (`due_at <= now`) to the selective condition beside it; a unary + is SQLite's
+        way to take the column's index out of the choice. PostgreSQL's planner knows better."""
+        return column if self.pg else f"+{column}"
+
     async def rows(self, sql: str) -> list[dict[str, Any]]:
         return await self.db.execute_query_dict(sql, self.params)
 

@@ -16,4 +16,8 @@ class Migration(migrations.Migration):
         ops.AddIndex(model_name='Project', index=Index(fields=['started_at'])),
         ops.AddIndex(model_name='Project', index=Index(fields=['ended_at'])),
         ops.AddIndex(model_name='TrainingSession', index=Index(fields=['day'])),
+        # The daily digest: deadlines still open by due time, complaints not archived, issues.
+        ops.AddIndex(model_name='Deadline', index=Index(fields=['closed_at', 'due_at'])),
+        ops.AddIndex(model_name='Complaint', index=Index(fields=['archived_at', 'received_at'])),
+        ops.AddIndex(model_name='FollowUp', index=Index(fields=['issue_status'])),
     ]

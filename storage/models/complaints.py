@@ -97,7 +97,8 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
-        indexes = (("confirmed_at",),)
+        # The digest's complaints not archived at a moment: NULL or later, received before it.
+        indexes = (("confirmed_at",), ("archived_at", "received_at"))
 
     @property
     def number(self) -> str:
@@ -171,8 +172,9 @@ class FollowUp(Model):
 
     class Meta:
         table = "followup"
-        # A ticket's follow-up; the issues assigned to someone (/我的).
-        indexes = (("ticket_id",), ("assignee_id", "issue_status"))
+        # A ticket's follow-up; the issues assigned to someone (/我的); the digest's open issues
+        # (the few rows with an issue status).
+        indexes = (("ticket_id",), ("assignee_id", "issue_status"), ("issue_status",))
 
     @property
     def number(self) -> str:

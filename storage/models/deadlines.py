@@ -56,8 +56,9 @@ class Deadline(Model):
         table = "deadline"
         unique_together = (("object_type", "object_id", "clock"),)
         # The reports' "open at the end of the day" walks closed_at (NULL or after a moment);
-        # the month's clock compliance walks due_at, the month's breaches breached_at.
-        indexes = (("closed_at",), ("due_at",), ("breached_at",))
+        # the month's clock compliance walks due_at, the month's breaches breached_at; the
+        # digest's overdue deadlines those still open (closed_at NULL) by due_at.
+        indexes = (("closed_at",), ("due_at",), ("breached_at",), ("closed_at", "due_at"))
 
     @property
     def is_open(self) -> bool:

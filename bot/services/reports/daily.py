@@ -18,8 +18,9 @@ from bot.errors import UsageError
 from bot.services.followups.calls import count_completed
 from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
+from storage.aggregate import Sql, n
 from storage.models import Complaint, Deadline, FollowUp, Ticket, TicketEvent
-from storage.models.complaints import DONE
+from storage.models.complaints import DONE, ISSUE_ASSIGNED, ISSUE_CLOSED, ISSUE_OPEN
 from storage.models.deadlines import PAUSED
 from storage.models.tickets import CANCELLED
 
@@ -105,9 +106,7 @@ async def build(env: "Runtime", day: date) -> Digest:
                                      visited_at__lt=as_of).count()
     d.followups_due = await FollowUp.filter(
         Q(visited_at__isnull=True) | Q(visited_at__gte=as_of), created_at__lt=as_of).count()
-    d.issues_open = await FollowUp.filter(
-        Q(issue_closed_at__isnull=True) | Q(issue_closed_at__gte=as_of),
-        issue_status__not="", visited_at__lt=as_of).count()
+    d.issues_open = await open_issues_at(as_of)
     d.duty_tomorrow = await _duty(env, day + timedelta(days=1))
     return d
 
@@ -122,19 +121,30 @@ async def open_tickets_at(as_of: datetime) -> int:
         await open_.filter(resolved_at__gte=as_of).count()
 
 
-def _overdue_rows(as_of: datetime):
-    # A paused deadline counts only if it was already overdue when it paused.
-    still_open = Q(closed_at__isnull=True) | Q(closed_at__gt=as_of)
-    not_waiting = Q(state__not=PAUSED) | Q(remaining_s__isnull=True) | Q(remaining_s__lte=0)
-    return Deadline.filter(still_open, not_waiting, due_at__lte=as_of)
+def _overdue(q: Sql, still_open: bool, as_of: datetime) -> str:
+    closed = "d.closed_at IS NULL" if still_open else f"d.closed_at > {q.p(as_of)}"
+    return (f"{closed} AND {q.unindexed('d.due_at')} <= {q.p(as_of)} "
+            f"AND (d.state <> '{PAUSED}' OR d.remaining_s IS NULL OR d.remaining_s <= 0)")
 
 
 async def overdue_at(env: "Runtime", as_of: datetime,
                      limit: int = MAX_OVERDUE_LINES) -> tuple[int, list[Overdue]]:
-    """How many deadlines are past due and not closed at `as_of`, and the `limit` earliest."""
+    """How many deadlines are past due and not closed at `as_of`, and the `limit` earliest.
+
+    A paused deadline counts only if it was already overdue when it paused. Counted in two
+    parts, still open and closed since, each over the (closed_at, due_at) index: a range over
+    due_at alone would walk the whole history of met deadlines."""
     policies = env.settings.clocks
-    total = await _overdue_rows(as_of).count()
-    rows = await _overdue_rows(as_of).order_by("due_at", "id").limit(limit) if total else []
+    total, ids = 0, []
+    for still_open in (True, False):
+        q = Sql()
+        total += n((await q.one(
+            f"SELECT COUNT(*) AS n FROM deadline d WHERE {_overdue(q, still_open, as_of)}"))["n"])
+        q = Sql()
+        ids += [r["id"] for r in await q.rows(
+            f"SELECT d.id AS id FROM deadline d WHERE {_overdue(q, still_open, as_of)} "
+            f"ORDER BY d.due_at, d.id LIMIT {int(limit)}")]
+    rows = await Deadline.filter(id__in=ids).order_by("due_at", "id").limit(limit) if ids else []
     out = []
     for r in rows:
         try:
@@ -145,6 +155,17 @@ async def overdue_at(env: "Runtime", as_of: datetime,
         subject = str(ctx.get("title") or ctx.get("number") or f"{r.object_type} {r.object_id}")
         out.append(Overdue(label, subject, r.due_at))
     return total, out
+
+
+async def open_issues_at(as_of: datetime) -> int:
+    """Follow-up issues raised by `as_of` and not closed by then."""
+    q = Sql()
+    row = await q.one(
+        "SELECT COUNT(*) AS n FROM followup f WHERE f.issue_status IN "
+        f"('{ISSUE_OPEN}', '{ISSUE_ASSIGNED}', '{ISSUE_CLOSED}') "
+        f"AND (f.issue_closed_at IS NULL OR f.issue_closed_at >= {q.p(as_of)}) "
+        f"AND {q.unindexed('f.visited_at')} < {q.p(as_of)}")
+    return n(row["n"])
 
 
 async def _duty(env: "Runtime", day: date) -> str | None:

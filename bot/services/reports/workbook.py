@@ -1,9 +1,9 @@
-"""The month's registers as one Excel workbook (openpyxl): the targets, the ticket register
+"""The month's registers as one Excel workbook (xlsx.py): the targets, the ticket register
 (工单登记表), the complaint register (用户投诉登记表), the follow-up visits and the clock
 compliance, each sheet ending in a totals row.
 
-A busy month has tens of thousands of tickets: the workbook is written in openpyxl's write-only
-mode, the registers read from the database a day of rows at a time, and the CPU of turning
+A busy month has tens of thousands of tickets: the workbook is streamed row by row, the
+registers read from the database a day of rows at a time, and the CPU of turning
 them into cells runs in a worker thread, so neither memory nor the event loop grows with the
 month.
 """
@@ -14,14 +14,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-
 from bot.services.directory.lookup import mask_phone
-from bot.services.reports import kpi, texts
+from bot.services.reports import kpi, texts, xlsx
 from bot.services.reports.monthly import MonthReport
 from bot.services.tickets.texts import STATUS as TICKET_STATUS
 from storage.aggregate import Sql, n
@@ -31,10 +25,7 @@ from storage.models.tickets import CANCELLED
 if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
 
-DATE_FORMAT = "yyyy-mm-dd hh:mm"
-PCT_FORMAT = "0.0%"
-BOLD = Font(bold=True)
-WRAP = Alignment(wrap_text=True, vertical="top")
+PCT_FORMAT = xlsx.PERCENT
 REOPENED = "reopened"  # the ticket event of a /重开
 WINDOW = timedelta(days=1)  # rows read and written at a time: a day of the month
 
@@ -50,42 +41,25 @@ def _local(cal: "WorkCalendar", dt: datetime | str | None) -> datetime | None:
 
 
 class _Sheet:
-    """A write-only sheet: header, rows, a totals row. Widths and frozen header are set before
-    the first row, as write-only mode requires."""
+    """A register sheet: header, rows, a totals row in bold; `count` counts the rows."""
 
-    def __init__(self, wb: Workbook, title: str, header: Sequence[str],
+    def __init__(self, wb: xlsx.Book, title: str, header: Sequence[str],
                  widths: dict[int, int] | None = None, wrap: Iterable[int] = (),
-                 formats: dict[int, str] | None = None) -> None:
-        self.ws: WriteOnlyWorksheet = wb.create_sheet(title)
-        self.wrap = set(wrap)
-        self.formats = formats or {}
-        for i, title_ in enumerate(header, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = (widths or {}).get(
-                i, max(10, min(40, 2 * len(str(title_)) + 4)))
-        self.ws.freeze_panes = "A2"
-        self.ws.append([self._cell(v, bold=True) for v in header])
+                 formats: dict[int, int] | None = None) -> None:
+        sizes = [(widths or {}).get(i, max(10, min(40, 2 * len(str(t)) + 4)))
+                 for i, t in enumerate(header, start=1)]
+        styles = dict(formats or {})
+        styles.update({col: xlsx.WRAP for col in wrap})
+        self.ws = wb.sheet(title, header, sizes, styles)
         self.count = 0
-
-    def _cell(self, value: Any, col: int = 0, bold: bool = False) -> Any:
-        fmt = DATE_FORMAT if isinstance(value, datetime) else self.formats.get(col)
-        if not (bold or fmt or col in self.wrap):
-            return value
-        cell = WriteOnlyCell(self.ws, value=value)
-        if bold:
-            cell.font = BOLD
-        if fmt and value is not None:
-            cell.number_format = fmt
-        if col in self.wrap:
-            cell.alignment = WRAP
-        return cell
 
     def rows(self, rows: Iterable[Sequence[Any]]) -> None:
         for row in rows:
-            self.ws.append([self._cell(v, i) for i, v in enumerate(row, start=1)])
+            self.ws.append(row)
             self.count += 1
 
     def totals(self, row: Sequence[Any]) -> None:
-        self.ws.append([self._cell(v, i, bold=True) for i, v in enumerate(row, start=1)])
+        self.ws.append(row, bold=True)
 
 
 def _windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
@@ -124,7 +98,7 @@ def _pct(value: float) -> str:
     return f"{value * 100:g}%"
 
 
-def _targets(wb: Workbook, r: MonthReport) -> None:
+def _targets(wb: xlsx.Book, r: MonthReport) -> None:
     k = r.kpi
     cfg = k.cfg
     comp = k.compliance
@@ -162,7 +136,7 @@ def _ticket_rows(q: Sql, start: datetime, end: datetime) -> str:
         f"WHERE {q.between('t.created_at', start, end)} ORDER BY t.created_at, t.id")
 
 
-async def _tickets(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
+async def _tickets(wb: xlsx.Book, r: MonthReport, cal: "WorkCalendar") -> None:
     """The ticket register: every ticket created in the month, phones masked (the workbook goes
     to the managers' group)."""
     sheet = _Sheet(wb, texts.SHEET_TICKETS, texts.XL_TICKET_HEADER,
@@ -203,7 +177,7 @@ def _complaint_rows(q: Sql, start: datetime, end: datetime) -> str:
         f"WHERE {q.between('c.received_at', start, end)} ORDER BY c.received_at, c.id")
 
 
-async def _complaints(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
+async def _complaints(wb: xlsx.Book, r: MonthReport, cal: "WorkCalendar") -> None:
     k = r.kpi
     sheet = _Sheet(wb, texts.SHEET_COMPLAINTS, texts.XL_COMPLAINT_HEADER,
                    widths={12: 40, 21: 30, 31: 30, 32: 30})
@@ -242,7 +216,7 @@ def _visit_rows(q: Sql, start: datetime, end: datetime) -> str:
         "ORDER BY f.visited_at, f.id")
 
 
-async def _visits(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
+async def _visits(wb: xlsx.Book, r: MonthReport, cal: "WorkCalendar") -> None:
     k = r.kpi
     need = kpi.satisfied_sum(k.cfg)
     sheet = _Sheet(wb, texts.SHEET_VISITS, texts.XL_VISIT_HEADER, widths={13: 30, 15: 30})
@@ -266,7 +240,7 @@ async def _visits(wb: Workbook, r: MonthReport, cal: "WorkCalendar") -> None:
                  [texts.XL_TOTAL_ISSUES.format(n=r.issues_raised)] + [None] * 3)
 
 
-def _clocks(wb: Workbook, r: MonthReport) -> None:
+def _clocks(wb: xlsx.Book, r: MonthReport) -> None:
     clocks = r.kpi.clocks
     comp = r.kpi.compliance
     sheet = _Sheet(wb, texts.SHEET_CLOCKS, texts.XL_CLOCK_HEADER, widths={1: 18, 2: 22},
@@ -278,12 +252,10 @@ def _clocks(wb: Workbook, r: MonthReport) -> None:
 
 
 async def write(r: MonthReport, cal: "WorkCalendar", path: Path) -> Path:
-    wb = Workbook(write_only=True)
+    wb = xlsx.Book(path)
     _targets(wb, r)
     await _tickets(wb, r, cal)
     await _complaints(wb, r, cal)
     await _visits(wb, r, cal)
     _clocks(wb, r)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    await asyncio.to_thread(wb.save, path)
-    return path
+    return await asyncio.to_thread(wb.close)
