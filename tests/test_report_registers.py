@@ -4,15 +4,16 @@ matplotlib's cache was built (issue 15's report defects), on SQLite and PostgreS
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from matplotlib import font_manager
 from openpyxl import load_workbook
 
-from bot.services.reports import charts, kpi, monthly, publish
+from bot.services.reports import charts, kpi, monthly, publish, xlsx
 from bot.settings import load_settings
-from storage.models import Customer, Deadline, Staff, Ticket, TicketEvent
+from storage.models import Complaint, Customer, Deadline, Staff, Ticket, TicketEvent
 from tests.month_data import bj, generate
 
 
@@ -172,3 +173,40 @@ def test_no_cjk_font_file_warns_once(monkeypatch, caplog):
     charts.font.cache_clear()
     assert [r.getMessage() for r in caplog.records] == [
         "no CJK font file found (install fonts-noto-cjk): chart labels lose their Chinese glyphs"]
+
+
+async def test_an_early_warning_gives_the_rate_without_a_projection(chat, env):
+    zhang = await Staff.get(userid="zhangwei")
+    east = await Customer.get(name="华东制造有限公司")
+    for i in range(11):
+        await Ticket.create(customer=east, description=f"问题 {i}", creator=zhang, owner=zhang,
+                            status="resolved", created_at=bj(12, 1, 8, 30),
+                            resolved_at=bj(12, 1, 9, i))
+    await Complaint.create(customer=east, category="服务态度", content="回电太慢",
+                           received_at=bj(12, 1, 9), created_at=bj(12, 1, 9), registered_by=zhang,
+                           valid=True, counted=True)
+    env.clock.set(bj(12, 1, 10))
+    await chat.skip_pushes()
+    assert await kpi.watch(env) == ["complaint_rate"]
+    assert [p.text for p in await chat.pushes()] == [
+        "【指标预警】2026-12 投诉率 1/11 = 9.1%，高于目标 5%（本月工作时间才过 0.9%，暂不推算月底）。"]
+
+
+def test_the_xlsx_writer_keeps_what_openpyxl_reads(tmp_path):
+    book = xlsx.Book(tmp_path / "t.xlsx")
+    sheet = book.sheet("登记<表>", ["文字", "数", "时间", "比例"], [12, 8, 17, 8],
+                       {3: xlsx.WRAP, 4: xlsx.PERCENT})
+    sheet.append([" <a & b> \x01", 3, datetime(2026, 11, 30, 23, 59), 0.125])
+    sheet.append(["", None, None, 1.5], bold=True)
+    book.sheet("二", ["x"], [10]).append([True])
+    book.close()
+    wb = load_workbook(tmp_path / "t.xlsx")
+    assert wb.sheetnames == ["登记<表>", "二"]
+    ws = wb["登记<表>"]
+    assert [list(r) for r in ws.iter_rows(values_only=True)] == [
+        ["文字", "数", "时间", "比例"], [" <a & b> ", 3, datetime(2026, 11, 30, 23, 59), 0.125],
+        [None, None, None, 1.5]]
+    assert ws["A1"].font.b and not ws["A2"].font.b and ws["D3"].font.b
+    assert (ws["C2"].number_format, ws["D2"].number_format) == ("yyyy-mm-dd hh:mm", "0.0%")
+    assert ws.freeze_panes == "A2" and ws.column_dimensions["C"].width == 17
+    assert wb["二"]["A2"].value is True
