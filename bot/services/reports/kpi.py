@@ -23,7 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from bot.errors import UsageError
 from bot.rules.reports import ReportSettings as ReportConfig
@@ -173,16 +173,8 @@ class MonthKpi:
         return None if v is None else v >= self.cfg.satisfaction_target
 
 
-def scores(f: FollowUp) -> tuple[int, int, int]:
-    """Timeliness, skill and attitude of a visit that was made (the columns are empty before)."""
-    return cast(int, f.timeliness), cast(int, f.skill), cast(int, f.attitude)
-
-
-def satisfied(f: FollowUp, cfg: ReportConfig) -> bool:
-    # Compared on the sum so 4+4+4 against 4.0 never falls to rounding.
-    return sum(scores(f)) >= 3 * cfg.satisfied_score - 1e-9
-
-
+# The month's complaints and visits as rows, for whoever needs them one by one; the reports
+# themselves count in SQL (below) and read the registers a day at a time (workbook.py).
 async def complaints_in(start: datetime, end: datetime) -> list[Complaint]:
     return await Complaint.filter(received_at__gte=start, received_at__lt=end) \
         .select_related("customer", "registered_by", "confirmed_by", "responsible",
