@@ -172,9 +172,8 @@ class FollowUp(Model):
 
     class Meta:
         table = "followup"
-        # A ticket's follow-up; the issues assigned to someone (/我的); the digest's open issues
-        # (the few rows with an issue status).
-        indexes = (("ticket_id",), ("assignee_id", "issue_status"), ("issue_status",))
+        # A ticket's follow-up; the issues assigned to someone (/我的).
+        indexes = (("ticket_id",), ("assignee_id", "issue_status"))
 
     @property
     def number(self) -> str:
