@@ -54,10 +54,6 @@ STYLES = (
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def _text(value: str) -> str:
-    return escape(_ILLEGAL.sub("", value))
-
-
 class Sheet:
     """One worksheet, written row by row into its zip entry."""
 
@@ -77,19 +73,24 @@ class Sheet:
             '<sheetData>').encode())
 
     def _cell(self, ref: str, value: Any, style: int, bold: bool) -> str:
+        # Most cells are text: tested first.
         if value is None or value == "":
             return ""
-        if isinstance(value, datetime):
-            return f'<c r="{ref}" s="{BOLD_DATE if bold else DATE}"><v>{to_excel(value)}</v></c>'
         if bold:
             style = _BOLD_OF[style]
         s = f' s="{style}"' if style else ""
+        if type(value) is str:
+            if _ILLEGAL.search(value):
+                value = _ILLEGAL.sub("", value)
+            return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{escape(value)}' \
+                   '</t></is></c>'
+        if isinstance(value, datetime):
+            return f'<c r="{ref}" s="{BOLD_DATE if bold else DATE}"><v>{to_excel(value)}</v></c>'
         if isinstance(value, bool):
             return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
         if isinstance(value, (int, float)):
             return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-        return f'<c r="{ref}" t="inlineStr"{s}><is><t xml:space="preserve">{_text(str(value))}' \
-               '</t></is></c>'
+        return self._cell(ref, str(value), style, False)
 
     def append(self, values: Sequence[Any], bold: bool = False) -> None:
         self.row += 1
