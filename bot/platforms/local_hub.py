@@ -86,7 +86,9 @@ class SimulatorHub:
         """Store and fan out one entry; None when `dedupe_key` was already published.
 
         The entry needs "conv" ("user:<userid>" or "chat:<chat_key>") and "dir" ("in" typed by a
-        person, "out" sent by the bot); the hub adds "id" and, when absent, "at".
+        person, "out" sent by the bot); the hub adds "id" and, when absent, "at". An entry with
+        "update" replaces the card of the same "task_id" in its conversation where it stands (it
+        keeps that card's place, "pos"; its new id makes live pages and replays see the change).
         """
         if dedupe_key:
             if dedupe_key in self._keys:
@@ -104,7 +106,12 @@ class SimulatorHub:
                 self._convs.popitem(last=False)
         else:
             self._convs.move_to_end(entry["conv"])
-        ring.append(entry)
+        old = self._card_index(ring, entry) if entry.get("update") else None
+        if old is None:
+            ring.append(entry)
+        else:
+            entry["pos"] = ring[old].get("pos", ring[old]["id"])
+            ring[old] = entry
         for sub in list(self._subs):
             sub.offer(entry)
         return entry
@@ -114,8 +121,24 @@ class SimulatorHub:
         rings = self._convs.values() if convs is None else (
             self._convs[c] for c in convs if c in self._convs)
         out = [e for ring in rings for e in ring if e["id"] > since]
-        out.sort(key=lambda e: e["id"])
+        out.sort(key=lambda e: (e.get("pos", e["id"]), e["id"]))
         return out
+
+    @staticmethod
+    def _card_index(ring: deque[dict], entry: dict) -> int | None:
+        task_id = entry.get("task_id")
+        if not task_id:
+            return None
+        for i, e in enumerate(ring):
+            if e.get("kind") == "card" and e.get("task_id") == task_id:
+                return i
+        return None
+
+    def card(self, conv: str, task_id: str) -> dict | None:
+        """The card of `task_id` as the conversation shows it now."""
+        ring = self._convs.get(conv)
+        index = self._card_index(ring, {"task_id": task_id}) if ring is not None else None
+        return None if index is None or ring is None else ring[index]
 
     def conversations(self) -> list[str]:
         return list(self._convs)

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UserError
+from bot.services.cards.refresh import refresh as redraw_cards
 from bot.services.deadlines import clocks
 from bot.services.deadlines.steps import WARN, all_steps
 from bot.services.dispatches import texts
@@ -127,6 +128,7 @@ async def accept(env: "Runtime", actor: Staff, number: int) -> Dispatch:
     await _tell_manager(env, d, texts.DISPATCH_ACCEPTED_NOTICE.format(
         d=d.number, no=d.ticket.number, customer=d.ticket.customer.name, who=actor.name),
         f"dispatch:{d.id}:accepted")
+    await redraw_cards(env, "dispatch", d.id)
     return await get_dispatch(number)
 
 
@@ -235,6 +237,8 @@ async def complete(env: "Runtime", actor: Staff, number: int, signatory: str, re
                                                  resolved_at=now)
         await log_event(env, ticket, actor, "resolved", d.result)
         await clocks.close_all(env, "ticket", ticket.id)
+        await redraw_cards(env, "ticket", ticket.id)
+    await redraw_cards(env, "dispatch", d.id)
     product, version = library.split_product(ticket.product)
     entry = await library.add_entry(env, symptom=ticket.description, cause=d.cause,
                                       solution=d.result, product=product, version=version,
