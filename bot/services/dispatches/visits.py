@@ -160,6 +160,7 @@ async def appoint(env: "Runtime", actor: Staff, number: int, at: datetime) -> Di
     await _tell_manager(env, d, texts.DISPATCH_APPOINTED_NOTICE.format(
         d=d.number, no=d.ticket.number, at=when(env, at), who=actor.name),
         f"dispatch:{d.id}:appointed:{at.isoformat()}")
+    await redraw_cards(env, "dispatch", d.id)
     return d
 
 
@@ -173,6 +174,7 @@ async def arrive(env: "Runtime", actor: Staff, number: int) -> Dispatch:
     await clocks.start(env, "dispatch", d.id, WRITEOFF_CLOCK, owner=actor,
                           tier=d.ticket.customer.tier, context=dispatch_context(d, d.ticket))
     await log_event(env, d.ticket, actor, "arrived", d.number)
+    await redraw_cards(env, "dispatch", d.id)
     return d
 
 
@@ -276,6 +278,7 @@ async def unsolved(env: "Runtime", actor: Staff, number: int, reason: str,
     await d.save(update_fields=["status", "finished_at", "result", "outcome"])
     ticket = d.ticket
     await log_event(env, ticket, actor, "onsite_unsolved", f"{d.number}：{reason}")
+    await redraw_cards(env, "dispatch", d.id)
     forms_due = await _after_visit(env, d, actor)
     if to_hq:
         row = await escalate_to_hq(env, actor, ticket,
@@ -294,6 +297,7 @@ async def write_off(env: "Runtime", actor: Staff, number: int) -> tuple[Dispatch
     await d.save(update_fields=["status", "written_off_at"])
     await clocks.meet(env, "dispatch", d.id, WRITEOFF_CLOCK)
     await log_event(env, d.ticket, actor, "written_off", d.number)
+    await redraw_cards(env, "dispatch", d.id)
     forms = None
     if d.forms_at is None:
         rows = [r for r in await clocks.get(env, "dispatch", d.id)
