@@ -9,10 +9,11 @@ from storage.sqlrec import record_sql
 # (a refused command in a batch rolls back alone) and its release, the customer by name and then
 # by abbreviation, the customer's contracts (the current one decides the service modes), the
 # duplicate check, the ticket and its event, the deadline (looked up, then
-# written with its event), the duty roster, the hotline card (one INSERT … ON CONFLICT), the
-# knowledge suggestions and the deadline read back for the answer. It was 18 with a SELECT before
-# every outbox INSERT, a savepoint per deadline and the sender and chats read every time.
-CREATE_MAX = 15
+# written with its event), the duty roster, the hotline card (one INSERT … ON CONFLICT) and its
+# card row (one more: where it was shown, so a claim can redraw it, issue 15), the knowledge
+# suggestions and the deadline read back for the answer. It was 18 with a SELECT before every
+# outbox INSERT, a savepoint per deadline and the sender and chats read every time.
+CREATE_MAX = 16
 
 
 async def _count(chat, who: str, text: str) -> tuple[int, list[str]]:
