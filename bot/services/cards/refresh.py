@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from tortoise.expressions import F
+
 from bot import messages
 from bot.messages import CARD_UPDATE, TEXT, Button, InboundMessage, OutboundMessage
 from bot.services.cards import texts
@@ -102,8 +104,10 @@ async def refresh(env: "Runtime", object_type: str, object_id: int, conn: Any = 
 
 
 async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None) -> None:
-    version = ref.version + 1
-    updates: dict[str, Any] = {"version": version}
+    # Counted in the database: two changes racing on one card get two versions, in commit order.
+    await CardRef.filter(id=ref.id).using_db(conn).update(version=F("version") + 1)
+    version = (await CardRef.filter(id=ref.id).using_db(conn).only("id", "version").get()).version
+    updates: dict[str, Any] = {}
     buttons = tuple(Button(b["key"], b["text"]) for b in json.loads(ref.buttons or "[]")
                     if b.get("key") in state.live)
     line = texts.STATE_LINE.format(state=state.words)
@@ -125,7 +129,8 @@ async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None) 
     if kind == TEXT:
         body = texts.FRESH.format(title=ref.title or ref.card_key, state=state.words)
         buttons = ()
-    await CardRef.filter(id=ref.id).using_db(conn).update(**updates)
+    if updates:
+        await CardRef.filter(id=ref.id).using_db(conn).update(**updates)
     ref.version = version
     msg = OutboundMessage(channel=channel, address=address, kind=kind, text=body,
                           title=ref.title, buttons=buttons, task_id=ref.card_key, extra=extra)
