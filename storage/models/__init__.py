@@ -8,6 +8,7 @@ from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry, KnowledgeTerm
 from storage.models.messaging import (
     AuditLog,
+    ConnectionLease,
     InboundEvent,
     JobRun,
     OutboxMessage,
@@ -43,3 +44,4 @@ __models__ += [CardRef]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
+__models__ += [ConnectionLease]
