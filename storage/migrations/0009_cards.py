@@ -4,7 +4,7 @@ from tortoise.indexes import Index
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_cust')]
+    dependencies = [('models', '0009_leader')]
 
     initial = False
 
