@@ -297,3 +297,15 @@ async def test_dingtalk_card_updated_after_a_button_claim(dbot, clock, ding):
     await ding_says(dbot, clock, ding, "lina", "/解决 T1 重新安装打印控件后正常", "d3")
     assert len(ding.card_updates) == 2
     assert ding.card("claim-T1-1")["contents"][0]["text"].endswith("状态：已由 李娜 解决")
+
+
+async def test_dingtalk_card_that_went_as_text_gets_its_state_as_a_message(dbot, clock, ding):
+    await ding_says(dbot, clock, ding, "zhangwei", CREATE, "d1")
+    # As if the relay had folded the card into a digest (a rate limit, the quota's digest mode):
+    # DingTalk holds no card under its outTrackId, so there is nothing to update.
+    row = await OutboxMessage.get(dedupe_key="ticket:1:announce#1")
+    await OutboxMessage.filter(id=row.id).update(merged_into=row.id)
+    await ding_says(dbot, clock, ding, "lina", "/接单 T1", "d2")
+    assert ding.card_updates == []
+    assert "新工单 T1\n状态：已由 李娜 接单" in ding.contents(dest="cidHOTLINE")
+    assert await OutboxMessage.exclude(status="sent").count() == 0

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('shown_version', fields.IntField(default=0)),
                 ('response_code', fields.CharField(default='', max_length=255)),
                 ('code_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('outbox_key', fields.CharField(default='', max_length=255)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
             ],
             options={'table': 'card', 'app': 'models', 'unique_together': (('card_key', 'channel', 'address'),), 'indexes': [Index(fields=['object_type', 'object_id'])], 'pk_attr': 'id'},

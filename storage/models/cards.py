@@ -25,6 +25,7 @@ class CardRef(Model):
     shown_version = fields.IntField(default=0)
     response_code = fields.CharField(255, default="")
     code_at = fields.DatetimeField(null=True)
+    outbox_key = fields.CharField(255, default="")  # the outbox row that sent it
     created_at = fields.DatetimeField()
 
     class Meta:

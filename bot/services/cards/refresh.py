@@ -28,8 +28,9 @@ from bot.services.cards import texts
 from bot.services.cards.registry import object_of_key
 from bot.services.dispatches.texts import DISPATCH_STATUS
 from bot.services.outbox import enqueue
-from storage.models import CardRef, Dispatch, Ticket, TicketEvent
+from storage.models import CardRef, Dispatch, OutboxMessage, Ticket, TicketEvent
 from storage.models.dispatches import ACCEPTED, DISPATCHED
+from storage.models.messaging import DEAD
 from storage.models.tickets import CANCELLED, CLAIMED, CLOSED, NEW, RESOLVED
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None) 
             updates.update(response_code="", code_at=None)  # WeCom takes a code once
         else:
             kind = TEXT
-    elif ref.channel in _DINGTALK_CARDS:
+    elif ref.channel in _DINGTALK_CARDS and await _went_as_card(ref, conn):
         channel, address = messages.CH_DINGTALK_CARD_UPDATE, ref.card_key
     elif ref.channel != messages.CH_LOCAL:
         kind = TEXT
@@ -135,6 +136,14 @@ async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None) 
     msg = OutboundMessage(channel=channel, address=address, kind=kind, text=body,
                           title=ref.title, buttons=buttons, task_id=ref.card_key, extra=extra)
     await enqueue(msg, f"card:{ref.id}:v{version}", now=now, conn=conn)
+
+
+async def _went_as_card(ref: CardRef, conn: Any = None) -> bool:
+    """False when the relay folded the card into a digest (it went out as text, past a rate
+    limit or the DingTalk quota) or gave it up: there is no card to update by its id."""
+    row = await OutboxMessage.filter(dedupe_key=ref.outbox_key).using_db(conn) \
+        .only("id", "status", "merged_into").first() if ref.outbox_key else None
+    return row is None or (row.merged_into is None and row.status != DEAD)
 
 
 async def note_click(env: "Runtime", msg: InboundMessage) -> CardRef | None:

@@ -45,5 +45,5 @@ async def register(msg: OutboundMessage, dedupe_key: str, now: datetime,
         "text": msg.text, "buttons": json.dumps([{"key": b.key, "text": b.text}
                                                  for b in msg.buttons], ensure_ascii=False),
         "version": 0, "shown_version": 0, "response_code": "", "code_at": None,
-        "created_at": now,
+        "outbox_key": dedupe_key, "created_at": now,
     }, conn)
