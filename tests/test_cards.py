@@ -309,3 +309,15 @@ async def test_dingtalk_card_that_went_as_text_gets_its_state_as_a_message(dbot,
     assert ding.card_updates == []
     assert "新工单 T1\n状态：已由 李娜 接单" in ding.contents(dest="cidHOTLINE")
     assert await OutboxMessage.exclude(status="sent").count() == 0
+
+
+async def test_simulator_restart_shows_the_card_as_it_is_now(sim, clock):
+    from bot.platforms.local_hub import SimulatorHub
+
+    await say(sim, "zhangwei", CREATE)
+    await say(sim, "lina", "/接单 T1")
+    fresh = SimulatorHub(clock)  # a restarted bot refills its page from the outbox
+    await fresh.load_history()
+    cards = [e for e in fresh.messages(["chat:hotline"]) if e["kind"] == "card"]
+    assert len(cards) == 1 and cards[0]["text"].endswith("状态：已由 李娜 接单")
+    assert fresh.card("chat:hotline", "claim-T1") == cards[0]

@@ -192,7 +192,7 @@ class SimulatorHub:
         from storage.models import InboundEvent, OutboxMessage, Staff
         from storage.models.messaging import SENT
 
-        rows: list[tuple[datetime, int, str, dict]] = []
+        rows: list[tuple[datetime, int, int, str, dict]] = []
         sent = await (OutboxMessage.filter(channel=messages.CH_LOCAL, status=SENT,
                                            merged_into__isnull=True)
                       .order_by("-sent_at", "-id").limit(limit))
@@ -204,7 +204,7 @@ class SimulatorHub:
                 log.warning("simulator: skipping outbox row %s", row.id, exc_info=True)
                 continue
             when = row.sent_at or row.created_at
-            rows.append((when, 1, row.dedupe_key, dict(entry, at=when.isoformat())))
+            rows.append((when, 1, row.id, row.dedupe_key, dict(entry, at=when.isoformat())))
         events = await (InboundEvent.filter(platform=messages.LOCAL)
                         .order_by("-received_at", "-id").limit(limit))
         names = dict(await Staff.all().values_list("userid", "name"))
@@ -215,10 +215,11 @@ class SimulatorHub:
                 log.warning("simulator: skipping inbound event %s", ev.id, exc_info=True)
                 continue
             if typed is not None:
-                rows.append((ev.received_at, 0, ev.dedupe_key,
+                rows.append((ev.received_at, 0, ev.id, ev.dedupe_key,
                              dict(typed, at=ev.received_at.isoformat())))
-        rows.sort(key=lambda r: (r[0], r[1]))
-        for _, _, key, entry in rows:
+        # Ties in time keep the order rows were written in: a card before its redraws.
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        for _, _, _, key, entry in rows:
             self.publish(entry, dedupe_key=key)
         return len(rows)
 
