@@ -178,11 +178,11 @@ async def test_wecom_dispatch_card_is_updated_after_a_typed_accept(wbot, clock, 
     assert update["userids"] == ["lina"] and update["button"] == {"replace_name":
                                                                    "已由 李娜 接受派工"}
     assert wecom.card("take-D1", "lina")["replaced_by"] == "已由 李娜 接受派工"
-    # The next change finds the code spent: lina is told afresh.
+    # The next change finds the code spent; lina made it and has her answer: nothing more.
     clock.advance(hours=1)
     await app_says(wbot, clock, "lina", "/预约 D1 明天14:00", "w4")
     assert len(wecom.card_updates) == 1
-    assert "派工 D1\n状态：已预约（李娜）" in wecom.contents("message/send", "lina")
+    assert wecom.contents("message/send", "lina")[-1].startswith("D1 已预约 11-24 14:00 上门")
 
 
 async def test_wecom_dispatch_card_is_updated_after_a_button_accept(wbot, clock, wecom):
@@ -225,11 +225,14 @@ async def test_wecom_typed_claim_tells_the_webhook_group(wbot, clock, wecom):
 
 async def test_wecom_code_older_than_72_hours_is_not_used(wbot, clock, wecom):
     await app_says(wbot, clock, "zhangwei", CREATE, "w1")
-    await app_says(wbot, clock, "liujing", "/派工 T1 李娜", "w2")
+    await app_says(wbot, clock, "zhangwei", "/转派 T1 李娜", "w2")
+    [offer] = [t for (t, u) in wecom.cards if u == "lina"]
+    assert [b["key"] for b in wecom.card(offer, "lina")["button_list"]] == ["accept:T1"]
     clock.advance(hours=73)
-    await app_says(wbot, clock, "lina", "/接受派工 D1", "w3")
+    await app_says(wbot, clock, "zhangwei", "/解决 T1 重新安装打印控件后正常", "w3")
+    # The send's code is past WeCom's 72 hours: lina's offer is answered with a message.
     assert wecom.card_updates == []
-    assert "派工 D1\n状态：已由 李娜 接受派工" in wecom.contents("message/send", "lina")
+    assert wecom.contents("message/send", "lina")[-1] == "转派给你：T1\n状态：已由 张伟 解决"
 
 
 # -- DingTalk --------------------------------------------------------------------------------

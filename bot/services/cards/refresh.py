@@ -24,11 +24,12 @@ from tortoise.expressions import F
 
 from bot import messages
 from bot.messages import CARD_UPDATE, TEXT, Button, InboundMessage, OutboundMessage
+from bot.services.addressing import staff_target
 from bot.services.cards import texts
 from bot.services.cards.registry import object_of_key
 from bot.services.dispatches.texts import DISPATCH_STATUS
 from bot.services.outbox import enqueue
-from storage.models import CardRef, Dispatch, OutboxMessage, Ticket, TicketEvent
+from storage.models import CardRef, Dispatch, OutboxMessage, Staff, Ticket, TicketEvent
 from storage.models.dispatches import ACCEPTED, DISPATCHED
 from storage.models.messaging import DEAD
 from storage.models.tickets import CANCELLED, CLAIMED, CLOSED, NEW, RESOLVED
@@ -90,8 +91,12 @@ async def dispatch_state(dispatch_id: int) -> State | None:
 STATES = {"ticket": ticket_state, "dispatch": dispatch_state}
 
 
-async def refresh(env: "Runtime", object_type: str, object_id: int, conn: Any = None) -> int:
-    """Queue the redraw of every card of the object; how many cards."""
+async def refresh(env: "Runtime", object_type: str, object_id: int, *,
+                  actor: Staff | None = None, conn: Any = None) -> int:
+    """Queue the redraw of every card of the object; how many cards.
+
+    `actor` made the change and has the answer: a card in their own private chat that can only
+    be told afresh is not (they would read what they just did twice)."""
     refs = await CardRef.filter(object_type=object_type, object_id=object_id) \
         .using_db(conn).order_by("id")
     if not refs:
@@ -99,12 +104,14 @@ async def refresh(env: "Runtime", object_type: str, object_id: int, conn: Any = 
     state = await STATES[object_type](object_id)
     if state is None:
         return 0
+    own = staff_target(env.settings, actor) if actor is not None else None
     for ref in refs:
-        await _redraw(env, ref, state, conn)
+        await _redraw(env, ref, state, conn, skip_fresh_to=own)
     return len(refs)
 
 
-async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None) -> None:
+async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None, *,
+                  skip_fresh_to: tuple[str, str] | None = None) -> None:
     # Counted in the database: two changes racing on one card get two versions, in commit order.
     await CardRef.filter(id=ref.id).using_db(conn).update(version=F("version") + 1)
     version = (await CardRef.filter(id=ref.id).using_db(conn).only("id", "version").get()).version
@@ -128,6 +135,8 @@ async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None) 
     elif ref.channel != messages.CH_LOCAL:
         kind = TEXT
     if kind == TEXT:
+        if (channel, address) == skip_fresh_to:
+            return
         body = texts.FRESH.format(title=ref.title or ref.card_key, state=state.words)
         buttons = ()
     if updates:
