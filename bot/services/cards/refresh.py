@@ -29,6 +29,7 @@ from bot.services.cards import texts
 from bot.services.cards.registry import object_of_key
 from bot.services.dispatches.texts import DISPATCH_STATUS
 from bot.services.outbox import enqueue
+from bot.services.tickets.texts import STATUS as TICKET_STATUS
 from storage.models import CardRef, Dispatch, OutboxMessage, Staff, Ticket, TicketEvent
 from storage.models.dispatches import ACCEPTED, DISPATCHED
 from storage.models.messaging import DEAD
@@ -65,9 +66,10 @@ async def ticket_state(ticket_id: int) -> State | None:
         words, live = texts.TICKET_RESOLVED.format(owner=owner), set()
     elif t.status == CANCELLED:
         words, live = texts.TICKET_CANCELLED, set()
-    else:
-        assert t.status == CLOSED
+    elif t.status == CLOSED:
         words, live = texts.TICKET_CLOSED, set()
+    else:  # a state added later still shows, by its name
+        words, live = TICKET_STATUS.get(t.status, t.status), set()
     if t.offered_to is not None and t.status in (NEW, CLAIMED):
         words += texts.TICKET_OFFERED.format(who=t.offered_to.name)
         live.add(f"accept:{t.number}")
