@@ -56,3 +56,17 @@ async def test_cached_sender_follows_a_change_to_their_staff_row(chat):
     answer = await chat.say("zhangwei", "/建单 客户=华东制造 打印报表时报错")
     assert "已建单" not in answer and "zhangwei" in answer
     assert await Ticket.all().count() == 1
+
+
+# /接单 with the hotline card shown in one chat: the claim itself (savepoint, ticket read and
+# conditional update, event, claim clock met and handed to the new owner, the creator's notice)
+# and the card's redraw (its card rows, the ticket's state and last owner event, the version
+# counted and read back, the redraw's outbox row), then the ticket read back for the answer.
+CLAIM_MAX = 18
+
+
+async def test_claim_with_its_card_redraw_costs_few_statements(chat):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    n, sql = await _count(chat, "lina", "/接单 T1")
+    assert n <= CLAIM_MAX, "\n".join(sql)
+    assert sum('"card"' in s for s in sql) == 3, "\n".join(sql)
