@@ -4,7 +4,7 @@ from tortoise.indexes import Index
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_leader')]
+    dependencies = [('models', '0010_cards')]
 
     initial = False
 
