@@ -210,3 +210,26 @@ def test_the_xlsx_writer_keeps_what_openpyxl_reads(tmp_path):
     assert (ws["C2"].number_format, ws["D2"].number_format) == ("yyyy-mm-dd hh:mm", "0.0%")
     assert ws.freeze_panes == "A2" and ws.column_dimensions["C"].width == 17
     assert wb["二"]["A2"].value is True
+
+
+async def test_the_digest_counts_overdue_deadlines_open_at_the_days_end(chat, env):
+    def deadline(i: int, **kw) -> Deadline:
+        base = dict(object_type="ticket", object_id=100 + i, clock="ticket_claim",
+                    state="running", started_at=bj(11, 18), anchor_at=bj(11, 18),
+                    due_at=bj(11, 19, 9, i), context={"title": f"T{100 + i} 第 {i} 项"})
+        base.update(kw)
+        return Deadline(**base)
+
+    await Deadline.bulk_create(
+        [deadline(i) for i in range(11)]  # still open
+        + [deadline(11, state="met", closed_at=bj(11, 21, 9), late=True),  # met after 11-20
+           deadline(12, state="met", closed_at=bj(11, 20, 10), late=True),  # met that day
+           deadline(13, state="paused", remaining_s=600.0),  # paused before it was due
+           deadline(14, state="paused", remaining_s=0.0),  # paused when already overdue
+           deadline(15, due_at=bj(11, 21, 9))])  # due later
+    env.clock.set(bj(11, 23, 10))
+    lines = (await chat.say("liujing", "/日报 11-20")).split("\n")
+    at = lines.index("超时未完成的时限：13 项")
+    assert lines[at + 1] == "· 接单：T100 第 0 项（截止 11-19 09:00）"
+    assert lines[at + 10] == "· 接单：T109 第 9 项（截止 11-19 09:09）"
+    assert lines[at + 11] == "· 另有 3 项未列出"
