@@ -75,13 +75,28 @@ def _windows(start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
 async def _by_day(sheet: _Sheet, start: datetime, end: datetime,
                   query: Callable[[Sql, datetime, datetime], str],
                   convert: Callable[[dict[str, Any]], list[Any]]) -> None:
-    """Read a day's rows (on the event loop) and write them (`convert` and the cells, in a
-    worker thread), day after day."""
-    for a, b in _windows(start, end):
-        q = Sql()
-        rows = await q.rows(query(q, a, b))
-        if rows:
-            await asyncio.to_thread(lambda chunk: sheet.rows([convert(r) for r in chunk]), rows)
+    """Read a day's rows (on the event loop) while the day before is turned into cells (in a
+    worker thread), day after day: the database and the writing overlap, the rows stay in
+    order, and memory holds two days of rows at most."""
+    def write(rows: list[dict[str, Any]]) -> None:
+        sheet.rows([convert(r) for r in rows])
+
+    writing: asyncio.Future[None] | None = None
+    try:
+        for a, b in _windows(start, end):
+            q = Sql()
+            rows = await q.rows(query(q, a, b))
+            if writing is not None:
+                await writing
+                writing = None
+            if rows:
+                writing = asyncio.ensure_future(asyncio.to_thread(write, rows))
+        if writing is not None:
+            await writing
+            writing = None
+    finally:
+        if writing is not None:  # a query failed: let the write end before the file closes
+            await asyncio.wait([writing])
 
 
 def _yes_no(value: Any) -> str:
