@@ -124,11 +124,13 @@ async def open_tickets_at(as_of: datetime) -> int:
 def _overdue(q: Sql, still_open: bool, as_of: datetime) -> tuple[str, str]:
     """The condition and the order of one part of the overdue deadlines. Still open: the
     (closed_at, due_at) index serves both. Closed since: the few rows closed after `as_of`,
-    never a walk down the due_at index of the whole history."""
+    never a walk down the due_at index of the whole history. The open ones are ordered as the
+    (closed_at, due_at) index holds them, so no planner walks the due_at index instead."""
     due = "d.due_at" if still_open else q.unindexed("d.due_at")
     closed = "d.closed_at IS NULL" if still_open else f"d.closed_at > {q.p(as_of)}"
     return (f"{closed} AND {due} <= {q.p(as_of)} AND (d.state <> '{PAUSED}' "
-            "OR d.remaining_s IS NULL OR d.remaining_s <= 0)", f"{due}, d.id")
+            "OR d.remaining_s IS NULL OR d.remaining_s <= 0)",
+            "d.closed_at, d.due_at" if still_open else due)
 
 
 async def overdue_at(env: "Runtime", as_of: datetime,
@@ -143,7 +145,10 @@ async def overdue_at(env: "Runtime", as_of: datetime,
     for still_open in (True, False):
         q = Sql()
         where, _ = _overdue(q, still_open, as_of)
-        total += n((await q.one(f"SELECT COUNT(*) AS n FROM deadline d WHERE {where}"))["n"])
+        found = n((await q.one(f"SELECT COUNT(*) AS n FROM deadline d WHERE {where}"))["n"])
+        total += found
+        if not found:
+            continue
         q = Sql()
         where, order = _overdue(q, still_open, as_of)
         ids += [r["id"] for r in await q.rows(
