@@ -122,6 +122,13 @@ class DingTalkSettings(Section):
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
     sign_window_s: int = Field(3600, ge=1)
+    # How robot messages and card clicks arrive: "http" (callbacks to our public URL) or
+    # "stream" (a WebSocket we open to DingTalk: no public URL needed).
+    mode: Literal["http", "stream"] = "http"
+    # Where the stream is opened (POST /v1.0/gateway/connections/open); tests point it at a fake.
+    stream_base: str = "https://api.dingtalk.com"
+    # A WebSocket ping this often; a connection that stops answering is dropped and reopened.
+    stream_heartbeat_s: float = Field(30.0, gt=0)
     # The callbackRouteKey under which the card callback URL is registered with DingTalk.
     card_callback_route_key: str = "deskbot"
     # OpenAPI calls a month the edition allows (standard edition: about 10,000); admins are

@@ -26,6 +26,13 @@ reply carrying a file goes to the session's conversation through the OpenAPI ins
 webhook takes text, markdown and action cards only); a custom robot cannot carry uploaded media,
 so a file to one fails for good.
 
+In Stream mode (dingtalk.mode = "stream") cards go through the card-instance API instead, the
+only one that routes clicks to the stream: POST /v1.0/card/instances/createAndDeliver with
+callbackType "STREAM", openSpaceId "dtv1.card//IM_GROUP.<openConversationId>" or
+"dtv1.card//IM_ROBOT.<staffId>" and the robot in the deliver model; updates PUT
+/v1.0/card/instances. The click arrives over the stream (bot/platforms/dingtalk_stream.py) with
+the same body as below.
+
 Cards with buttons (kind CARD to a group or a user) are interactive cards (互动卡片, template
 "StandardCard") sent with POST /v1.0/im/interactiveCards/send, `callbackRouteKey` =
 settings.dingtalk.card_callback_route_key and outTrackId = OutboundMessage.task_id. Each
@@ -292,13 +299,17 @@ class DingTalkSender:
     # -- interactive cards -------------------------------------------------------------------
 
     async def _send_card(self, msg: OutboundMessage, dedupe_key: str) -> None:
+        card = {"cardParamMap": {"sys_full_json_obj": json.dumps(
+            card_json(msg.title, msg.text, msg.buttons), ensure_ascii=False)}}
+        if self._cfg.mode == "stream":
+            await self._deliver_stream_card(msg, task_id_for(msg, dedupe_key), card)
+            return
         body: dict[str, Any] = {
             "cardTemplateId": CARD_TEMPLATE,
             "outTrackId": task_id_for(msg, dedupe_key),
             "robotCode": self._cfg.robot_code,
             "callbackRouteKey": self._cfg.card_callback_route_key,
-            "cardData": {"cardParamMap": {"sys_full_json_obj": json.dumps(
-                card_json(msg.title, msg.text, msg.buttons), ensure_ascii=False)}},
+            "cardData": card,
         }
         if msg.channel == messages.CH_DINGTALK_GROUP:
             body["conversationType"] = 1
@@ -308,11 +319,33 @@ class DingTalkSender:
             body["receiverUserIdList"] = [msg.address]
         await self._openapi("POST", "/v1.0/im/interactiveCards/send", body)
 
+    async def _deliver_stream_card(self, msg: OutboundMessage, track_id: str, card: dict) -> None:
+        # interactiveCards/send has no way to route clicks to a stream; the card-instance API
+        # does, with callbackType STREAM, so in Stream mode cards are created and delivered there.
+        robot = self._cfg.robot_code
+        body: dict[str, Any] = {"cardTemplateId": CARD_TEMPLATE, "outTrackId": track_id,
+                                "callbackType": "STREAM", "cardData": card, "userIdType": 1}
+        if msg.channel == messages.CH_DINGTALK_GROUP:
+            body["openSpaceId"] = f"dtv1.card//IM_GROUP.{msg.address}"
+            body["imGroupOpenSpaceModel"] = {"supportForward": True}
+            body["imGroupOpenDeliverModel"] = {"robotCode": robot}
+        else:
+            body["openSpaceId"] = f"dtv1.card//IM_ROBOT.{msg.address}"
+            body["imRobotOpenSpaceModel"] = {"supportForward": True}
+            body["imRobotOpenDeliverModel"] = {"spaceType": "IM_ROBOT", "robotCode": robot}
+        result = await self._openapi("POST", "/v1.0/card/instances/createAndDeliver", body)
+        failed = [r for r in (result.get("result") or {}).get("deliverResults") or []
+                  if isinstance(r, dict) and r.get("success") is False]
+        if failed:
+            raise SendFailed(f"card/instances/createAndDeliver: {failed[0].get('errorMsg', '')}")
+
     async def _update_card(self, msg: OutboundMessage) -> None:
         card = card_json(msg.title, str(msg.extra.get("card_text", "")), (), done=msg.text)
         body = {"outTrackId": msg.address, "cardData": {"cardParamMap": {
             "sys_full_json_obj": json.dumps(card, ensure_ascii=False)}}}
-        await self._openapi("PUT", "/v1.0/im/interactiveCards", body)
+        # A card is updated through the API it was created with.
+        path = "/v1.0/card/instances" if self._cfg.mode == "stream" else "/v1.0/im/interactiveCards"
+        await self._openapi("PUT", path, body)
 
 
 def card_json(title: str, text: str, buttons: Any, *, done: str = "") -> dict:
