@@ -164,8 +164,43 @@ async def test_interactive_card_buttons_carry_keys_and_update_after_click(dingta
                                       address="ticket-T12-1", title="新工单 T12", text=taken,
                                       extra={"card_text": "客户：某某医院"}), "taken:T12")
     update = json.loads(fake.card_updates[0]["cardData"]["cardParamMap"]["sys_full_json_obj"])
+    assert fake.card_update_paths == ["/v1.0/im/interactiveCards"]
     assert not [c for c in update["contents"] if c["type"] == "action"]
     assert "已由 张三 接单" in json.dumps(update, ensure_ascii=False)
+
+
+async def test_in_stream_mode_cards_call_back_over_the_stream(aiohttp_server, clock):
+    fake = FakeDingTalk(clock)
+    server = await aiohttp_server(fake.app())
+    url = str(server.make_url("")).rstrip("/")
+    settings = load_settings(None, dingtalk__enabled=True, dingtalk__app_key=fake.app_key,
+                             dingtalk__app_secret=fake.app_secret, dingtalk__mode="stream",
+                             dingtalk__robot_code=fake.robot_code, dingtalk__api_base=url,
+                             dingtalk__oapi_base=url)
+    async with aiohttp.ClientSession() as session:
+        sender = DingTalkSender(settings, session, clock=clock)
+        buttons = (Button("claim:T12", "接单"),)
+        await sender.send(group("打印凭证时报错", kind=CARD, title="新工单 T12", buttons=buttons,
+                                task_id="ticket-T12-1"), "new:T12")
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_USER, address="staff01",
+                                          kind=CARD, text="请接单", buttons=buttons,
+                                          task_id="ticket-T12-2"), "ask:T12")
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_CARD_UPDATE,
+                                          address="ticket-T12-1", title="新工单 T12",
+                                          text=texts.CARD_TAKEN.format(name="张三", action="接单"),
+                                          extra={"card_text": "打印凭证时报错"}), "taken:T12")
+    in_group, to_user = fake.cards["ticket-T12-1"], fake.cards["ticket-T12-2"]
+    assert in_group["callbackType"] == to_user["callbackType"] == "STREAM"
+    assert "callbackRouteKey" not in in_group
+    assert in_group["openSpaceId"] == "dtv1.card//IM_GROUP.cidGROUP=="
+    assert in_group["imGroupOpenDeliverModel"] == {"robotCode": fake.robot_code}
+    assert to_user["openSpaceId"] == "dtv1.card//IM_ROBOT.staff01"
+    assert to_user["imRobotOpenDeliverModel"] == {"spaceType": "IM_ROBOT",
+                                                  "robotCode": fake.robot_code}
+    assert [(r.api, r.dest) for r in fake.received] == [("groupMessages", "cidGROUP=="),
+                                                        ("oToMessages", "staff01")]
+    assert fake.card_update_paths == ["/v1.0/card/instances"]
+    assert "已由 张三 接单" in fake.card_updates[0]["cardData"]["cardParamMap"]["sys_full_json_obj"]
 
 
 async def test_card_through_custom_robot_goes_as_markdown_naming_actions(dingtalk):

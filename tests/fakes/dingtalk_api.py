@@ -63,6 +63,7 @@ class FakeDingTalk:
         self.received: list[Received] = []
         self.rejected: list[Received] = []  # refused for going too fast (130101, 429, flow control)
         self.card_updates: list[dict] = []
+        self.card_update_paths: list[str] = []  # which API each update came through
         self.cards: dict[str, dict] = {}
         self.media: dict[str, tuple[str, str, bytes]] = {}  # media_id -> (type, filename, data)
         self.token_calls = 0
@@ -297,6 +298,7 @@ class FakeDingTalk:
         if body.get("outTrackId") not in self.cards:
             return self._error(400, "param.invalid", "outTrackId 不存在")
         self.card_updates.append(body)
+        self.card_update_paths.append(request.path)
         return web.json_response({"success": True})
 
     # -- legacy media upload (oapi) -----------------------------------------------------------
