@@ -10,6 +10,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import keys, longconn
+from bot.messages import OutboundMessage
 from bot.platforms import dingtalk
 from storage.models import InboundEvent, OutboxMessage, RejectedInbound, Ticket, TicketEvent
 from tests.app_harness import dingtalk_settings, serve_fake, start_bot
@@ -195,16 +196,28 @@ async def test_a_wrong_secret_is_retried_and_the_admins_are_told(
         if await OutboxMessage.filter(dedupe_key__contains="longconn").exists():
             break
         await asyncio.sleep(0.02)
-    [notice] = await OutboxMessage.filter(dedupe_key__contains="longconn")
-    assert notice.address == "admin" or "admin" in notice.payload
-    assert "钉钉 Stream 模式 长连接已断开" in notice.payload
-    assert "invalidClientIdOrSecret" in notice.payload
+    [row] = await OutboxMessage.filter(dedupe_key__contains="longconn")
+    assert row.dedupe_key.endswith(":admin")
+    notice = OutboundMessage.from_json(row.payload)
+    assert notice.text.startswith("【连接中断】钉钉 Stream 模式 长连接已断开")
+    assert "HTTP 400 invalidClientIdOrSecret 无效的clientId或者clientSecret" in notice.text
     assert stream.connects == 0 and sup.state in (longconn.DOWN, longconn.CONNECTING)
 
 
-async def test_a_malformed_callback_is_kept_as_rejected_and_acked(bot, clock, ding, stream):
+async def test_malformed_frames_are_survived_and_malformed_callbacks_kept_as_rejected(
+        bot, clock, ding, stream):
+    for junk in ("not json", "[1, 2]", '{"type": "CALLBACK", "headers": "x"}', "{" * 5000):
+        await stream.send_raw(junk)
     mid = await stream.push_message({"msgId": "bad-1", "senderStaffId": "zhangwei",
                                      "msgtype": "text", "text": "not an object"})
     await stream.wait_acked(mid)
     assert await RejectedInbound.filter(platform="dingtalk").count() == 1
     assert await InboundEvent.all().count() == 0
+    # Events and topics deskbot does not act on are acknowledged, so DingTalk stops sending them.
+    event = await stream.push("chat_update_title", {"title": "新群名"}, kind="EVENT")
+    assert json.loads((await stream.wait_acked(event))["data"])["status"] == "SUCCESS"
+    other = await stream.push("/v1.0/graph/api/invoke", {"x": 1})
+    await stream.wait_acked(other)
+    # The same connection carries on.
+    assert (await say(bot, stream, ding, clock, "smsg-7")).startswith("已建单 T1")
+    assert stream.connects == 1

@@ -26,13 +26,6 @@ reply carrying a file goes to the session's conversation through the OpenAPI ins
 webhook takes text, markdown and action cards only); a custom robot cannot carry uploaded media,
 so a file to one fails for good.
 
-In Stream mode (dingtalk.mode = "stream") cards go through the card-instance API instead, the
-only one that routes clicks to the stream: POST /v1.0/card/instances/createAndDeliver with
-callbackType "STREAM", openSpaceId "dtv1.card//IM_GROUP.<openConversationId>" or
-"dtv1.card//IM_ROBOT.<staffId>" and the robot in the deliver model; updates PUT
-/v1.0/card/instances. The click arrives over the stream (bot/platforms/dingtalk_stream.py) with
-the same body as below.
-
 Cards with buttons (kind CARD to a group or a user) are interactive cards (互动卡片, template
 "StandardCard") sent with POST /v1.0/im/interactiveCards/send, `callbackRouteKey` =
 settings.dingtalk.card_callback_route_key and outTrackId = OutboundMessage.task_id. Each
@@ -41,7 +34,9 @@ the callback URL registered for that route key (registration: POST
 {oapi_base}/topapi/im/chat/scencegroup/interactivecard/callback/register with callback_url,
 api_secret and callbackRouteKey) a JSON body carrying `outTrackId`, `userId` (the clicker's
 staffId) and `content` = '{"cardPrivateData": {"actionIds": ["<Button.key>"], "params": {}}}';
-the inbound side turns that into CardAction(key=actionIds[0], task_id=outTrackId). Custom robots
+the inbound side turns that into CardAction(key=actionIds[0], task_id=outTrackId). In Stream
+mode cards go through the card-instance API instead, the only one that routes clicks to the
+stream (notifiers/senders/dingtalk_cards.py). Custom robots
 and session webhooks cannot call back, so there a card goes as markdown naming its actions.
 
 The OpenAPI token comes from POST /v1.0/oauth2/accessToken {appKey, appSecret}, cached until
@@ -64,6 +59,7 @@ from bot import messages
 from bot.clock import Clock, SystemClock
 from bot.messages import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
 from notifiers import render
+from notifiers.senders import dingtalk_cards as cards
 from notifiers.senders.base import SendFailed, SendRetry
 from notifiers.senders.http import call, media_form, read_file, rebase
 from notifiers.senders.wecom import task_id_for
@@ -73,8 +69,6 @@ OFFICIAL_OAPI = "https://oapi.dingtalk.com"
 BLOCKED = frozenset({130101, 130102})  # custom robot over 20 a minute: blocked 10 minutes
 BLOCK_S = 600.0
 THROTTLED_S = 60.0
-CARD_TEMPLATE = "StandardCard"
-CARD_LOGO = "@lALPDfJ6V_FPDmvNAfTNAfQ"
 MEDIA_MAX = 20 * 1024 * 1024  # image and file uploads alike
 # oapi errcodes: an access_token DingTalk no longer takes (invalid, expired).
 OAPI_TOKEN_INVALID = frozenset({40014, 42001, 40001})
@@ -299,72 +293,20 @@ class DingTalkSender:
     # -- interactive cards -------------------------------------------------------------------
 
     async def _send_card(self, msg: OutboundMessage, dedupe_key: str) -> None:
-        card = {"cardParamMap": {"sys_full_json_obj": json.dumps(
-            card_json(msg.title, msg.text, msg.buttons), ensure_ascii=False)}}
-        if self._cfg.mode == "stream":
-            await self._deliver_stream_card(msg, task_id_for(msg, dedupe_key), card)
+        track_id = task_id_for(msg, dedupe_key)
+        if self._cfg.mode != "stream":
+            await self._openapi("POST", "/v1.0/im/interactiveCards/send",
+                                cards.route_key_body(self._cfg, msg, track_id))
             return
-        body: dict[str, Any] = {
-            "cardTemplateId": CARD_TEMPLATE,
-            "outTrackId": task_id_for(msg, dedupe_key),
-            "robotCode": self._cfg.robot_code,
-            "callbackRouteKey": self._cfg.card_callback_route_key,
-            "cardData": card,
-        }
-        if msg.channel == messages.CH_DINGTALK_GROUP:
-            body["conversationType"] = 1
-            body["openConversationId"] = msg.address
-        else:
-            body["conversationType"] = 0
-            body["receiverUserIdList"] = [msg.address]
-        await self._openapi("POST", "/v1.0/im/interactiveCards/send", body)
-
-    async def _deliver_stream_card(self, msg: OutboundMessage, track_id: str, card: dict) -> None:
-        # interactiveCards/send has no way to route clicks to a stream; the card-instance API
-        # does, with callbackType STREAM, so in Stream mode cards are created and delivered there.
-        robot = self._cfg.robot_code
-        body: dict[str, Any] = {"cardTemplateId": CARD_TEMPLATE, "outTrackId": track_id,
-                                "callbackType": "STREAM", "cardData": card, "userIdType": 1}
-        if msg.channel == messages.CH_DINGTALK_GROUP:
-            body["openSpaceId"] = f"dtv1.card//IM_GROUP.{msg.address}"
-            body["imGroupOpenSpaceModel"] = {"supportForward": True}
-            body["imGroupOpenDeliverModel"] = {"robotCode": robot}
-        else:
-            body["openSpaceId"] = f"dtv1.card//IM_ROBOT.{msg.address}"
-            body["imRobotOpenSpaceModel"] = {"supportForward": True}
-            body["imRobotOpenDeliverModel"] = {"spaceType": "IM_ROBOT", "robotCode": robot}
-        result = await self._openapi("POST", "/v1.0/card/instances/createAndDeliver", body)
+        result = await self._openapi("POST", "/v1.0/card/instances/createAndDeliver",
+                                     cards.stream_body(self._cfg, msg, track_id))
         failed = [r for r in (result.get("result") or {}).get("deliverResults") or []
                   if isinstance(r, dict) and r.get("success") is False]
         if failed:
             raise SendFailed(f"card/instances/createAndDeliver: {failed[0].get('errorMsg', '')}")
 
     async def _update_card(self, msg: OutboundMessage) -> None:
-        card = card_json(msg.title, str(msg.extra.get("card_text", "")), (), done=msg.text)
-        body = {"outTrackId": msg.address, "cardData": {"cardParamMap": {
-            "sys_full_json_obj": json.dumps(card, ensure_ascii=False)}}}
-        # A card is updated through the API it was created with.
-        path = "/v1.0/card/instances" if self._cfg.mode == "stream" else "/v1.0/im/interactiveCards"
-        await self._openapi("PUT", path, body)
-
-
-def card_json(title: str, text: str, buttons: Any, *, done: str = "") -> dict:
-    """The StandardCard body: a header, the markdown text, and buttons (or what was done)."""
-    contents: list[dict] = []
-    if text:
-        contents.append({"type": "markdown", "text": text, "id": "text"})
-    if buttons:
-        contents.append({"type": "action", "id": "actions", "actions": [
-            {"type": "button", "id": b.key, "actionType": "request",
-             "status": "primary" if i == 0 else "normal",
-             "label": {"type": "text", "text": b.text, "id": f"label_{i}"}}
-            for i, b in enumerate(buttons)]})
-    if done:
-        contents.append({"type": "markdown", "text": f"**{done}**", "id": "done"})
-    return {"config": {"autoLayout": True, "enableForward": True},
-            "header": {"title": {"type": "text", "text": title or text.split("\n", 1)[0][:30]},
-                       "logo": CARD_LOGO},
-            "contents": contents}
+        await self._openapi("PUT", cards.update_path(self._cfg), cards.update_body(msg))
 
 
 def _retarget(msg: OutboundMessage, channel: str, address: str) -> OutboundMessage:

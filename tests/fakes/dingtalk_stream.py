@@ -56,6 +56,11 @@ class FakeDingTalkStream:
             await ws.send_str(json.dumps(frame, ensure_ascii=False))
         return message_id
 
+    async def send_raw(self, text: str) -> None:
+        """Anything at all as a text frame (what a broken gateway or proxy might send)."""
+        for ws in list(self.live):
+            await ws.send_str(text)
+
     async def push_message(self, data: dict) -> str:
         return await self.push(ROBOT_TOPIC, data)
 
