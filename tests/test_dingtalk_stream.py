@@ -40,10 +40,10 @@ async def stream(aiohttp_server):
                             aiohttp_server)
 
 
-def stream_settings(url, ding, stream, secret: str = SECRET):
+def stream_settings(url, ding, stream, secret: str = SECRET, **extra):
     return dingtalk_settings(url, ding, app_key=APP_KEY, secret=secret, robot=ROBOT,
                              dingtalk__mode="stream", dingtalk__stream_base=stream.base,
-                             center__admins=["admin"], **FAST)
+                             center__admins=["admin"], **{**FAST, **extra})
 
 
 async def connect(aiohttp_client, settings, clock):
@@ -160,13 +160,25 @@ async def test_the_bot_reconnects_after_a_drop_and_after_a_disconnect(bot, clock
     assert not await OutboxMessage.filter(dedupe_key__contains="longconn").exists()
 
 
+async def test_a_silently_dead_stream_is_noticed_by_the_heartbeat_and_reopened(
+        demo, clock, ding, stream, aiohttp_client):
+    settings = stream_settings(demo, ding, stream, dingtalk__stream_heartbeat_s=0.2)
+    bot = await connect(aiohttp_client, settings, clock)
+    await stream.wait_connected()
+    stream.mute()
+    await stream.wait_connected(2)
+    await stream.wait(lambda: len(stream.live) == 1)
+    assert (await say(bot, stream, ding, clock, "smsg-8")).startswith("已建单 T1")
+
+
 async def test_a_second_instance_connects_only_after_the_first_dies(
         demo, clock, ding, stream, aiohttp_client):
-    settings = stream_settings(demo, ding, stream)
+    # A lease long enough that a loaded machine still renews it in time.
+    settings = stream_settings(demo, ding, stream, long_connection__lease_s=1.5)
     first = await connect(aiohttp_client, settings, clock)
     await stream.wait_connected()
     second = await connect(aiohttp_client, settings, clock)
-    await asyncio.sleep(1.0)  # longer than the lease: the first renews it
+    await asyncio.sleep(2.0)  # longer than the lease: the first renews it
     [a], [b] = first.app[keys.LONG_CONNECTIONS], second.app[keys.LONG_CONNECTIONS]
     assert stream.connects == 1 and len(stream.live) == 1
     assert (a.state, b.state) == (longconn.CONNECTED, longconn.STANDBY)

@@ -9,7 +9,8 @@ A real aiohttp app on loopback speaking the protocol bot/platforms/dingtalk_stre
   acked with code 200 and its messageId; whatever is not acked when a connection ends is pushed
   again, in order, on the next one (as DingTalk redelivers);
 - `drop()` closes every connection without a word (a network failure), `disconnect()` sends the
-  system message first and closes a moment later, as the gateway does.
+  system message first and closes a moment later, as the gateway does, and `mute()` leaves a
+  connection open but deaf to WebSocket pings (a path that died without a FIN).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ class FakeDingTalkStream:
         self.lose_acks = False  # acks arriving now are thrown away (lost on the way)
         self.unacked: dict[str, dict] = {}  # messageId -> frame, in push order
         self._tickets: set[str] = set()
+        self._muted: set[web.WebSocketResponse] = set()
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
 
@@ -80,6 +82,11 @@ class FakeDingTalkStream:
         await asyncio.sleep(grace_s)
         for ws in going:
             await ws.close()
+
+    def mute(self) -> None:
+        """The live connections stop answering WebSocket pings (a silently dead network path);
+        frames still go out to them. Later connections answer again."""
+        self._muted.update(self.live)
 
     async def drop(self) -> None:
         for ws in list(self.live):
@@ -152,7 +159,7 @@ class FakeDingTalkStream:
             return web.json_response({"code": "invalidTicket", "message": "ticket 无效"},
                                      status=403)
         self._tickets.discard(ticket)
-        ws = web.WebSocketResponse()
+        ws = web.WebSocketResponse(autoping=False)  # pongs by hand, so `mute` can stop them
         await ws.prepare(request)
         self.connects += 1
         self.live.append(ws)
@@ -162,11 +169,14 @@ class FakeDingTalkStream:
         await self._notify()
         try:
             async for msg in ws:
-                if msg.type != WSMsgType.TEXT:
-                    continue
-                await self._answer(json.loads(msg.data))
+                if msg.type == WSMsgType.PING:
+                    if ws not in self._muted:
+                        await ws.pong(msg.data)
+                elif msg.type == WSMsgType.TEXT:
+                    await self._answer(json.loads(msg.data))
         finally:
             self.live.remove(ws)
+            self._muted.discard(ws)
             await self._notify()
         return ws
 
