@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -38,6 +39,8 @@ class FakeDingTalkStream:
         self.pongs: list[dict] = []
         self.lose_acks = False  # acks arriving now are thrown away (lost on the way)
         self.unacked: dict[str, dict] = {}  # messageId -> frame, in push order
+        self.pushed_at: dict[str, float] = {}  # messageId -> time.monotonic() of the first push
+        self.acked_at: dict[str, float] = {}
         self._tickets: set[str] = set()
         self._muted: set[web.WebSocketResponse] = set()
         self._ids = itertools.count(1)
@@ -54,14 +57,20 @@ class FakeDingTalkStream:
                              "time": "1764381600000", "topic": topic},
                  "data": json.dumps(data, ensure_ascii=False)}
         self.unacked[message_id] = frame
-        for ws in list(self.live):
-            await ws.send_str(json.dumps(frame, ensure_ascii=False))
+        self.pushed_at[message_id] = time.monotonic()
+        await self._broadcast(json.dumps(frame, ensure_ascii=False))
         return message_id
+
+    async def _broadcast(self, text: str) -> None:
+        for ws in list(self.live):
+            try:
+                await ws.send_str(text)
+            except (ConnectionError, RuntimeError):  # closing under us: kept for redelivery
+                pass
 
     async def send_raw(self, text: str) -> None:
         """Anything at all as a text frame (what a broken gateway or proxy might send)."""
-        for ws in list(self.live):
-            await ws.send_str(text)
+        await self._broadcast(text)
 
     async def push_message(self, data: dict) -> str:
         return await self.push(ROBOT_TOPIC, data)
@@ -118,6 +127,19 @@ class FakeDingTalkStream:
         app.on_shutdown.append(lambda _: self.drop())
         return app
 
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Served on its own (benches); the base URL, also kept as `base`."""
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        sock = site._server.sockets[0]  # type: ignore[union-attr]
+        self.base = f"http://{host}:{sock.getsockname()[1]}"
+        return self.base
+
+    async def close(self) -> None:
+        await self._runner.cleanup()
+
     async def _notify(self) -> None:
         async with self._changed:
             self._changed.notify_all()
@@ -126,8 +148,7 @@ class FakeDingTalkStream:
         frame = {"specVersion": "1.0", "type": "SYSTEM",
                  "headers": {"contentType": "application/json", "messageId": message_id,
                              "time": "1764381600000", "topic": topic}, "data": data}
-        for ws in list(self.live):
-            await ws.send_str(json.dumps(frame))
+        await self._broadcast(json.dumps(frame))
 
     async def _open(self, request: web.Request) -> web.Response:
         try:
@@ -164,10 +185,10 @@ class FakeDingTalkStream:
         self.connects += 1
         self.live.append(ws)
         # Redelivery: what no earlier connection acked, in the order it was first pushed.
-        for frame in list(self.unacked.values()):
-            await ws.send_str(json.dumps(frame, ensure_ascii=False))
         await self._notify()
         try:
+            for frame in list(self.unacked.values()):
+                await ws.send_str(json.dumps(frame, ensure_ascii=False))
             async for msg in ws:
                 if msg.type == WSMsgType.PING:
                     if ws not in self._muted:
@@ -189,4 +210,5 @@ class FakeDingTalkStream:
         elif message_id in self.unacked and not self.lose_acks:
             del self.unacked[message_id]
             self.acks.append(reply)
+            self.acked_at[message_id] = time.monotonic()
         await self._notify()
