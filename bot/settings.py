@@ -395,7 +395,10 @@ def _problem(e: Any) -> tuple[tuple[Any, ...], str]:
     template = texts.SETTINGS_PROBLEMS.get(e["type"])
     if template is None:
         return tuple(e["loc"]), e["msg"]
-    return tuple(e["loc"]), template.format(**(e.get("ctx") or {}))
+    ctx = dict(e.get("ctx") or {})
+    if isinstance(ctx.get("expected"), str):  # pydantic lists a Literal's choices in English
+        ctx["expected"] = ctx["expected"].replace(" or ", " 或 ")
+    return tuple(e["loc"]), template.format(**ctx)
 
 
 def _describe(err: ValidationError) -> str:
