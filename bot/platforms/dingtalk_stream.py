@@ -52,6 +52,7 @@ SYSTEM, EVENT, CALLBACK = "SYSTEM", "EVENT", "CALLBACK"
 UA = "deskbot-dingtalk-stream/1"
 # After a `disconnect`, DingTalk keeps the socket open a few seconds for the acks in flight.
 DRAIN_S = 5.0
+OPEN_TIMEOUT_S = 30.0  # opening and the WebSocket handshake together
 
 _CONVERT: dict[str, Callable[[dict[str, Any]], messages.InboundMessage | None]] = {
     ROBOT_TOPIC: dingtalk.to_inbound, CARD_TOPIC: dingtalk.card_to_inbound}
@@ -106,11 +107,12 @@ class DingTalkStream:
         # lives for hours.
         timeout = aiohttp.ClientTimeout(total=None, sock_connect=15)
         async with aiohttp.ClientSession(timeout=timeout) as http:
-            async with asyncio.timeout(30):
+            async with asyncio.timeout(OPEN_TIMEOUT_S):  # a gateway that never answers
                 url = await self.open(http)
-            async with http.ws_connect(url, heartbeat=self.cfg.stream_heartbeat_s,
-                                       timeout=aiohttp.ClientWSTimeout(ws_receive=None,
-                                                                       ws_close=5)) as ws:
+                ws = await http.ws_connect(url, heartbeat=self.cfg.stream_heartbeat_s,
+                                           timeout=aiohttp.ClientWSTimeout(ws_receive=None,
+                                                                           ws_close=5))
+            async with ws:
                 log.info("DingTalk stream connected")
                 connected()
                 await self._pump(ws)
