@@ -113,7 +113,7 @@ async def test_a_card_click_over_the_stream_claims_the_ticket(bot, clock, ding, 
     # The announcement is an interactive card created to call back over the stream.
     [track] = [t for t, body in ding.cards.items() if body.get("callbackType") == "STREAM"]
     assert ding.cards[track]["openSpaceId"] == "dtv1.card//IM_GROUP.cidHOTLINE"
-    assert track == "claim-T1"
+    assert track == "claim-T1-1"
     assert "华东制造有限公司" in ding.contents("groupMessages", "cidHOTLINE")[-1]
     _, click = dingtalk_card_click(SECRET, user_id="lina", out_track_id=track, key="claim:T1",
                                    space_id="cidHOTLINE", at=clock)
@@ -124,6 +124,11 @@ async def test_a_card_click_over_the_stream_claims_the_ticket(bot, clock, ding, 
     assert ticket.owner.userid == "lina"
     assert await TicketEvent.filter(ticket_id=1, kind="claimed").count() == 1
     assert "你已接单 T1（华东制造有限公司），现在由你负责。" in ding.contents(dest="cidHOTLINE")
+    # The card is redrawn through the card-instance API it was created with, without buttons.
+    assert ding.card_update_paths == ["/v1.0/card/instances"]
+    card = ding.card(track)
+    assert not [c for c in card["contents"] if c["type"] == "action"]
+    assert card["contents"][-1]["text"] == "**已由 李娜 接单**"
 
 
 async def test_a_redelivered_message_does_nothing_twice(bot, clock, ding, stream):

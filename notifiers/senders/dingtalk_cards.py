@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import messages
 from bot.messages import OutboundMessage
+from notifiers.senders.wecom import task_id_for
 
 CARD_TEMPLATE = "StandardCard"
 CARD_LOGO = "@lALPDfJ6V_FPDmvNAfTNAfQ"
@@ -83,6 +84,10 @@ def update_path(cfg: Any) -> str:
 
 
 def update_body(msg: OutboundMessage) -> dict:
-    """The card redrawn: its text, and in place of the buttons what was done (msg.text)."""
-    card = card_json(msg.title, str(msg.extra.get("card_text", "")), (), done=msg.text)
-    return {"outTrackId": msg.address, "cardData": _data(card)}
+    """The card redrawn as it is now: its text, its buttons still open, or in their place the
+    state it reached (msg.extra["state"])."""
+    done = "" if msg.buttons else str(msg.extra.get("state") or "")
+    card = card_json(msg.title, msg.text, msg.buttons, done=done)
+    track = task_id_for(OutboundMessage(channel=msg.channel, address=msg.address,
+                                        task_id=msg.address), "")
+    return {"outTrackId": track, "cardData": _data(card)}
