@@ -13,7 +13,8 @@ Channels and what their address is:
   URL-encoded. The secret is `extra["secret"]`, else the `push_secret` of the chat whose
   `push_address` is this URL (secrets never have to travel in outbox rows).
 - CH_DINGTALK_CARD_UPDATE (kind CARD_UPDATE): the outTrackId of a card sent earlier;
-  PUT /v1.0/im/interactiveCards redraws it for everyone with the message's title, text (which
+  PUT /v1.0/im/interactiveCards (in Stream mode PUT /v1.0/card/instances, the API the card was
+  created with) redraws it for everyone with the message's title, text (which
   ends in its state line) and the buttons still live, and the state in bold where buttons are
   gone (`extra["state"]`, e.g. "已由 张三 接单"). An outTrackId DingTalk does not know yet (the
   card itself still queued) is retried.
