@@ -14,7 +14,8 @@ rows, two marks) both arrive. Other channels have no such check and stay at-leas
 
 Failures: SendRetry (and unexpected errors) back off exponentially with jitter, never sooner
 than the platform's retry_after, and hold the destination's other rows as long; SendFailed, or
-the settings.outbox.max_attempts-th failed try, marks the row dead and hands a notice to
+the settings.outbox.max_attempts-th failed try, marks the row dead (SendLater, a long connection
+held elsewhere or down, only holds the row for a while and counts nothing) and hands a notice to
 `notify_admins` (the services side queues it to every admin of settings.center.admins), except
 for rows that are themselves such notices.
 
@@ -37,7 +38,7 @@ from tortoise.transactions import in_transaction
 from bot.messages import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
-from notifiers.senders.base import Sender, SendFailed, SendRetry
+from notifiers.senders.base import Sender, SendFailed, SendLater, SendRetry
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -287,6 +288,11 @@ class Relay:
         except SendFailed as exc:
             await self._dead(row, msg, str(exc))
             return 0
+        except SendLater as exc:
+            # Not this row's fault and not this relay's to send now: no attempt counted.
+            until = now + timedelta(seconds=exc.retry_after)
+            await relay_store.hold([row.id], until, self.owner)
+            raise _Backoff(until) from exc
         except asyncio.CancelledError:
             raise
         except Exception as exc:
