@@ -93,6 +93,17 @@ class WeComBotSettings(Section):
     # The robot's display name in WeCom, so its @-mention is stripped wherever it stands in the
     # text; empty strips only a leading @-mention.
     name: str = ""
+    # "callback": WeCom posts to /wecom/bot/callback (needs a public URL, token and key);
+    # "long_connection": the bot opens a WebSocket to WeCom with the robot's id and secret.
+    mode: Literal["callback", "long_connection"] = "callback"
+    bot_id: str = ""
+    secret: str = ""
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+    ping_s: float = Field(30.0, gt=0)  # WeCom expects a ping every 30 s
+    # How long after a message its req_id is answered on; later answers go as a proactive push.
+    respond_window_s: float = Field(300.0, gt=0)
+    # How long a row for the connection waits when this instance does not hold it (or it is down).
+    wait_s: float = Field(2.0, gt=0)
 
 
 class WeComSettings(Section):

@@ -25,6 +25,7 @@ from bot.settings import load_settings
 from notifiers.senders.dingtalk import DingTalkSender
 from notifiers.senders.local import LocalSender
 from notifiers.senders.wecom import WeComSender
+from notifiers.senders.wecom_ws import WeComWsSender
 from storage.models import InboundEvent, OutboxMessage
 
 
@@ -44,6 +45,9 @@ class AppSenders:
             built = [WeComSender(settings, http, clock=clock),
                      DingTalkSender(settings, http, clock=clock),
                      LocalSender(app[keys.SIMULATOR])]
+            if keys.WECOM_WS in app:  # the robot's long connection, as create_app wires it
+                built.append(WeComWsSender(app[keys.WECOM_WS], clock=clock,
+                                           wait_s=settings.wecom.bot.wait_s))
             self._built = {ch: s for s in built for ch in s.channels}
         return self._built
 

@@ -1,0 +1,138 @@
+"""WeCom intelligent robot sender over the robot's long connection (bot/platforms/wecom_ws.py).
+
+Channels and what their address is:
+- CH_WECOM_WS_REPLY: the req_id of the message being answered; `aibot_respond_msg` with a
+  finished stream (markdown content), WeCom's one answer to one message. The req_id is good on
+  the connection it came on and for `respond_window_s`: an answer written later, or after a
+  reconnect (ours or another instance's), goes as a proactive push to the message's chat
+  (`extra["chatid"]`; the sender's userid in a private chat). So does an answer WeCom refuses
+  with 846608 (the stream expired) or any other error but "not subscribed".
+- CH_WECOM_WS_SEND: a chatid (a group's, or a userid for a private chat) that has talked to the
+  robot; `aibot_send_msg` with markdown. WeCom refuses plain text there (40008), so text goes as
+  markdown, cards as markdown naming their actions, pictures and files as a line saying so.
+
+Only the instance holding the connection can write to it. Anywhere else, and while it is down,
+a row raises SendLater: the relay holds it for `wecom.bot.wait_s` without counting an attempt,
+and whichever relay runs beside the holder sends it once the connection is up. 846609 ("not
+subscribed": WeCom lost our subscription without closing the socket) closes the connection so
+the supervisor reconnects, and the row is tried once more after that.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any, Protocol
+
+from bot import messages
+from bot.clock import Clock, SystemClock
+from bot.messages import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
+from notifiers import render
+from notifiers.senders.base import SendFailed, SendLater, SendRetry
+
+log = logging.getLogger("deskbot.wecom.ws")
+
+RESPOND = "aibot_respond_msg"
+SEND = "aibot_send_msg"
+NOT_SUBSCRIBED = 846609
+STREAM_EXPIRED = 846608
+TEXT_REFUSED = 40008
+# errcode -> seconds to wait: frequency limit, system busy.
+BACK_OFF = {45009: 60.0, 45033: 2.0, -1: 2.0}
+
+
+class Link(Protocol):
+    """What the sender needs of the connection (bot.platforms.wecom_ws.RobotConnection)."""
+
+    @property
+    def session(self) -> str: ...  # "" when this process holds no live subscription
+
+    async def request(self, cmd: str, body: Any, req_id: str | None = None,
+                      timeout: float = ...) -> dict[str, Any]: ...
+
+    def reset(self) -> None: ...
+
+
+class WeComWsSender:
+    channels = (messages.CH_WECOM_WS_REPLY, messages.CH_WECOM_WS_SEND)
+
+    def __init__(self, link: Link, *, wait_s: float = 2.0, clock: Clock | None = None) -> None:
+        self._link = link
+        self._wait_s = wait_s
+        self._clock = clock or SystemClock()
+
+    async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
+        session = self._link.session
+        if not session:
+            raise SendLater("企业微信长连接不在本实例或未连接", self._wait_s)
+        content = _markdown(msg)
+        if msg.channel == messages.CH_WECOM_WS_REPLY:
+            if self._may_respond(msg, session):
+                body = {"msgtype": "stream",
+                        "stream": {"id": _stream_id(dedupe_key), "finish": True,
+                                   "content": content}}
+                code, ack = await self._call(RESPOND, body, req_id=msg.address)
+                if code == 0:
+                    return
+                self._not_subscribed(code)
+                log.info("respond on %s refused (%s %s): pushing instead", msg.address, code,
+                         ack.get("errmsg", ""))
+            chat = str(msg.extra.get("chatid") or msg.extra.get("fallback_user") or "")
+            if not chat:
+                raise SendFailed("robot answer: req_id no longer good and no chat to push to")
+            await self._push(chat, content)
+        elif msg.channel == messages.CH_WECOM_WS_SEND:
+            await self._push(msg.address, content)
+        else:
+            raise SendFailed(f"WeCom long-connection sender has no channel {msg.channel}")
+
+    def _may_respond(self, msg: OutboundMessage, session: str) -> bool:
+        if msg.extra.get("session") != session:
+            return False  # the message came on an earlier connection: its req_id is gone
+        expires = msg.extra.get("expires_at")
+        return expires is None or float(expires) > self._clock.now().timestamp()
+
+    async def _push(self, chatid: str, content: str) -> None:
+        body = {"chatid": chatid, "msgtype": "markdown", "markdown": {"content": content}}
+        code, ack = await self._call(SEND, body)
+        if code == 0:
+            return
+        self._not_subscribed(code)
+        reason = f"{SEND}: {code} {ack.get('errmsg', '')}".strip()
+        if code in BACK_OFF:
+            raise SendRetry(reason, retry_after=BACK_OFF[code])
+        # 40008 (not markdown), a chat that never talked to the robot: retrying cannot help.
+        raise SendFailed(reason)
+
+    async def _call(self, cmd: str, body: dict[str, Any],
+                    req_id: str | None = None) -> tuple[int, dict[str, Any]]:
+        try:
+            ack = await self._link.request(cmd, body, req_id)
+        except ConnectionError as exc:  # the connection ended while the frame waited
+            raise SendLater(f"{cmd}: {exc}", self._wait_s) from exc
+        try:
+            return int(ack.get("errcode") or 0), ack
+        except (TypeError, ValueError):
+            return -1, ack
+
+    def _not_subscribed(self, code: int) -> None:
+        if code == NOT_SUBSCRIBED:
+            # WeCom forgot the subscription while the socket stayed open: reconnect, then retry.
+            self._link.reset()
+            raise SendLater(f"{NOT_SUBSCRIBED}: not subscribed, reconnecting", self._wait_s)
+
+
+def _stream_id(dedupe_key: str) -> str:
+    return "".join(c if c.isalnum() or c in "_-" else "_" for c in dedupe_key)[:64]
+
+
+def _markdown(msg: OutboundMessage) -> str:
+    """The one kind the long connection takes everywhere."""
+    if msg.kind == CARD:
+        text = render.card_as_text(msg)
+    elif msg.kind in (IMAGE, FILE):
+        text = render.body_text(msg)
+    else:
+        text = render.body_text(replace(msg, kind=MARKDOWN) if msg.title else msg)
+    if msg.mentions:
+        text += "\n" + " ".join(f"<@{m}>" for m in msg.mentions)
+    return render.truncate_utf8(text, render.LIMITS[msg.channel][MARKDOWN])
