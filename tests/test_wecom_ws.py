@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -232,3 +233,28 @@ async def test_a_wrong_secret_is_refused_and_the_connection_stays_down(demo, fak
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_connection_of_someone_else_kicks_ours_and_we_do_not_kick_back(bot, fake,
+                                                                             aiohttp_client):
+    [sup] = bot.app[keys.LONG_CONNECTIONS]
+    # Another program subscribes with the same robot: WeCom keeps the newest connection.
+    async with aiohttp.ClientSession() as http, http.ws_connect(fake.url) as other:
+        await other.send_json({"cmd": "aibot_subscribe", "headers": {"req_id": "sub-x"},
+                               "body": {"bot_id": BOT_ID, "secret": SECRET}})
+        assert (await other.receive_json())["errcode"] == 0
+        await until(lambda: _true(sup.state == "standby"))
+        await asyncio.sleep(0.3)  # longer than the reconnect backoff: no second try
+        assert fake.subscriptions == 2 and fake.live is not None and fake.live.number == 2
+    notices = await OutboxMessage.filter(dedupe_key__contains=":kicked:")
+    assert notices and "企业微信智能机器人" in notices[0].payload
+
+
+async def test_a_card_click_over_the_connection_runs_its_command(bot, fake):
+    await say(bot, fake, "/建单 客户=华东制造 打印凭证时报错", msgid="c1")
+    req = await fake.click("claim:T1", userid="lina", chatid=GROUP, msgid="c2")
+    await stored("c2")
+    await bot.settle()
+    ticket = await Ticket.get()
+    assert ticket.owner_id is not None
+    assert "T1" in answer_to(fake, req)

@@ -114,6 +114,26 @@ class FakeWeComWs:
                                  "body": body})
         return req_id
 
+    async def click(self, key: str, *, userid: str, chatid: str = "",
+                    msgid: str | None = None) -> str:
+        """A click on a template card's button: an event callback; its req_id."""
+        link = self.live
+        assert link is not None and link.subscribed, "no live connection"
+        n = next(self._msgids)
+        req_id = f"evt-{link.number}-{n}"
+        body = {"msgid": msgid or f"evt{n}", "aibotid": self.bot_id, "create_time": 1764400000,
+                "chattype": "group" if chatid else "single", "from": {"userid": userid},
+                "msgtype": "event", "event": {"eventtype": "template_card_event",
+                                              "template_card_event": {
+                                                  "card_type": "button_interaction",
+                                                  "event_key": key, "task_id": "task-1"}}}
+        if chatid:
+            body["chatid"] = chatid
+        link.issued.add(req_id)
+        await link.ws.send_json({"cmd": "aibot_event_callback", "headers": {"req_id": req_id},
+                                 "body": body})
+        return req_id
+
     async def drop(self, *, stay_down: bool = False) -> None:
         """The network drops the connection (no disconnect event); with `stay_down`, new
         connections are refused until `accepting` is set again."""
