@@ -95,6 +95,8 @@ CH_WECOM_CARD_UPDATE = "wecom_card_update"  # update a clicked card (address: re
 # proactive push to a chat that has talked to the robot (address: chatid, or userid in private).
 CH_WECOM_WS_REPLY = "wecom_ws_reply"
 CH_WECOM_WS_SEND = "wecom_ws_send"
+# Replace the buttons of a card clicked over the long connection (address: the click's req_id).
+CH_WECOM_WS_CARD_UPDATE = "wecom_ws_card_update"
 CH_DINGTALK_SESSION = "dingtalk_session"  # sessionWebhook of an incoming message (address: URL)
 CH_DINGTALK_GROUP = "dingtalk_group"  # robot OpenAPI group message (address: openConversationId)
 CH_DINGTALK_USER = "dingtalk_user"  # robot OpenAPI one-to-one (address: staffId)

@@ -4,7 +4,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot import failures, texts
-from bot.messages import CH_WECOM_CARD_UPDATE, TEXT, InboundMessage, OutboundMessage
+from bot.messages import (
+    CH_WECOM_CARD_UPDATE,
+    CH_WECOM_WS_CARD_UPDATE,
+    CH_WECOM_WS_REPLY,
+    TEXT,
+    InboundMessage,
+    OutboundMessage,
+)
 from bot.services.outbox import enqueue
 
 if TYPE_CHECKING:
@@ -35,6 +42,13 @@ async def answer(env: "Runtime", ctx: "CommandContext", event_id: int) -> None:
         update = OutboundMessage(channel=CH_WECOM_CARD_UPDATE, address=action.response_code,
                                  text=ctx.answer.card_note, task_id=action.task_id,
                                  extra={"userid": msg.sender_id})
+        await enqueue(update, f"card:{event_id}", now=now)
+    elif action is not None and ctx.answer and ctx.answer.card_note and msg.reply is not None \
+            and msg.reply.channel == CH_WECOM_WS_REPLY:
+        # Clicked over the robot's long connection: the card is updated on the click's req_id.
+        update = OutboundMessage(channel=CH_WECOM_WS_CARD_UPDATE, address=msg.reply.address,
+                                 text=ctx.answer.card_note, task_id=action.task_id,
+                                 extra={**msg.reply.extra, "key": action.key})
         await enqueue(update, f"card:{event_id}", now=now)
     if ctx.outcome == "error":
         # The one error path: logged with the reference, the admins told (rate-limited).

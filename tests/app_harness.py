@@ -47,7 +47,8 @@ class AppSenders:
                      LocalSender(app[keys.SIMULATOR])]
             if keys.WECOM_WS in app:  # the robot's long connection, as create_app wires it
                 built.append(WeComWsSender(app[keys.WECOM_WS], clock=clock,
-                                           wait_s=settings.wecom.bot.wait_s))
+                                           wait_s=settings.wecom.bot.wait_s,
+                                           source=settings.center.name))
             self._built = {ch: s for s in built for ch in s.channels}
         return self._built
 

@@ -4,6 +4,7 @@ group bound from chat, reconnects, the one-holder rule between two instances, an
 from __future__ import annotations
 
 import asyncio
+import json
 
 import aiohttp
 import pytest
@@ -82,6 +83,11 @@ def pushes_to(fake: FakeWeComWs, chatid: str) -> list[str]:
     return [f.content for f in fake.sends if f.body.get("chatid") == chatid]
 
 
+def cards_to(fake: FakeWeComWs, chatid: str) -> list[dict]:
+    return [f.body["template_card"] for f in fake.sends
+            if f.body.get("chatid") == chatid and f.body["msgtype"] == "template_card"]
+
+
 async def test_an_at_mention_is_answered_on_its_req_id(bot, fake):
     req = await say(bot, fake, "@值班助手 /建单 客户=华东制造 打印凭证时报错", msgid="m1")
     answer = answer_to(fake, req)
@@ -136,9 +142,10 @@ async def test_bound_hotline_group_gets_new_tickets_as_proactive_pushes(bot, fak
     await say(bot, fake, "/群", chatid=OTHER, msgid="o1")  # another group, never bound
 
     await say(bot, fake, "/建单 客户=华东制造 打印凭证时报错", chatid=OTHER, msgid="o2")
-    [push] = pushes_to(fake, GROUP)
-    assert "华东制造" in push and "T1" in push
-    assert [f.body["msgtype"] for f in fake.sends] == ["markdown"]
+    # The announcement is a button card: its 接单 comes back over the connection.
+    [card] = cards_to(fake, GROUP)
+    assert "T1" in card["main_title"]["title"] and "华东制造" in card["sub_title_text"]
+    assert [b["key"] for b in card["button_list"]] == ["claim:T1"]
     assert pushes_to(fake, OTHER) == []
 
     shown = answer_to(fake, await say(bot, fake, "/群", msgid="b2"))
@@ -251,10 +258,17 @@ async def test_a_connection_of_someone_else_kicks_ours_and_we_do_not_kick_back(b
 
 
 async def test_a_card_click_over_the_connection_runs_its_command(bot, fake):
-    await say(bot, fake, "/建单 客户=华东制造 打印凭证时报错", msgid="c1")
-    req = await fake.click("claim:T1", userid="lina", chatid=GROUP, msgid="c2")
+    await say(bot, fake, "/绑定 热线", userid="zhaomin", msgid="c0")
+    await say(bot, fake, "/建单 客户=华东制造 打印凭证时报错", chatid=OTHER, msgid="c1")
+    [card] = cards_to(fake, GROUP)
+    req = await fake.click(card["button_list"][0]["key"], userid="lina", chatid=GROUP,
+                           msgid="c2")
     await stored("c2")
     await bot.settle()
     ticket = await Ticket.get()
     assert ticket.owner_id is not None
-    assert "T1" in answer_to(fake, req)
+    # The card's buttons are replaced on the click's req_id; the answer is pushed to the group.
+    [update] = fake.updates
+    assert update.req_id == req and "李娜" in json.dumps(update.body, ensure_ascii=False)
+    assert any("已接单 T1" in p for p in pushes_to(fake, GROUP))
+    assert [f for f in fake.responds if f.req_id == req] == []

@@ -43,6 +43,7 @@ RESPOND_UPDATE = "aibot_respond_update_msg"
 SEND = "aibot_send_msg"
 DISCONNECTED_EVENT = "disconnected_event"
 ACK_TIMEOUT_S = 10.0
+CARD_UPDATE_WINDOW_S = 5.0  # WeCom takes a card update within 5 s of the click
 MISSED_PINGS = 2  # unanswered pings in a row before the connection counts as dead
 
 
@@ -132,8 +133,7 @@ class RobotConnection:
                     if task is not None and not task.done():
                         task.cancel()
                 for fut in self._pending.values():
-                    if not fut.done():
-                        fut.set_exception(LinkDown("connection closed"))
+                    fut.cancel()  # its waiter turns that into LinkDown, or has gone itself
                 self._pending.clear()
 
     async def _call(self, ws: aiohttp.ClientWebSocketResponse, cmd: str, body: Any, req_id: str,
@@ -152,6 +152,8 @@ class RobotConnection:
             done, _ = await asyncio.wait(waiting, timeout=timeout,
                                          return_when=asyncio.FIRST_COMPLETED)
             if fut in done:
+                if fut.cancelled():
+                    raise LinkDown(f"{cmd}: connection closed before the ack")
                 return fut.result()
             if reader is not None and reader in done:
                 reader.result()  # Kicked or a read error surfaces here
@@ -206,7 +208,7 @@ class RobotConnection:
             event = event if isinstance(event, dict) else {}
             if cmd == EVENT_CALLBACK and event.get("eventtype") == DISCONNECTED_EVENT:
                 raise Kicked()
-            task = asyncio.create_task(self._deliver(req_id, body, raw))
+            task = asyncio.create_task(self._deliver(req_id, body, raw, cmd == EVENT_CALLBACK))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             return
@@ -214,18 +216,22 @@ class RobotConnection:
         if fut is not None and not fut.done():
             fut.set_result(frame)
 
-    def reply_for(self, req_id: str, body: dict[str, Any], now: float) -> messages.Reply | None:
-        """The way back to a message: its req_id on this session, then a push to its chat."""
+    def reply_for(self, req_id: str, body: dict[str, Any], now: float,
+                  event: bool = False) -> messages.Reply | None:
+        """The way back to a message: its req_id on this session, then a push to its chat. An
+        event's req_id takes only a card update (within 5 s): its answers are pushed."""
         if not req_id:
             return None
         chat_type = guard.string(body, "chattype")
-        return messages.Reply(
-            channel=messages.CH_WECOM_WS_REPLY, address=req_id,
-            expires_at=now + self._cfg.respond_window_s,
-            extra={"chatid": guard.string(body, "chatid"), "chattype": chat_type,
-                   "aibotid": guard.string(body, "aibotid"), "session": self._session})
+        extra: dict[str, Any] = {
+            "chatid": guard.string(body, "chatid"), "chattype": chat_type,
+            "aibotid": guard.string(body, "aibotid"), "session": self._session}
+        if event:
+            extra.update(event=True, update_until=now + CARD_UPDATE_WINDOW_S)
+        return messages.Reply(channel=messages.CH_WECOM_WS_REPLY, address=req_id,
+                              expires_at=now + self._cfg.respond_window_s, extra=extra)
 
-    async def _deliver(self, req_id: str, body: dict[str, Any], raw: str) -> None:
+    async def _deliver(self, req_id: str, body: dict[str, Any], raw: str, event: bool) -> None:
         app = self._app
         rid = failures.new_ref()
         token = failures.REQUEST_ID.set(rid)
@@ -233,7 +239,7 @@ class RobotConnection:
             now = app[keys.CLOCK].now().timestamp()
             try:
                 msg = wecom_bot.to_inbound(body, now, self._cfg.name,
-                                           reply=self.reply_for(req_id, body, now))
+                                           reply=self.reply_for(req_id, body, now, event))
             except Malformed as why:
                 await guard.reject_in(app, rid, messages.WECOM_BOT, str(why), raw)
                 return

@@ -28,5 +28,6 @@ def build(settings: "Settings", session: Any, clock: Any, hub: Any = None,
     if robot_link is not None:  # the WeCom robot's long connection (bot/platforms/wecom_ws.py)
         from notifiers.senders.wecom_ws import WeComWsSender
 
-        senders.append(WeComWsSender(robot_link, wait_s=settings.wecom.bot.wait_s, clock=clock))
+        senders.append(WeComWsSender(robot_link, wait_s=settings.wecom.bot.wait_s, clock=clock,
+                                     source=settings.center.name))
     return Relay.registry(*senders)

@@ -8,8 +8,14 @@ Channels and what their address is:
   (`extra["chatid"]`; the sender's userid in a private chat). So does an answer WeCom refuses
   with 846608 (the stream expired) or any other error but "not subscribed".
 - CH_WECOM_WS_SEND: a chatid (a group's, or a userid for a private chat) that has talked to the
-  robot; `aibot_send_msg` with markdown. WeCom refuses plain text there (40008), so text goes as
-  markdown, cards as markdown naming their actions, pictures and files as a line saying so.
+  robot; `aibot_send_msg` with markdown or a template card. WeCom refuses plain text there
+  (40008), so text goes as markdown, a card with buttons as a `button_interaction` template card
+  (its clicks come back over the connection), pictures and files as a line saying so.
+- CH_WECOM_WS_CARD_UPDATE: the req_id of a card click received over the connection;
+  `aibot_respond_update_msg` replaces the card's buttons with one labelled with the message
+  text (e.g. "已由 张三 接单"). WeCom takes it within 5 s of the click on that connection; later,
+  or refused, the update is skipped: the answer to the click says the same in words.
+An answer to a card click is pushed, never responded: an event's req_id takes card updates only.
 
 Only the instance holding the connection can write to it. Anywhere else, and while it is down,
 a row raises SendLater: the relay holds it for `wecom.bot.wait_s` without counting an attempt,
@@ -28,10 +34,12 @@ from bot.clock import Clock, SystemClock
 from bot.messages import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendLater, SendRetry
+from notifiers.senders.wecom import button_card
 
 log = logging.getLogger("deskbot.wecom.ws")
 
 RESPOND = "aibot_respond_msg"
+RESPOND_UPDATE = "aibot_respond_update_msg"
 SEND = "aibot_send_msg"
 NOT_SUBSCRIBED = 846609
 STREAM_EXPIRED = 846608
@@ -53,23 +61,27 @@ class Link(Protocol):
 
 
 class WeComWsSender:
-    channels = (messages.CH_WECOM_WS_REPLY, messages.CH_WECOM_WS_SEND)
+    channels = (messages.CH_WECOM_WS_REPLY, messages.CH_WECOM_WS_SEND,
+                messages.CH_WECOM_WS_CARD_UPDATE)
 
-    def __init__(self, link: Link, *, wait_s: float = 2.0, clock: Clock | None = None) -> None:
+    def __init__(self, link: Link, *, wait_s: float = 2.0, clock: Clock | None = None,
+                 source: str = "") -> None:
         self._link = link
         self._wait_s = wait_s
         self._clock = clock or SystemClock()
+        self._source = source  # the card's source line: the center's name
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
         session = self._link.session
         if not session:
             raise SendLater("企业微信长连接不在本实例或未连接", self._wait_s)
-        content = _markdown(msg)
-        if msg.channel == messages.CH_WECOM_WS_REPLY:
-            if self._may_respond(msg, session):
+        if msg.channel == messages.CH_WECOM_WS_CARD_UPDATE:
+            await self._update_card(msg, dedupe_key, session)
+        elif msg.channel == messages.CH_WECOM_WS_REPLY:
+            if self._may_respond(msg, session, "expires_at"):
                 body = {"msgtype": "stream",
                         "stream": {"id": _stream_id(dedupe_key), "finish": True,
-                                   "content": content}}
+                                   "content": _markdown(msg)}}
                 code, ack = await self._call(RESPOND, body, req_id=msg.address)
                 if code == 0:
                     return
@@ -79,20 +91,46 @@ class WeComWsSender:
             chat = str(msg.extra.get("chatid") or msg.extra.get("fallback_user") or "")
             if not chat:
                 raise SendFailed("robot answer: req_id no longer good and no chat to push to")
-            await self._push(chat, content)
+            await self._push(chat, self._content(msg, dedupe_key))
         elif msg.channel == messages.CH_WECOM_WS_SEND:
-            await self._push(msg.address, content)
+            await self._push(msg.address, self._content(msg, dedupe_key))
         else:
             raise SendFailed(f"WeCom long-connection sender has no channel {msg.channel}")
 
-    def _may_respond(self, msg: OutboundMessage, session: str) -> bool:
+    def _may_respond(self, msg: OutboundMessage, session: str, until: str) -> bool:
         if msg.extra.get("session") != session:
             return False  # the message came on an earlier connection: its req_id is gone
-        expires = msg.extra.get("expires_at")
+        if msg.extra.get("event") and until == "expires_at":
+            return False  # an event's req_id takes card updates, not answers
+        expires = msg.extra.get(until)
         return expires is None or float(expires) > self._clock.now().timestamp()
 
-    async def _push(self, chatid: str, content: str) -> None:
-        body = {"chatid": chatid, "msgtype": "markdown", "markdown": {"content": content}}
+    def _content(self, msg: OutboundMessage, dedupe_key: str) -> dict[str, Any]:
+        if msg.kind == CARD and msg.buttons:
+            return {"msgtype": "template_card",
+                    "template_card": button_card(msg, dedupe_key, self._source)}
+        return {"msgtype": "markdown", "markdown": {"content": _markdown(msg)}}
+
+    async def _update_card(self, msg: OutboundMessage, dedupe_key: str, session: str) -> None:
+        if not self._may_respond(msg, session, "update_until"):
+            log.info("card update on %s skipped: past WeCom's 5 s or another connection",
+                     msg.address)
+            return
+        card = {"card_type": "button_interaction", "source": {"desc": self._source},
+                "main_title": {"title": msg.text[:26]},
+                "task_id": msg.task_id or _stream_id(dedupe_key),
+                "button_list": [{"text": msg.text[:20], "style": 2,
+                                 "key": str(msg.extra.get("key") or "done")}]}
+        body = {"response_type": "update_template_card", "template_card": card}
+        code, ack = await self._call(RESPOND_UPDATE, body, req_id=msg.address)
+        if code:
+            self._not_subscribed(code)
+            # Cosmetic: the answer to the click says who took it; nothing to retry or mourn.
+            log.warning("card update on %s refused: %s %s", msg.address, code,
+                        ack.get("errmsg", ""))
+
+    async def _push(self, chatid: str, content: dict[str, Any]) -> None:
+        body = {"chatid": chatid, **content}
         code, ack = await self._call(SEND, body)
         if code == 0:
             return

@@ -4,7 +4,7 @@ the frames the bot uses (`aibot_subscribe`, `ping`, `aibot_msg_callback`, `aibot
 
 Like WeCom it checks the robot's secret, allows one connection per robot (a new subscription
 kicks the old one with a `disconnected_event` and closes it), takes answers only on a req_id it
-issued on that same connection, and takes proactive pushes only as markdown or template cards
+issued on that same connection (card updates only on a click's), and takes proactive pushes only as markdown or template cards
 (40008 for anything else) and only to chats that have messaged the robot. Tests read what it
 was sent from `responds` and `sends`, and drive it with `say`, `drop` and `forget`.
 """
@@ -32,6 +32,7 @@ class Link:
     number: int
     subscribed: bool = False
     issued: set[str] = field(default_factory=set)  # req_ids of callbacks sent on this link
+    events: set[str] = field(default_factory=set)  # those of event callbacks (card clicks)
 
 
 @dataclass
@@ -82,6 +83,10 @@ class FakeWeComWs:
         return [f for f in self.frames if f.cmd == "aibot_send_msg"]
 
     @property
+    def updates(self) -> list[Frame]:
+        return [f for f in self.frames if f.cmd == "aibot_respond_update_msg"]
+
+    @property
     def subscriptions(self) -> int:
         return sum(1 for link in self.links if link.subscribed)
 
@@ -129,7 +134,7 @@ class FakeWeComWs:
                                                   "event_key": key, "task_id": "task-1"}}}
         if chatid:
             body["chatid"] = chatid
-        link.issued.add(req_id)
+        link.events.add(req_id)
         await link.ws.send_json({"cmd": "aibot_event_callback", "headers": {"req_id": req_id},
                                  "body": body})
         return req_id
@@ -202,9 +207,19 @@ class FakeWeComWs:
                 self.frames.pop()
                 self.refused.append((cmd, code))
             await self._ack(link, req_id, code)
+        elif cmd == "aibot_respond_update_msg":
+            card = body.get("template_card") or {}
+            ok = (req_id in link.events and body.get("response_type") == "update_template_card"
+                  and card.get("task_id"))
+            if not ok:
+                self.frames.pop()
+                self.refused.append((cmd, STREAM_EXPIRED))
+            await self._ack(link, req_id, OK if ok else STREAM_EXPIRED)
         elif cmd == "aibot_send_msg":
             code = OK
-            if body.get("msgtype") not in ("markdown", "template_card"):
+            card = body.get("template_card") or {}
+            if body.get("msgtype") not in ("markdown", "template_card") or (
+                    body.get("msgtype") == "template_card" and not card.get("card_type")):
                 code = TEXT_REFUSED
             elif body.get("chatid") not in self.talked:
                 code = CHAT_NOT_ALLOWED
