@@ -38,7 +38,7 @@ from tortoise.transactions import in_transaction
 from bot.messages import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
-from notifiers.senders.base import Sender, SendFailed, SendLater, SendRetry
+from notifiers.senders.base import Pausable, Sender, SendFailed, SendLater, SendRetry
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,8 @@ class Relay:
         self._sem = asyncio.Semaphore(concurrency)
         self._notify_admins = notify_admins
         self._on_error = on_error
+        self._pausable = [s for s in {id(s): s for s in self.senders.values()}.values()
+                          if isinstance(s, Pausable)]
 
     @staticmethod
     def registry(*senders: Sender) -> dict[str, Sender]:
@@ -139,7 +141,7 @@ class Relay:
         delay = self._cfg.poll_s
         with suppress(Exception):
             now = self.clock.now()
-            due = await relay_store.next_due(now)
+            due = await relay_store.next_due(now, self._skipped())
             if due is not None:
                 delay = min(delay, max(IDLE_MIN_S, (due - now).total_seconds()))
         with suppress(asyncio.TimeoutError):
@@ -156,9 +158,14 @@ class Relay:
 
     # -- one pass ----------------------------------------------------------------------------
 
+    def _skipped(self) -> list[str]:
+        """Channels not sendable from here now: their rows are left for another relay."""
+        return [ch for s in self._pausable for ch in s.unavailable()]
+
     async def _pass(self) -> tuple[int, int]:
         now = self.clock.now()
-        rows = await relay_store.claim(self.owner, now, self._lease, self._cfg.batch)
+        rows = await relay_store.claim(self.owner, now, self._lease, self._cfg.batch,
+                                       self._skipped())
         if not rows:
             return 0, 0
         claimed = len(rows)

@@ -67,6 +67,14 @@ class _Channel:
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
         await self.owner._senders()[self.channel].send(msg, dedupe_key)
 
+    def unavailable(self) -> tuple[str, ...]:
+        """The production sender's answer (a long connection held elsewhere or down)."""
+        if self.owner.app is None or keys.HTTP not in self.owner.app:
+            return ()
+        sender = self.owner._senders().get(self.channel)
+        paused = getattr(sender, "unavailable", None)
+        return (self.channel,) if paused is not None and self.channel in paused() else ()
+
 
 @dataclass
 class Bot:

@@ -124,6 +124,8 @@ class RobotConnection:
                                            f"{ack.get('errmsg', '')}".strip())
                 self._session = uuid.uuid4().hex[:12]
                 connected()
+                # Rows that waited for the connection are claimable from here now.
+                self._app[keys.ENV].wake_relay()
                 pinger = asyncio.create_task(self._ping(ws))
                 await reader  # Kicked, or the connection's end
             finally:

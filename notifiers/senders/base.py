@@ -7,7 +7,7 @@ sendable from this process right now; the relay owns retries and backoff.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.messages import OutboundMessage
 
@@ -37,3 +37,11 @@ class Sender(Protocol):
     def channels(self) -> tuple[str, ...]: ...  # read-only, so any fixed tuple of channels fits
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None: ...
+
+
+@runtime_checkable
+class Pausable(Protocol):
+    """A sender whose channels are not always sendable from this process (a long connection
+    held by another instance, or down): the relay claims no row on `unavailable()` channels."""
+
+    def unavailable(self) -> tuple[str, ...]: ...

@@ -18,8 +18,9 @@ Channels and what their address is:
 An answer to a card click is pushed, never responded: an event's req_id takes card updates only.
 
 Only the instance holding the connection can write to it. Anywhere else, and while it is down,
-a row raises SendLater: the relay holds it for `wecom.bot.wait_s` without counting an attempt,
-and whichever relay runs beside the holder sends it once the connection is up. 846609 ("not
+`unavailable()` names these channels and the relay there claims none of their rows; a row caught
+by a drop between claim and send raises SendLater: held for `wecom.bot.wait_s` without counting
+an attempt. The relay beside the holder sends them once the connection is up. 846609 ("not
 subscribed": WeCom lost our subscription without closing the socket) closes the connection so
 the supervisor reconnects, and the row is tried once more after that.
 """
@@ -70,6 +71,11 @@ class WeComWsSender:
         self._wait_s = wait_s
         self._clock = clock or SystemClock()
         self._source = source  # the card's source line: the center's name
+
+    def unavailable(self) -> tuple[str, ...]:
+        """Every channel, while this process holds no live connection: no relay here claims
+        their rows, so the holder's relay finds them untouched."""
+        return () if self._link.session else self.channels
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
         session = self._link.session
