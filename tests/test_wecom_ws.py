@@ -21,9 +21,10 @@ GROUP, OTHER = "wrHOTLINE01", "wrOTHER0002"
 CONN = f"wecom_robot:{BOT_ID}"
 
 
-def robot_settings(url: str, fake: FakeWeComWs, *, secret: str = SECRET, **extra):
+def robot_settings(url: str, fake: FakeWeComWs, *, secret: str = SECRET,
+                   admins: tuple[str, ...] = ("admin",), **extra):
     return load_settings(
-        None, database__url=url, simulator__enabled=True, center__admins=["admin"],
+        None, database__url=url, simulator__enabled=True, center__admins=list(admins),
         wecom__bot__enabled=True, wecom__bot__mode="long_connection", wecom__bot__bot_id=BOT_ID,
         wecom__bot__secret=secret, wecom__bot__ws_url=fake.url, wecom__bot__wait_s=1.0, wecom__bot__ping_s=0.2,
         long_connection__lease_s=1.5, long_connection__standby_poll_s=0.05,
@@ -272,3 +273,25 @@ async def test_a_card_click_over_the_connection_runs_its_command(bot, fake):
     assert update.req_id == req and "李娜" in json.dumps(update.body, ensure_ascii=False)
     assert any("已接单 T1" in p for p in pushes_to(fake, GROUP))
     assert [f for f in fake.responds if f.req_id == req] == []
+
+
+async def test_admins_told_of_an_outage_over_the_robot_once_it_is_back(demo, fake, clock,
+                                                                       aiohttp_client):
+    # No self-built app: people are reached in their private chat with the robot.
+    settings = robot_settings(demo, fake, admins=("zhaomin",),
+                              long_connection__alert_after_s=0.3)
+    bot = await connected_bot(aiohttp_client, settings, clock)
+    await fake.wait_live()
+    req = await fake.say("/帮助", userid="zhaomin", chattype="single", msgid="a1")
+    await stored("a1")
+    await bot.settle()
+    assert answer_to(fake, req)
+
+    await fake.drop(stay_down=True)
+    await until(lambda: OutboxMessage.filter(dedupe_key__contains=":down:").exists())
+    fake.accepting = True
+    await fake.wait_live(count=2)
+    await until(lambda: OutboxMessage.filter(dedupe_key__contains=":back:").exists())
+    await bot.settle()
+    told = pushes_to(fake, "zhaomin")
+    assert len(told) == 2 and "企业微信智能机器人" in told[0]
