@@ -14,7 +14,7 @@ from bot import keys, messages as base
 from bot.settings import load_settings
 from storage.models import Chat, InboundEvent, OutboxMessage, Ticket
 from tests.app_harness import Bot, start_bot
-from tests.fakes.wecom_ws import BAD_SECRET, NOT_SUBSCRIBED, FakeWeComWs
+from tests.fakes.wecom_ws import BAD_SECRET, NOT_SUBSCRIBED, STREAM_EXPIRED, FakeWeComWs
 
 BOT_ID, SECRET = "aibRobot0001", "robot-secret-1"
 GROUP, OTHER = "wrHOTLINE01", "wrOTHER0002"
@@ -295,3 +295,21 @@ async def test_admins_told_of_an_outage_over_the_robot_once_it_is_back(demo, fak
     await bot.settle()
     told = pushes_to(fake, "zhaomin")
     assert len(told) == 2 and "企业微信智能机器人" in told[0]
+
+
+async def test_answers_past_their_window_or_refused_as_expired_are_pushed(bot, fake, clock):
+    late = await fake.say("/建单 客户=华东制造 打印凭证时报错", userid="zhangwei", chatid=GROUP,
+                          msgid="w1")
+    await stored("w1")
+    clock.advance(seconds=301)  # past wecom.bot.respond_window_s: not even tried on its req_id
+    await bot.settle()
+    refused = await fake.say("/单 T1", userid="zhangwei", chatid=GROUP, msgid="w2")
+    await stored("w2")
+    fake.expire(refused)  # WeCom says the stream expired (846608)
+    await bot.settle()
+    # The late one's req_id was still good at WeCom, so an attempt would show in responds.
+    assert fake.responds == [] and late
+    assert fake.refused == [("aibot_respond_msg", STREAM_EXPIRED)]
+    pushed = pushes_to(fake, GROUP)
+    assert len(pushed) == 2 and all("T1" in p for p in pushed)
+    assert await OutboxMessage.filter(status="sent", dedupe_key__startswith="reply:").count() == 2

@@ -148,6 +148,11 @@ class FakeWeComWs:
         if link is not None:
             await link.ws.close(code=1011, message=b"gone")
 
+    def expire(self, req_id: str) -> None:
+        """The answer window of a message closed on WeCom's side: respond gets 846608."""
+        for link in self.links:
+            link.issued.discard(req_id)
+
     def forget(self) -> None:
         """WeCom loses the subscription but keeps the socket open: frames get 846609."""
         self.unsubscribed = True
