@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot import keys, messages as base
 from bot.settings import load_settings
-from storage.models import Chat, InboundEvent, OutboxMessage, Ticket
+from storage.models import Chat, InboundEvent, OutboxMessage, Ticket, TicketAttachment
 from tests.app_harness import Bot, start_bot
 from tests.fakes.wecom_ws import BAD_SECRET, NOT_SUBSCRIBED, STREAM_EXPIRED, FakeWeComWs
 
@@ -313,3 +313,19 @@ async def test_answers_past_their_window_or_refused_as_expired_are_pushed(bot, f
     pushed = pushes_to(fake, GROUP)
     assert len(pushed) == 2 and all("T1" in p for p in pushed)
     assert await OutboxMessage.filter(status="sent", dedupe_key__startswith="reply:").count() == 2
+
+
+async def test_a_picture_under_a_new_ticket_is_kept_decrypted_with_its_own_key(
+        demo, fake, clock, aiohttp_client, tmp_path):
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
+    settings = robot_settings(demo, fake, files__dir=str(tmp_path / "files"))
+    bot = await connected_bot(aiohttp_client, settings, clock)
+    await fake.wait_live()
+    req = await fake.say("/建单 客户=华东制造 打印凭证时报错", userid="zhangwei", chatid=GROUP,
+                         msgid="i1", image=fake.add_image(png))
+    await stored("i1")
+    await bot.settle()
+    assert "T1" in answer_to(fake, req)
+    ticket = await Ticket.get()
+    [row] = await TicketAttachment.filter(ticket_id=ticket.id)
+    assert (tmp_path / "files" / row.path).read_bytes() == png

@@ -60,10 +60,15 @@ UNSUPPORTED = frozenset({"voice", "video", "location", "link", "emotion"})
 
 
 def _media(item: dict[str, Any], kind: str) -> messages.Attachment:
-    url = guard.string(guard.obj(item, kind), "url")
+    media = guard.obj(item, kind)
+    url = guard.string(media, "url")
     if not url:
         raise Malformed(f"{kind} without url")
-    return messages.Attachment(messages.IMAGE if kind == "image" else messages.FILE, url)
+    # Over the long connection each picture or file comes with its own key; over the callback
+    # door it is encrypted with the robot's EncodingAESKey.
+    aeskey = guard.string(media, "aeskey")
+    return messages.Attachment(messages.IMAGE if kind == "image" else messages.FILE, url,
+                               extra={"aeskey": aeskey} if aeskey else {})
 
 
 def _content_of(data: dict[str, Any]) -> tuple[str | None, tuple[messages.Attachment, ...]]:

@@ -11,12 +11,15 @@ was sent from `responds` and `sends`, and drive it with `say`, `drop` and `forge
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 OK = 0
 BAD_SECRET = 40001  # the fake's refusal of a wrong secret; the bot treats any errcode as a refusal
@@ -66,11 +69,30 @@ class FakeWeComWs:
         self._numbers = itertools.count(1)
         self._msgids = itertools.count(1)
         self.url = ""
+        self.media: dict[str, bytes] = {}
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_get("/", self._handler)
+        app.router.add_get("/media/{key}", self._media)
         return app
+
+    def add_image(self, data: bytes) -> dict[str, str]:
+        """Store a picture as WeCom serves long-connection media: encrypted under a key of its
+        own; the `image` object a message carries for it (url, aeskey)."""
+        raw = os.urandom(32)
+        pad = 32 - len(data) % 32
+        enc = Cipher(algorithms.AES(raw), modes.CBC(raw[:16])).encryptor()
+        key = f"m{len(self.media) + 1}"
+        self.media[key] = enc.update(data + bytes([pad]) * pad) + enc.finalize()
+        http = self.url.replace("ws://", "http://").rstrip("/")
+        return {"url": f"{http}/media/{key}", "aeskey": base64.b64encode(raw).decode()}
+
+    async def _media(self, request: web.Request) -> web.Response:
+        data = self.media.get(request.match_info["key"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     # -- what tests read ---------------------------------------------------------------------
 
@@ -102,8 +124,10 @@ class FakeWeComWs:
         return self.live
 
     async def say(self, text: str, *, userid: str, chatid: str = "", chattype: str = "group",
-                  msgid: str | None = None, req_id: str | None = None) -> str:
-        """A message to the robot (a group @-mention, or a private chat); its req_id."""
+                  msgid: str | None = None, req_id: str | None = None,
+                  image: dict[str, str] | None = None) -> str:
+        """A message to the robot (a group @-mention, or a private chat), with `image` a
+        "mixed" one of text and picture; its req_id."""
         link = self.live
         assert link is not None and link.subscribed, "no live connection"
         n = next(self._msgids)
@@ -111,6 +135,10 @@ class FakeWeComWs:
         body = {"msgid": msgid or f"msg{n}", "aibotid": self.bot_id, "chattype": chattype,
                 "from": {"userid": userid}, "msgtype": "text", "text": {"content": text},
                 "create_time": 1764400000}
+        if image is not None:
+            body["msgtype"] = "mixed"
+            body["mixed"] = {"msg_item": [{"msgtype": "text", "text": body.pop("text")},
+                                          {"msgtype": "image", "image": image}]}
         if chatid:
             body["chatid"] = chatid
         self.talked.add(chatid or userid)
