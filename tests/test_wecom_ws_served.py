@@ -43,3 +43,15 @@ async def test_served_bot_connects_and_answers_an_at_mention(tmp_path, aiohttp_s
         proc.terminate()
         _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert b"Traceback" not in err, err.decode(errors="replace")[-2000:]
+
+
+def test_long_connection_without_its_secret_is_refused_at_start(tmp_path):
+    (tmp_path / "nosecret.toml").write_text(
+        f'[server]\nport = {PORT + 1}\n[database]\nurl = "sqlite://n.sqlite3"\n'
+        f'[wecom.bot]\nenabled = true\nmode = "long_connection"\nbot_id = "{BOT_ID}"\n',
+        encoding="utf-8")
+    assert deskbot(tmp_path, "-c", "nosecret.toml", "migrate").returncode == 0
+    proc = deskbot(tmp_path, "-c", "nosecret.toml", "serve")
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode != 0 and len(lines) == 1, proc.stderr
+    assert "wecom.bot.secret" in lines[0] and "必须填写" in lines[0]
