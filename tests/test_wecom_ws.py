@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import aiohttp
 import pytest
@@ -329,3 +330,19 @@ async def test_a_picture_under_a_new_ticket_is_kept_decrypted_with_its_own_key(
     ticket = await Ticket.get()
     [row] = await TicketAttachment.filter(ticket_id=ticket.id)
     assert (tmp_path / "files" / row.path).read_bytes() == png
+
+
+async def test_rows_for_a_connection_held_elsewhere_are_neither_claimed_nor_waited_for(db, clock):
+    from bot.services.outbox import enqueue
+    from notifiers import relay_store
+
+    now = clock.now()
+    await enqueue(base.OutboundMessage(channel=base.CH_WECOM_WS_SEND, address=GROUP, text="x"),
+                  "robot:1", now=now)
+    skip = [base.CH_WECOM_WS_SEND]
+    lease = timedelta(seconds=30)
+    assert await relay_store.next_due(now, skip) is None  # the idle relay does not spin on it
+    assert await relay_store.claim("standby", now, lease, 10, skip) == []
+    assert await relay_store.next_due(now) is not None
+    [row] = await relay_store.claim("holder", now, lease, 10)
+    assert row.channel == base.CH_WECOM_WS_SEND
