@@ -40,6 +40,13 @@ async def fake(aiohttp_server):
     return fake
 
 
+async def online(bot: Bot, fake: FakeWeComWs, count: int = 1) -> None:
+    """Until the fake holds the `count`-th subscription and the bot knows it is subscribed."""
+    await fake.wait_live(count)
+    [sup] = bot.app[keys.LONG_CONNECTIONS]
+    await until(lambda: _true(sup.state == "connected"))
+
+
 async def connected_bot(aiohttp_client, settings, clock) -> Bot:
     bot = await start_bot(aiohttp_client, settings, clock)
     await Chat.filter(platform=base.LOCAL).delete()  # only the WeCom groups of each test
@@ -51,7 +58,7 @@ async def connected_bot(aiohttp_client, settings, clock) -> Bot:
 @pytest.fixture
 async def bot(demo, fake, clock, aiohttp_client):
     bot = await connected_bot(aiohttp_client, robot_settings(demo, fake), clock)
-    await fake.wait_live()
+    await online(bot, fake)
     return bot
 
 
@@ -166,7 +173,7 @@ async def test_after_a_drop_the_bot_reconnects_and_answers_what_waited(bot, fake
     assert (row.status, row.attempts) == ("pending", 0)
     fake.accepting = True
 
-    await fake.wait_live(count=2)
+    await online(bot, fake, count=2)
     clock.advance(seconds=2)
     await bot.settle()
     # Its req_id died with the old connection: the answer arrives as a push to the group.
@@ -187,7 +194,7 @@ async def test_not_subscribed_reconnects_and_the_answer_still_arrives(bot, fake,
     fake.forget()  # WeCom lost the subscription, the socket stays open
     await bot.settle()
     assert ("aibot_respond_msg", NOT_SUBSCRIBED) in fake.refused
-    await fake.wait_live(count=2)
+    await online(bot, fake, count=2)
     clock.advance(seconds=2)
     await bot.settle()
     [late] = pushes_to(fake, GROUP)
@@ -198,7 +205,7 @@ async def test_not_subscribed_reconnects_and_the_answer_still_arrives(bot, fake,
 async def test_a_second_instance_stands_by_until_the_first_dies(demo, fake, clock,
                                                                aiohttp_client):
     first = await connected_bot(aiohttp_client, robot_settings(demo, fake), clock)
-    await fake.wait_live()
+    await online(first, fake)
     second = await connected_bot(aiohttp_client, robot_settings(demo, fake), clock)
     [sup1], [sup2] = first.app[keys.LONG_CONNECTIONS], second.app[keys.LONG_CONNECTIONS]
     await asyncio.sleep(0.5)  # ten lease polls of the standby
@@ -225,8 +232,8 @@ async def test_a_second_instance_stands_by_until_the_first_dies(demo, fake, cloc
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     sup1._task = None
-    await fake.wait_live(count=2)
-    assert sup2.state == "connected" and fake.subscriptions == 2
+    await online(second, fake, count=2)
+    assert fake.subscriptions == 2
     req = await say(second, fake, "/单 T1", msgid="s4")
     assert "T1" in answer_to(fake, req)
 
@@ -282,7 +289,7 @@ async def test_admins_told_of_an_outage_over_the_robot_once_it_is_back(demo, fak
     settings = robot_settings(demo, fake, admins=("zhaomin",),
                               long_connection__alert_after_s=0.3)
     bot = await connected_bot(aiohttp_client, settings, clock)
-    await fake.wait_live()
+    await online(bot, fake)
     req = await fake.say("/帮助", userid="zhaomin", chattype="single", msgid="a1")
     await stored("a1")
     await bot.settle()
@@ -291,7 +298,7 @@ async def test_admins_told_of_an_outage_over_the_robot_once_it_is_back(demo, fak
     await fake.drop(stay_down=True)
     await until(lambda: OutboxMessage.filter(dedupe_key__contains=":down:").exists())
     fake.accepting = True
-    await fake.wait_live(count=2)
+    await online(bot, fake, count=2)
     await until(lambda: OutboxMessage.filter(dedupe_key__contains=":back:").exists())
     await bot.settle()
     told = pushes_to(fake, "zhaomin")
@@ -321,7 +328,7 @@ async def test_a_picture_under_a_new_ticket_is_kept_decrypted_with_its_own_key(
     png = b"\x89PNG\r\n\x1a\n" + bytes(range(200))
     settings = robot_settings(demo, fake, files__dir=str(tmp_path / "files"))
     bot = await connected_bot(aiohttp_client, settings, clock)
-    await fake.wait_live()
+    await online(bot, fake)
     req = await fake.say("/建单 客户=华东制造 打印凭证时报错", userid="zhangwei", chatid=GROUP,
                          msgid="i1", image=fake.add_image(png))
     await stored("i1")
@@ -346,3 +353,15 @@ async def test_rows_for_a_connection_held_elsewhere_are_neither_claimed_nor_wait
     assert await relay_store.next_due(now) is not None
     [row] = await relay_store.claim("holder", now, lease, 10)
     assert row.channel == base.CH_WECOM_WS_SEND
+
+
+async def test_a_message_right_behind_the_subscription_is_answered_on_its_req_id(
+        demo, fake, clock, aiohttp_client):
+    fake.waiting.append({"text": "/帮助", "userid": "zhangwei", "chatid": GROUP, "msgid": "q1",
+                         "req_id": "req-waiting"})
+    bot = await connected_bot(aiohttp_client, robot_settings(demo, fake), clock)
+    await online(bot, fake)
+    await stored("q1")
+    await bot.settle()
+    assert "/建单" in answer_to(fake, "req-waiting")
+    assert fake.sends == []

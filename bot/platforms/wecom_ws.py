@@ -74,7 +74,10 @@ class RobotConnection:
         self._cfg = app[keys.SETTINGS].wecom.bot
         self.name = f"wecom_robot:{self._cfg.bot_id}"[:64]
         self._ws: aiohttp.ClientWebSocketResponse | None = None
+        # Named when the socket opens, so a message read right behind the subscription's ack
+        # already carries it; offered to the sender only once the subscription is confirmed.
         self._session = ""
+        self._subscribed = False
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._send_lock = asyncio.Lock()
@@ -86,14 +89,14 @@ class RobotConnection:
         """The id of the live subscription here; "" when this instance has none. Answers carry
         the session their message came on: a req_id is good on that connection only."""
         ws = self._ws
-        return self._session if ws is not None and not ws.closed else ""
+        return self._session if self._subscribed and ws is not None and not ws.closed else ""
 
     async def request(self, cmd: str, body: Any, req_id: str | None = None,
                       timeout: float = ACK_TIMEOUT_S) -> dict[str, Any]:
         """Write one frame and wait for WeCom's ack (a dict with errcode); LinkDown when the
         connection is not here or ends first."""
         ws = self._ws
-        if ws is None or ws.closed or not self._session:
+        if ws is None or ws.closed or not self.session:
             raise LinkDown("long connection not held here")
         return await self._call(ws, cmd, body, req_id or new_req_id(cmd), timeout)
 
@@ -112,7 +115,7 @@ class RobotConnection:
         # connection that lives for days.
         async with aiohttp.ClientSession() as http, http.ws_connect(
                 self._cfg.ws_url, heartbeat=None, max_msg_size=4 * 1024 * 1024) as ws:
-            self._ws = ws
+            self._ws, self._session = ws, uuid.uuid4().hex[:12]
             reader = asyncio.create_task(self._read(ws))
             pinger: asyncio.Task[None] | None = None
             try:
@@ -122,14 +125,14 @@ class RobotConnection:
                 if ack.get("errcode", 0) != 0:
                     raise SubscribeRefused(f"{SUBSCRIBE}: {ack.get('errcode')} "
                                            f"{ack.get('errmsg', '')}".strip())
-                self._session = uuid.uuid4().hex[:12]
+                self._subscribed = True
                 connected()
                 # Rows that waited for the connection are claimable from here now.
                 self._app[keys.ENV].wake_relay()
                 pinger = asyncio.create_task(self._ping(ws))
                 await reader  # Kicked, or the connection's end
             finally:
-                self._session = ""
+                self._session, self._subscribed = "", False
                 self._ws = None
                 for task in (reader, pinger):
                     if task is not None and not task.done():
@@ -210,7 +213,9 @@ class RobotConnection:
             event = event if isinstance(event, dict) else {}
             if cmd == EVENT_CALLBACK and event.get("eventtype") == DISCONNECTED_EVENT:
                 raise Kicked()
-            task = asyncio.create_task(self._deliver(req_id, body, raw, cmd == EVENT_CALLBACK))
+            # The session it came on is taken now: by the time the task runs it may have ended.
+            task = asyncio.create_task(self._deliver(req_id, body, raw, cmd == EVENT_CALLBACK,
+                                                     self._session))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
             return
@@ -218,7 +223,7 @@ class RobotConnection:
         if fut is not None and not fut.done():
             fut.set_result(frame)
 
-    def reply_for(self, req_id: str, body: dict[str, Any], now: float,
+    def reply_for(self, req_id: str, body: dict[str, Any], now: float, session: str,
                   event: bool = False) -> messages.Reply | None:
         """The way back to a message: its req_id on this session, then a push to its chat. An
         event's req_id takes only a card update (within 5 s): its answers are pushed."""
@@ -227,13 +232,14 @@ class RobotConnection:
         chat_type = guard.string(body, "chattype")
         extra: dict[str, Any] = {
             "chatid": guard.string(body, "chatid"), "chattype": chat_type,
-            "aibotid": guard.string(body, "aibotid"), "session": self._session}
+            "aibotid": guard.string(body, "aibotid"), "session": session}
         if event:
             extra.update(event=True, update_until=now + CARD_UPDATE_WINDOW_S)
         return messages.Reply(channel=messages.CH_WECOM_WS_REPLY, address=req_id,
                               expires_at=now + self._cfg.respond_window_s, extra=extra)
 
-    async def _deliver(self, req_id: str, body: dict[str, Any], raw: str, event: bool) -> None:
+    async def _deliver(self, req_id: str, body: dict[str, Any], raw: str, event: bool,
+                       session: str) -> None:
         app = self._app
         rid = failures.new_ref()
         token = failures.REQUEST_ID.set(rid)
@@ -241,7 +247,7 @@ class RobotConnection:
             now = app[keys.CLOCK].now().timestamp()
             try:
                 msg = wecom_bot.to_inbound(body, now, self._cfg.name,
-                                           reply=self.reply_for(req_id, body, now, event))
+                                           reply=self.reply_for(req_id, body, now, session, event))
             except Malformed as why:
                 await guard.reject_in(app, rid, messages.WECOM_BOT, str(why), raw)
                 return

@@ -70,6 +70,8 @@ class FakeWeComWs:
         self._msgids = itertools.count(1)
         self.url = ""
         self.media: dict[str, bytes] = {}
+        # Messages WeCom had waiting: delivered right behind the next subscription's ack.
+        self.waiting: list[dict[str, Any]] = []
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -226,6 +228,9 @@ class FakeWeComWs:
                 await old.ws.close()
             link.subscribed, self.unsubscribed = True, False
             await self._ack(link, req_id, OK)
+            for kw in self.waiting:
+                await self.say(**kw)
+            self.waiting.clear()
             return
         if not link.subscribed or self.unsubscribed:
             self.refused.append((cmd, NOT_SUBSCRIBED))
