@@ -14,10 +14,14 @@ rows, two marks) both arrive. Other channels have no such check and stay at-leas
 
 Failures: SendRetry (and unexpected errors) back off exponentially with jitter, never sooner
 than the platform's retry_after, and hold the destination's other rows as long; SendFailed, or
-the settings.outbox.max_attempts-th failed try, marks the row dead (SendLater, a long connection
-held elsewhere or down, only holds the row for a while and counts nothing) and hands a notice to
+the settings.outbox.max_attempts-th failed try, marks the row dead and hands a notice to
 `notify_admins` (the services side queues it to every admin of settings.center.admins), except
 for rows that are themselves such notices.
+
+Long connections: only the instance holding one can send on its channels. A sender that says so
+(`unavailable()`, senders.base.Pausable) has its channels left out of this relay's claims while
+the connection is elsewhere or down, so another instance's relay sends those rows; a row caught
+by a drop between claim and send raises SendLater and is held briefly, counting no attempt.
 
 `owner` names this relay in leases; it must be unique per running process. Unexpected errors
 (a failed pass, a destination that raised, a sender that raised) go to `on_error(kind, exc)`, the
