@@ -7,6 +7,7 @@ expected, in Chinese, because the people who deploy the bot read Chinese too.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -399,7 +400,10 @@ def _problem(e: Any) -> tuple[tuple[Any, ...], str]:
     template = texts.SETTINGS_PROBLEMS.get(e["type"])
     if template is None:
         return tuple(e["loc"]), e["msg"]
-    return tuple(e["loc"]), template.format(**(e.get("ctx") or {}))
+    ctx = dict(e.get("ctx") or {})
+    if e["type"] == "literal_error":  # pydantic lists the choices in English: "'a', 'b' or 'c'"
+        ctx["expected"] = re.sub(r", | or ", "、", str(ctx.get("expected", "")))
+    return tuple(e["loc"]), template.format(**ctx)
 
 
 def _describe(err: ValidationError) -> str:
