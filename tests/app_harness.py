@@ -26,6 +26,7 @@ from notifiers.senders.dingtalk import DingTalkSender
 from notifiers.senders.local import LocalSender
 from notifiers.senders.wecom import WeComSender
 from notifiers.senders.wecom_ws import WeComWsSender
+from storage import cards
 from storage.models import InboundEvent, OutboxMessage
 
 
@@ -42,7 +43,7 @@ class AppSenders:
             app = self.app
             assert app is not None, "bind the app first"
             settings, http, clock = app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK]
-            built = [WeComSender(settings, http, clock=clock),
+            built = [WeComSender(settings, http, clock=clock, keep_code=cards.note_code),
                      DingTalkSender(settings, http, clock=clock),
                      LocalSender(app[keys.SIMULATOR])]
             if keys.WECOM_WS in app:  # the robot's long connection, as create_app wires it

@@ -271,16 +271,34 @@ async def test_a_card_click_over_the_connection_runs_its_command(bot, fake):
     await say(bot, fake, "/建单 客户=华东制造 打印凭证时报错", chatid=OTHER, msgid="c1")
     [card] = cards_to(fake, GROUP)
     req = await fake.click(card["button_list"][0]["key"], userid="lina", chatid=GROUP,
-                           msgid="c2")
+                           task_id=card["task_id"], msgid="c2")
     await stored("c2")
     await bot.settle()
     ticket = await Ticket.get()
     assert ticket.owner_id is not None
-    # The card's buttons are replaced on the click's req_id; the answer is pushed to the group.
+    # The card is redrawn on the click's req_id: no 接单 any more, its state on the button.
     [update] = fake.updates
-    assert update.req_id == req and "李娜" in json.dumps(update.body, ensure_ascii=False)
+    redrawn = update.body["template_card"]
+    assert update.req_id == req and redrawn["task_id"] == card["task_id"]
+    assert [b["text"] for b in redrawn["button_list"]] != ["接单"]
+    assert "李娜" in json.dumps(redrawn, ensure_ascii=False)
+    # The answer to a click is pushed to the chat (an event's req_id takes card updates only).
     assert any("已接单 T1" in p for p in pushes_to(fake, GROUP))
     assert [f for f in fake.responds if f.req_id == req] == []
+
+
+async def test_a_card_redrawn_after_wecoms_5_seconds_is_told_afresh(bot, fake, clock):
+    await say(bot, fake, "/绑定 热线", userid="zhaomin", msgid="l0")
+    await say(bot, fake, "/建单 客户=华东制造 打印凭证时报错", chatid=OTHER, msgid="l1")
+    [card] = cards_to(fake, GROUP)
+    await fake.click(card["button_list"][0]["key"], userid="lina", chatid=GROUP,
+                     task_id=card["task_id"], msgid="l2")
+    await stored("l2")
+    await bot.pipeline.drain()  # claimed, the redraw queued
+    clock.advance(seconds=6)  # the relay comes too late for WeCom's card update
+    await bot.settle()
+    assert fake.updates == []
+    assert any("李娜" in p and "状态" in p for p in pushes_to(fake, GROUP))
 
 
 async def test_admins_told_of_an_outage_over_the_robot_once_it_is_back(demo, fake, clock,

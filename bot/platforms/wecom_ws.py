@@ -43,7 +43,6 @@ RESPOND_UPDATE = "aibot_respond_update_msg"
 SEND = "aibot_send_msg"
 DISCONNECTED_EVENT = "disconnected_event"
 ACK_TIMEOUT_S = 10.0
-CARD_UPDATE_WINDOW_S = 5.0  # WeCom takes a card update within 5 s of the click
 MISSED_PINGS = 2  # unanswered pings in a row before the connection counts as dead
 
 
@@ -226,7 +225,7 @@ class RobotConnection:
     def reply_for(self, req_id: str, body: dict[str, Any], now: float, session: str,
                   event: bool = False) -> messages.Reply | None:
         """The way back to a message: its req_id on this session, then a push to its chat. An
-        event's req_id takes only a card update (within 5 s): its answers are pushed."""
+        event's req_id takes only a card update (bot/services/cards): its answers are pushed."""
         if not req_id:
             return None
         chat_type = guard.string(body, "chattype")
@@ -234,7 +233,7 @@ class RobotConnection:
             "chatid": guard.string(body, "chatid"), "chattype": chat_type,
             "aibotid": guard.string(body, "aibotid"), "session": session}
         if event:
-            extra.update(event=True, update_until=now + CARD_UPDATE_WINDOW_S)
+            extra["event"] = True
         return messages.Reply(channel=messages.CH_WECOM_WS_REPLY, address=req_id,
                               expires_at=now + self._cfg.respond_window_s, extra=extra)
 

@@ -11,10 +11,10 @@ Channels and what their address is:
   robot; `aibot_send_msg` with markdown or a template card. WeCom refuses plain text there
   (40008), so text goes as markdown, a card with buttons as a `button_interaction` template card
   (its clicks come back over the connection), pictures and files as a line saying so.
-- CH_WECOM_WS_CARD_UPDATE: the req_id of a card click received over the connection;
-  `aibot_respond_update_msg` replaces the card's buttons with one labelled with the message
-  text (e.g. "已由 张三 接单"). WeCom takes it within 5 s of the click on that connection; later,
-  or refused, the update is skipped: the answer to the click says the same in words.
+- CH_WECOM_WS_CARD_UPDATE: the req_id of a click on a card pushed over the connection (a
+  redraw by bot/services/cards); `aibot_respond_update_msg` with the card as it now stands: the
+  buttons still live, or one naming its state (e.g. "已由 张三 接单"). WeCom takes it within 5 s
+  of the click on that connection; later, or refused, the state is pushed to the chat afresh.
 An answer to a card click is pushed, never responded: an event's req_id takes card updates only.
 
 Only the instance holding the connection can write to it. Anywhere else, and while it is down,
@@ -32,7 +32,7 @@ from typing import Any, Protocol
 
 from bot import messages
 from bot.clock import Clock, SystemClock
-from bot.messages import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
+from bot.messages import CARD, FILE, IMAGE, MARKDOWN, Button, OutboundMessage
 from notifiers import render
 from notifiers.senders.base import SendFailed, SendLater, SendRetry
 from notifiers.senders.wecom import button_card
@@ -45,6 +45,7 @@ SEND = "aibot_send_msg"
 NOT_SUBSCRIBED = 846609
 STREAM_EXPIRED = 846608
 TEXT_REFUSED = 40008
+STATE_BUTTON_CHARS = 10  # a button's label shows about this many characters
 # errcode -> seconds to wait: frequency limit, system busy.
 BACK_OFF = {45009: 60.0, 45033: 2.0, -1: 2.0}
 
@@ -118,22 +119,32 @@ class WeComWsSender:
         return {"msgtype": "markdown", "markdown": {"content": _markdown(msg)}}
 
     async def _update_card(self, msg: OutboundMessage, dedupe_key: str, session: str) -> None:
+        """A redrawn card (bot/services/cards): its buttons still live, or one naming its state
+        when none is; pushed afresh to its chat when WeCom would not take the update."""
+        chat = str(msg.extra.get("chatid") or "")
+        fresh = {"msgtype": "markdown", "markdown": {"content": _markdown(
+            replace(msg, channel=messages.CH_WECOM_WS_SEND, kind=MARKDOWN, buttons=()))}}
         if not self._may_respond(msg, session, "update_until"):
-            log.info("card update on %s skipped: past WeCom's 5 s or another connection",
-                     msg.address)
+            if not chat:
+                raise SendFailed("card update past its window and no chat to tell")
+            await self._push(chat, fresh)
             return
-        card = {"card_type": "button_interaction", "source": {"desc": self._source},
-                "main_title": {"title": msg.text[:26]},
-                "task_id": msg.task_id or _stream_id(dedupe_key),
-                "button_list": [{"text": msg.text[:20], "style": 2,
-                                 "key": str(msg.extra.get("key") or "done")}]}
+        buttons = msg.buttons
+        if not buttons:  # nothing left to press: one button that says how it stands
+            keys = msg.extra.get("keys") or [f"done:{msg.task_id}"]
+            state = str(msg.extra.get("state") or msg.text)
+            buttons = (Button(str(keys[0]), state[:STATE_BUTTON_CHARS]),)
+        card = button_card(replace(msg, channel=messages.CH_WECOM_WS_SEND, buttons=buttons),
+                           dedupe_key, self._source)
         body = {"response_type": "update_template_card", "template_card": card}
         code, ack = await self._call(RESPOND_UPDATE, body, req_id=msg.address)
-        if code:
-            self._not_subscribed(code)
-            # Cosmetic: the answer to the click says who took it; nothing to retry or mourn.
-            log.warning("card update on %s refused: %s %s", msg.address, code,
-                        ack.get("errmsg", ""))
+        if code == 0:
+            return
+        self._not_subscribed(code)
+        log.info("card update on %s refused (%s %s): telling the chat afresh", msg.address,
+                 code, ack.get("errmsg", ""))
+        if chat:
+            await self._push(chat, fresh)
 
     async def _push(self, chatid: str, content: dict[str, Any]) -> None:
         body = {"chatid": chatid, **content}

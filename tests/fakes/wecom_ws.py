@@ -149,9 +149,10 @@ class FakeWeComWs:
                                  "body": body})
         return req_id
 
-    async def click(self, key: str, *, userid: str, chatid: str = "",
+    async def click(self, key: str, *, userid: str, chatid: str = "", task_id: str = "task-1",
                     msgid: str | None = None) -> str:
-        """A click on a template card's button: an event callback; its req_id."""
+        """A click on a template card's button (the card's task_id): an event callback; its
+        req_id."""
         link = self.live
         assert link is not None and link.subscribed, "no live connection"
         n = next(self._msgids)
@@ -161,7 +162,7 @@ class FakeWeComWs:
                 "msgtype": "event", "event": {"eventtype": "template_card_event",
                                               "template_card_event": {
                                                   "card_type": "button_interaction",
-                                                  "event_key": key, "task_id": "task-1"}}}
+                                                  "event_key": key, "task_id": task_id}}}
         if chatid:
             body["chatid"] = chatid
         link.events.add(req_id)
