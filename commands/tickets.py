@@ -66,7 +66,7 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
             customer=t.customer.name, window=ctx.env.settings.service.duplicate_window,
             orig=orig.number, status=ticket_texts.STATUS[orig.status], owner=orig.owner.name,
             no=t.number, told=told)
-    described = await clocks.describe_all(ctx.env, "ticket", t.id, open_only=True)
+    described = clocks.describe_rows(ctx.env, made.clocks, open_only=True)
     lines = [texts.NEW_TICKET_DONE.format(no=t.number, customer=t.customer.name,
                                           clocks="；".join(described) or "-"),
              texts.NEW_TICKET_MODE.format(mode=t.service_mode,

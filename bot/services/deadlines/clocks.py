@@ -98,20 +98,21 @@ _SCHEDULE_FIELDS = ["state", "due_at", "anchor_at", "next_check_at", "paused_at"
 async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
                 owner: Staff | int | None = None, tier: str | None = None,
                 context: dict[str, Any] | None = None, start_at: datetime | None = None,
-                due_at: datetime | None = None, restart: bool = False,
+                due_at: datetime | None = None, restart: bool = False, fresh: bool = False,
                 conn: Any = None) -> Deadline:
     """Start the clock `clock` on an object; idempotent per (object_type, object_id, clock).
 
     A second start returns the existing row unchanged, unless `restart` is true: then the row
     begins a new round (a reopened complaint), with fresh warnings and escalations. `due_at`
-    fixes the due time (an appointment) instead of the policy's target.
+    fixes the due time (an appointment) instead of the policy's target. `fresh` says the object
+    was created in this transaction, so no clock of it can exist yet and none is looked up.
     """
     policy = env.settings.clocks.get(clock, tier)
     now = _utc(env.now())
     begin = _utc(start_at) if start_at else now
     due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
     async with _tx(conn):
-        found = await _locked(object_type, object_id, clock)
+        found = [] if fresh else await _locked(object_type, object_id, clock)
         if found and not restart:
             return found[0]
         fields = dict(tier=tier or "", state=RUNNING, started_at=begin, anchor_at=begin,
@@ -284,7 +285,12 @@ def label(env: "Runtime", d: Deadline) -> str:
 async def describe_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None,
                        open_only: bool = False) -> list[str]:
     """One line per clock of the object: "接单：剩余 12 分钟"."""
-    rows = await get(env, object_type, object_id, conn=conn)
+    return describe_rows(env, await get(env, object_type, object_id, conn=conn),
+                         open_only=open_only)
+
+
+def describe_rows(env: "Runtime", rows: list[Deadline], *, open_only: bool = False) -> list[str]:
+    """describe_all for rows already at hand (a clock just started is not read back)."""
     return [texts.DL_LINE.format(label=f"{label(env, d)}：", status=describe(env, d))
             for d in rows if not open_only or d.is_open]
 

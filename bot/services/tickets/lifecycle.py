@@ -24,6 +24,7 @@ from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.roster.duty import on_duty_userids
 from bot.services.tickets import duplicates, service_modes, texts
 from storage.models import Customer, Dispatch, KnowledgeEntry, Staff, Ticket, TicketEvent
+from storage.models.deadlines import Deadline
 from storage.models.dispatches import ACTIVE, CANCELLED, DONE, REQUESTED, UNSOLVED
 from storage.models.people import Purpose, Role
 from storage.models.tickets import CLAIMED, CLOSED, NEW, RESOLVED
@@ -59,6 +60,7 @@ class Created:
     duplicate_of: Ticket | None = None
     provisional: bool = False  # the customer was registered from this call
     suggestions: list[library.Hit] = field(default_factory=list)
+    clocks: list[Deadline] = field(default_factory=list)  # started with the ticket
 
 
 @dataclass
@@ -153,8 +155,9 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
         return Created(ticket, offer, duplicate_of=original, provisional=provisional)
     if provisional:
         await archive.ask_sales(env, actor, customer, ticket.number)
-    await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor,
-                       tier=clock_tier(env, CLAIM_CLOCK, ticket), context=clock_context(ticket))
+    claim_clock = await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor,
+                                     tier=clock_tier(env, CLAIM_CLOCK, ticket),
+                                     context=clock_context(ticket), fresh=True)
     duty = sorted(await on_duty_userids(env))
     await notify_purpose(
         env, Purpose.HOTLINE, texts.TICKET_ANNOUNCE.format(
@@ -166,7 +169,8 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
         buttons=[Button(f"claim:{ticket.number}", texts.BUTTON_CLAIM)],
         task_id=f"claim-{ticket.number}")
     hits = await library.suggest(env, description, exclude_ticket=ticket.id)
-    return Created(ticket, offer, suggestions=hits, provisional=provisional)
+    return Created(ticket, offer, suggestions=hits, provisional=provisional,
+                   clocks=[claim_clock])
 
 
 async def _customer_of(env: "Runtime", actor: Staff, req: NewTicket) -> tuple[Customer, bool]:
