@@ -97,7 +97,8 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
-        indexes = (("confirmed_at",),)
+        # /我的: the complaints a person is responsible for, by state.
+        indexes = (("confirmed_at",), ("responsible_id", "status"))
 
     @property
     def number(self) -> str:

@@ -67,7 +67,8 @@ class Dispatch(Model):
 
     class Meta:
         table = "dispatch"
-        indexes = (("ticket_id",), ("written_off_at",))
+        # /我的: an engineer's visits by state.
+        indexes = (("ticket_id",), ("written_off_at",), ("engineer_id", "status"))
 
     @property
     def number(self) -> str:

@@ -52,9 +52,10 @@ class Ticket(Model):
 
     class Meta:
         table = "ticket"
-        # /单's duplicates, /我的 (owner and status), the reports' created and resolved ranges.
+        # /单's duplicates, /我的 (owner and status, offered and status), the reports' created and
+        # resolved ranges, /队列 (the unclaimed by priority, oldest first).
         indexes = (("duplicate_of_id",), ("owner_id", "status"), ("created_at",),
-                   ("resolved_at",))
+                   ("resolved_at",), ("offered_to_id", "status"), ("status", "priority", "id"))
 
     @property
     def number(self) -> str:
