@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "start", "pause", "resume", "meet", "cancel", "close_all", "set_owner", "get", "history",
-    "describe", "describe_all", "breached_object_ids", "tick", "tick_until_idle", "next_due",
+    "describe", "describe_all", "describe_rows", "breached", "breached_object_ids", "tick", "tick_until_idle", "next_due",
 ]
 
 
@@ -295,12 +296,19 @@ def describe_rows(env: "Runtime", rows: list[Deadline], *, open_only: bool = Fal
             for d in rows if not open_only or d.is_open]
 
 
-async def breached_object_ids(env: "Runtime", object_type: str, *, conn: Any = None) -> list[int]:
-    """Objects with a clock past due and still open (including rows the tick has not seen yet)."""
+def breached(env: "Runtime", object_type: str) -> QuerySet[Deadline]:
+    """Open clocks past due (including rows the tick has not seen yet). `closed_at IS NULL` is
+    what every open row has; said here, it lets the partial index of open rows serve each
+    branch by state and due time."""
     now = _utc(env.now())
-    ids = await Deadline.filter(
+    return Deadline.filter(
         Q(state=BREACHED) | Q(state=RUNNING, due_at__lte=now)
         | Q(state=PAUSED, remaining_s__lte=0),
-        object_type=object_type,
-    ).using_db(conn).distinct().values_list("object_id", flat=True)
+        object_type=object_type, closed_at__isnull=True)
+
+
+async def breached_object_ids(env: "Runtime", object_type: str, *, conn: Any = None) -> list[int]:
+    """Objects with a clock past due and still open (including rows the tick has not seen yet)."""
+    ids = await breached(env, object_type).using_db(conn).distinct() \
+        .values_list("object_id", flat=True)
     return sorted(set(cast("list[int]", ids)))
