@@ -30,17 +30,22 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        ops.AddIndex(model_name='Ticket', index=Index(fields=['offered_to_id', 'status'])),
+        # Partial where the column is mostly empty (not yet offered, assigned, dispatched): the
+        # index holds only rows a lookup by person can find, and its statistics say so.
+        ops.AddIndex(model_name='Ticket', index=WhereIndex(
+            fields=('offered_to_id', 'status'), name='ticket_offered_open',
+            where='"offered_to_id" IS NOT NULL')),
         ops.AddIndex(model_name='Ticket', index=Index(fields=['status', 'priority', 'id'])),
-        ops.AddIndex(model_name='Dispatch', index=Index(fields=['engineer_id', 'status'])),
-        ops.AddIndex(model_name='Complaint', index=Index(fields=['responsible_id', 'status'])),
+        ops.AddIndex(model_name='Dispatch', index=WhereIndex(
+            fields=('engineer_id', 'status'), name='dispatch_engineer_status',
+            where='"engineer_id" IS NOT NULL')),
+        ops.AddIndex(model_name='Complaint', index=WhereIndex(
+            fields=('responsible_id', 'status'), name='complaint_responsible_status',
+            where='"responsible_id" IS NOT NULL')),
         # next_check_at is indexed only where set: the closed history has nothing to check.
         DropColumnIndex(model_name='Deadline', name='next_check_at',
                         field=fields.DatetimeField(null=True), index='idx_deadline_next_ch_07fa17'),
         ops.AddIndex(model_name='Deadline', index=WhereIndex(
             fields=('next_check_at',), name='deadline_next_check_open',
             where='"next_check_at" IS NOT NULL')),
-        ops.AddIndex(model_name='Deadline', index=WhereIndex(
-            fields=('state', 'due_at'), name='deadline_open_state_due',
-            where='"closed_at" IS NULL')),
     ]

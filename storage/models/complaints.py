@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from storage.indexes import WhereIndex
+
 if TYPE_CHECKING:
     from storage.models.people import Customer, Staff
     from storage.models.tickets import Ticket
@@ -98,7 +100,9 @@ class Complaint(Model):
     class Meta:
         table = "complaint"
         # /我的: the complaints a person is responsible for, by state.
-        indexes = (("confirmed_at",), ("responsible_id", "status"))
+        indexes = (("confirmed_at",),
+                   WhereIndex(fields=("responsible_id", "status"), name="complaint_responsible_status",
+                              where='"responsible_id" IS NOT NULL'))
 
     @property
     def number(self) -> str:

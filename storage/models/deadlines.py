@@ -24,8 +24,6 @@ CLOSED_STATES = (MET, CANCELLED)
 
 NEXT_CHECK_INDEX = WhereIndex(fields=("next_check_at",), name="deadline_next_check_open",
                               where='"next_check_at" IS NOT NULL')
-OPEN_DUE_INDEX = WhereIndex(fields=("state", "due_at"), name="deadline_open_state_due",
-                            where='"closed_at" IS NULL')
 
 
 class Deadline(Model):
@@ -64,10 +62,10 @@ class Deadline(Model):
     class Meta:
         table = "deadline"
         unique_together = (("object_type", "object_id", "clock"),)
-        # The reports' "open at the end of the day" walks closed_at (NULL or after a moment).
-        # The tick's next-due lookup and its claim walk next_check_at over the rows that have a
-        # step to take; /队列's overdue clocks are found among the open rows by state and due time.
-        indexes = (("closed_at",), NEXT_CHECK_INDEX, OPEN_DUE_INDEX)
+        # The reports' "open at the end of the day" walks closed_at (NULL or after a moment), and
+        # /队列 finds the overdue clocks among the open rows (closed_at NULL). The tick's next-due
+        # lookup and its claim walk next_check_at over the rows that have a step to take.
+        indexes = (("closed_at",), NEXT_CHECK_INDEX)
 
     @property
     def is_open(self) -> bool:

@@ -298,8 +298,8 @@ def describe_rows(env: "Runtime", rows: list[Deadline], *, open_only: bool = Fal
 
 def breached(env: "Runtime", object_type: str) -> QuerySet[Deadline]:
     """Open clocks past due (including rows the tick has not seen yet). `closed_at IS NULL` is
-    what every open row has; said here, it lets the partial index of open rows serve each
-    branch by state and due time."""
+    what every open row has; said here, the closed_at index finds the open rows, not the
+    history."""
     now = _utc(env.now())
     return Deadline.filter(
         Q(state=BREACHED) | Q(state=RUNNING, due_at__lte=now)
