@@ -25,7 +25,7 @@ class DropColumnIndex(ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_cust')]
+    dependencies = [('models', '0009_leader')]
 
     initial = False
 
