@@ -30,15 +30,23 @@ class Page(Generic[T]):
 async def oldest_page(query: QuerySet[Any], size: int) -> Page[Any]:
     """first_page ordered by id, for one person's rows of a table that holds the history.
 
-    The ids are chosen first, ordered by +id: with ORDER BY id … LIMIT, SQLite may walk the whole
-    table by primary key hoping to meet the few matching rows early, while a person's open rows
-    are at its far end; as an expression the id cannot be walked, so the WHERE's index finds the
-    ids and only they are sorted. Then the page's rows are read with their joins.
+    Ordered by +id: with ORDER BY id … LIMIT, SQLite may walk the whole table by primary key
+    hoping to meet the few matching rows early, while a person's open rows are at its far end;
+    as an expression the id cannot be walked, so the WHERE's index finds the rows.
     """
     table = query.model._meta.db_table
-    ids = await query.annotate(id_order=RawSQL(f'+"{table}"."id"')).order_by("id_order") \
-        .limit(size).values_list("id", flat=True)
-    items = list(await query.filter(id__in=list(ids)).order_by("id")) if ids else []
+    return await ids_first_page(
+        query.annotate(id_order=RawSQL(f'+"{table}"."id"')).order_by("id_order"), size)
+
+
+async def ids_first_page(query: QuerySet[Any], size: int) -> Page[Any]:
+    """first_page choosing the page's ids first, then reading those rows with their joins.
+
+    For a long list ordered by columns an index holds (with the id): the choice is sorted from
+    the index alone, and only the rows shown are read, instead of every matching row being read
+    and joined to be sorted."""
+    ids = list(await query.limit(size).values_list("id", flat=True))
+    items = list(await query.filter(id__in=ids)) if ids else []
     total = len(items) if len(items) < size else await query.count()
     return Page(items, total)
 
