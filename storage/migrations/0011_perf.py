@@ -25,7 +25,7 @@ class DropColumnIndex(ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_leader')]
+    dependencies = [('models', '0010_cards')]
 
     initial = False
 
