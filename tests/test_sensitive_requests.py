@@ -121,7 +121,7 @@ async def test_sensitive_request_gates_the_action_and_the_knowledge(chat, env):
     env.clock.set(bj(24, 18))
     await deadlines.tick_until_idle(env)
     fined = await penalties.scan(env)
-    assert [(p.rule, p.amount) for p in fined] == [("archive_late", 30)]
+    assert [(p.rule, p.amount) for p in fined] == [("archive_late", 5)]
 
 
 async def test_refused_request_never_opens_anything(chat, env):
