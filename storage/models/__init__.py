@@ -1,5 +1,10 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
-from storage.models.attachments import AttachmentWait, TicketAttachment
+from storage.models.attachments import (
+    AttachmentWait,
+    RequestAttachment,
+    RequestAttachmentWait,
+    TicketAttachment,
+)
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.customers import Contract, CustomerNeed, FirstVisit, FirstVisitTask
 from storage.models.deadlines import Deadline, DeadlineEvent
@@ -41,3 +46,4 @@ __models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
+__models__ += [RequestAttachment, RequestAttachmentWait]
