@@ -8,7 +8,10 @@ from bot.services.attachments import store as attachments
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
+from bot.services.projects import mine as project_mine
+from bot.services.requests import mine as request_mine
 from bot.services.tickets import handling, lifecycle, service_modes, texts as ticket_texts
+from bot.services.training import mine as training_mine
 from commands import texts
 from commands.args import Arg, Obj, Person, Rest, column_limit
 from storage.models import Customer, Staff, Ticket
@@ -100,9 +103,13 @@ async def show(ctx: CommandContext, number: int) -> str:
 
 @router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
-    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
+    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题，
+    以及待我处理的项目事项（日志、阶段、验收、审批）、近期培训和改需、敏感申请。"""
     m = await lifecycle.mine(ctx.env, ctx.me)
-    if m.empty():
+    # Each area of the center says what it waits on the caller for, in its own module.
+    areas = [*await project_mine.lines(ctx.env, ctx.me), *await training_mine.lines(ctx.env, ctx.me),
+             *await request_mine.lines(ctx.env, ctx.me)]
+    if m.empty() and not areas:
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
     lines += [texts.TICKET_LINE.format(no=t.number, status=ticket_texts.STATUS[t.status],
@@ -127,7 +134,7 @@ async def mine(ctx: CommandContext) -> str:
         lines.append(texts.MINE_FOLLOWUPS)
         lines += [texts.MINE_FOLLOWUP_LINE.format(no=v.number, customer=v.customer.name,
                                                   issue=v.issue[:30]) for v in m.followups]
-    return "\n".join(lines)
+    return "\n".join(lines + areas)
 
 
 # One /队列 answer stays one chat message: the most urgent of each list, counts for the rest.

@@ -15,6 +15,11 @@ class Migration(migrations.Migration):
             name='stage',
             field=fields.ForeignKeyField('models.ProjectStage', source_field='stage_id', null=True, db_constraint=True, to_field='id', related_name='sessions', on_delete=OnDelete.SET_NULL),
         ),
+        ops.AddIndex(model_name='TrainingSession', index=Index(fields=['trainer_id', 'day'])),
+        ops.AddIndex(model_name='TrainingSession', index=Index(fields=['stage_id'])),
+        ops.AddIndex(model_name='TrainingSession', index=Index(fields=['project_id'])),
+        ops.AddIndex(model_name='ChangeRequest', index=Index(fields=['applicant_id'])),
+        ops.AddIndex(model_name='SensitiveRequest', index=Index(fields=['engineer_id'])),
         ops.CreateModel(
             name='RequestAttachment',
             fields=[

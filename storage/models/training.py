@@ -50,7 +50,8 @@ class TrainingSession(Model):
 
     class Meta:
         table = "training_session"
-        indexes = (("course_id",),)
+        # /我的 looks up a trainer's coming sessions; stages and projects their sessions.
+        indexes = (("course_id",), ("trainer_id", "day"), ("stage_id",), ("project_id",))
 
     @property
     def number(self) -> str:

@@ -146,3 +146,16 @@ MONTH_PROJECTS = "实施项目：启动 {started} 个，验收通过 {accepted} 
 MONTH_TRAINING = "用户培训：举办 {sessions} 期，学员 {trainees} 人（到场 {attended} 人），平均成绩 {mean}。"
 ALL_WORDS = ("全部", "all")
 BAD_FORM_TOKEN = "不认识的表单“{token}”，可用：实施单、培训验收、上线计划。"
+
+# /我的 (bot/services/projects/mine.py).
+MINE_HEAD = "项目："
+MINE_LOG_TODAY = "· {p}：今天（{day}）的实施日志未写（/日志 {no} 内容）"
+MINE_LOG_MISSING = "· {p}：缺 {day} 的实施日志（/日志 {no} 内容 日期={day}）"
+MINE_STAGE_TO_DELIVER = "· {p}：阶段“{name}”待完成，计划 {end} 结束"
+MINE_EVALUATE = "· {p}：各阶段已完成，待验收评估（/验收 {no} 通过或不通过）"
+MINE_STAGE_OWNED = "· {p}：你负责的阶段“{name}”进行中，计划 {end} 结束"
+MINE_REVIEW = "· {p}：终验资料待你审核（/验收 {no} 审核）"
+MINE_FORMS = "· {p}：还缺 {forms}（/交表 {no} …）"
+MINE_APPROVE = "· {p}：{kind}申请待你审批（/项目审批 {no} 同意或拒绝）"
+MINE_ASSIGN = "· {p}：待分配项目经理和顾问（/项目分配 {no} 经理=… 顾问=…）"
+MINE_ARCHIVE = "· {p}：资料已审核、表单齐全，待归档（/项目归档 {no}）"

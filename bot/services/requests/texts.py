@@ -135,3 +135,13 @@ REPORT_LINE = ("程序修改申请：本月提交 {changes} 项（其中缺陷 {
                "敏感申请：本月登记 {sensitive} 项，批准 {sensitive_approved}、拒绝 {sensitive_refused}，"
                "办结 {sensitive_done} 项，目前未办结 {open_sensitive} 项；"
                "书面申请超时未存档 {archive_late} 次。")
+
+# /我的 (bot/services/requests/mine.py).
+MINE_HEAD = "改需和敏感申请："
+MINE_TELL = "· {no} {customer}［{kind}］{content}：待你告知客户（/改需告知 {no}）"
+MINE_TEST = "· {no} {customer}［{kind}］{content}：开发已完成，待你测试（/改需测试 {no} 通过或不通过）"
+MINE_REVIEW = "· {no} {customer}［{kind}］{content}：待审核（/改需审核 {no} 同意 预计=… 或 拒绝 原因）"
+MINE_SCAN = "· {no} {customer}：盖章申请扫描件未收到（/附件 {no} 后发送）"
+MINE_FILE = "· {no} {customer}：纸质申请单待交行政部存档（/申请归档 {no} 存档编号）"
+MINE_SEN_ACT = "· {no} {customer}［{kind}］：已批准，待你处理并办结（/敏感办结 {no} 告知=联系人）"
+MINE_SEN_DECIDE = "· {no} {customer}［{kind}］：待审批（/敏感审批 {no} 同意 或 拒绝 原因）"

@@ -64,3 +64,10 @@ SCORES_DONE = "{no} 已录入 {n} 人的成绩。"
 ACCEPT_DONE = "{no} 学员已签字验收。{form}"
 ACCEPT_FORM_FED = "项目 P{project} 的培训验收单已记录。"
 NEED_PLAN_FIELDS = "请写明课程、日期、地点、讲师和人数。"
+
+# /我的 (bot/services/training/mine.py).
+MINE_HEAD = "培训："
+MINE_TEACH = "· {no}「{course}」{when} {place}，你授课，已报名 {n}/{capacity}"
+MINE_ATTEND = "· {no}「{course}」{when} 已开课，考勤未记录（/考勤 {no} 到场学员…）"
+MINE_ACCEPT = "· {no}「{course}」{when} 已考勤，待学员签字验收（/培训验收 {no}）"
+MINE_PROJECT_SESSION = "· {no}「{course}」{when} {place}，讲师 {trainer}，项目 {project} 的培训"
