@@ -202,3 +202,16 @@ async def test_scan_of_a_stamped_application_goes_to_the_request(bot, clock, fak
     assert "收到盖章申请扫描件：stamped.png" in shown
     assert await say("lina", "/附件 M9", "s5") == "找不到 M9。"
     assert not await TicketAttachment.exists()
+
+
+async def test_scan_sent_with_the_attach_command_in_one_message(bot, clock, fakes, tmp_path):
+    _, ding = fakes
+    await ding_post(bot, clock, ding, "d-1", text={"content": "/敏感申请 客户=华东制造 类型=账套密码"})
+    ding.add_download("dl-scan", PNG, "letter.png")
+    answer = await ding_post(bot, clock, ding, "d-2", msgtype="richText", content={"richText": [
+        {"text": "/附件 M1"}, {"type": "picture", "downloadCode": "dl-scan"}]})
+    assert answer.endswith("已将 1 个附件（图片）附到 M1。"), answer
+    [row] = await RequestAttachment.filter(kind_of="sensitive", request_id=1)
+    assert (row.name, row.sender, stored(tmp_path, row)) == ("letter.png", "zhangwei", PNG)
+    shown = await ding_post(bot, clock, ding, "d-3", text={"content": "/敏感申请 M1"})
+    assert "盖章申请附件：\n  图片 letter.png" in shown
