@@ -22,6 +22,7 @@ async def attach(ctx: CommandContext, ref: str) -> str:
     写 R编号 或 M编号：附上客户盖章申请的扫描件或照片（收到前申请不能审核同意）。"""
     if ref.startswith("T"):
         return await store.wait_for(ctx.env, ctx.msg, await lifecycle.get_ticket(int(ref[1:])))
+    ctx.scan_for = ref
     return await papers.wait_for_scan(ctx.env, ctx.me, ctx.msg, await papers.find(ref))
 
 
@@ -40,10 +41,8 @@ def _named_ticket(ctx: CommandContext) -> int | None:
 
 
 async def _named_request(ctx: CommandContext) -> papers.Request | None:
-    """`/附件 R5` with the scan in the same message: the request it named."""
-    if ctx.command is None or ctx.command.name != "附件":
-        return None
-    return await papers.waiting_request(ctx.env, ctx.msg)
+    """The request a picture sent with the command is the scan of (`/改需 …`, `/附件 R5`)."""
+    return await papers.find(ctx.scan_for) if ctx.scan_for else None
 
 
 async def keep_attachments(ctx: CommandContext, nxt: Next) -> None:

@@ -70,7 +70,7 @@ async def change(ctx: CommandContext, number: int | None, content: str, customer
     """提交经与客户确认的程序修改申请，生成编号 R；不带参数列出未结束的申请（按状态），带 R 编号查看一项。
 
     客户盖章的书面申请：附件=A3 写已收到的扫描件（工单的附件编号），存档= 写已存档纸质件的编号；
-    也可提交后用 /附件 R编号 发送扫描件。收到扫描件或纸质件存档前，服务经理不能审核同意。
+    也可与本命令一起发送扫描件，或提交后用 /附件 R编号 发送。收到扫描件或纸质件存档前，服务经理不能审核同意。
     软件缺陷（类型=缺陷）必须写明 步骤= 和 报错=。服务经理须在 {clock.change_review}内审核。
     """
     if customer is None:
@@ -81,8 +81,9 @@ async def change(ctx: CommandContext, number: int | None, content: str, customer
         return await views.list_changes(ctx.env)
     step = await changes.submit(ctx.env, ctx.me, changes.NewChange(
         customer=customer, content=content, kind=kind, steps=steps, error=error,
-        file_ref=file_ref, paper_ref=paper_ref))
+        file_ref=file_ref, paper_ref=paper_ref, scan_sent=bool(ctx.msg.attachments)))
     r = step.request
+    ctx.scan_for = r.number
     return _submitted(ctx, req_texts.CHG_SUBMITTED, r, req_texts.CHG_KIND[r.kind], step.due,
                       step.archive_due)
 
@@ -168,8 +169,10 @@ async def submit_sensitive(ctx: CommandContext, number: int | None, note: str,
         if note or kind:
             raise UsageError(req_texts.SEN_NEEDS_CUSTOMER)
         return await views.list_sensitive(ctx.env)
-    done = await sensitive.submit(ctx.env, ctx.me, customer, kind, note, file_ref, paper_ref)
+    done = await sensitive.submit(ctx.env, ctx.me, customer, kind, note, file_ref, paper_ref,
+                                  scan_sent=bool(ctx.msg.attachments))
     m = done.request
+    ctx.scan_for = m.number
     return _submitted(ctx, req_texts.SEN_SUBMITTED, m, req_texts.SEN_KIND[m.kind],
                       done.review_due, done.archive_due)
 

@@ -215,3 +215,13 @@ async def test_scan_sent_with_the_attach_command_in_one_message(bot, clock, fake
     assert (row.name, row.sender, stored(tmp_path, row)) == ("letter.png", "zhangwei", PNG)
     shown = await ding_post(bot, clock, ding, "d-3", text={"content": "/敏感申请 M1"})
     assert "盖章申请附件：\n  图片 letter.png" in shown
+    # Sent with the submission itself, the scan is the new request's application.
+    ding.add_download("dl-fax", PNG, "fax.png")
+    answer = await ding_post(bot, clock, ding, "d-4", msgtype="richText", content={"richText": [
+        {"text": "/改需 客户=江南商贸 出库单增加批号列"}, {"type": "picture", "downloadCode": "dl-fax"}]})
+    assert answer.startswith("已提交程序修改申请 R1：江南商贸公司［程序修改］，书面申请：附件 随申请发送的扫描件。")
+    assert answer.endswith("已将 1 个附件（图片）附到 R1。") and "前不能审核同意" not in answer, answer
+    r = await ChangeRequest.get(id=1)
+    assert (r.app_via, r.app_ref) == ("file", "fax.png")
+    [row] = await RequestAttachment.filter(kind_of="change", request_id=1)
+    assert stored(tmp_path, row) == PNG

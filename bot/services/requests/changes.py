@@ -55,6 +55,7 @@ class NewChange:
     steps: str = ""
     error: str = ""
     file_ref: str | None = None
+    scan_sent: bool = False  # the scan came with the submitting message
     paper_ref: str | None = None
 
 
@@ -106,7 +107,7 @@ async def submit(env: "Runtime", actor: Staff, req: NewChange) -> Step:
         missing = "、".join(w for w, v in ((texts.CHG_STEPS, steps), (texts.CHG_ERROR, error))
                            if not v)
         raise UsageError(texts.CHG_BUG_NEEDS_DETAIL.format(missing=missing))
-    app = await papers.received_application(req.file_ref, req.paper_ref)
+    app = await papers.received_application(req.file_ref, req.paper_ref, req.scan_sent)
     customer = await find_customer(req.customer)
     r = await ChangeRequest.create(customer=customer, kind=kind, content=content, steps=steps,
                                    error=error, app_via=app.via, app_ref=app.ref,

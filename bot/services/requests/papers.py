@@ -60,9 +60,10 @@ def application(file_ref: str | None, paper_ref: str | None) -> Application:
     return Application(APP_FILE, f) if f else Application(APP_PAPER, p)
 
 
-async def received_application(file_ref: str | None, paper_ref: str | None) -> Application:
+async def received_application(file_ref: str | None, paper_ref: str | None,
+                               scan_sent: bool = False) -> Application:
     """A request's application on submission: a kept picture A<n>, the paper's archive
-    reference, or nothing yet (the scan follows with /附件)."""
+    reference, the scan sent with the command itself, or nothing yet (it follows with /附件)."""
     f, p = (file_ref or "").strip(), (paper_ref or "").strip()
     if f and p:
         raise UsageError(texts.APP_BOTH)
@@ -71,6 +72,8 @@ async def received_application(file_ref: str | None, paper_ref: str | None) -> A
     if f:
         source = await scans.find(f)
         return Application(APP_FILE, f"A{source.id} {source.name}"[:256], source)
+    if scan_sent:
+        return Application(APP_FILE, texts.APP_WITH_MESSAGE)
     return Application("", "")
 
 
@@ -89,7 +92,7 @@ async def attach_scan(env: "Runtime", actor: Staff | None, req: Request, saved: 
                       msg: InboundMessage) -> str:
     """Scans sent after /附件 R5: kept with the request, which now has its application."""
     rows = await scans.keep(env, saved, target(req), msg)
-    if not req.app_via and rows:
+    if rows and (not req.app_via or req.app_ref == texts.APP_WITH_MESSAGE):
         req.app_via, req.app_ref = APP_FILE, rows[0].name[:256]
         await req.save(update_fields=["app_via", "app_ref"])
     await event(env, req, actor, "scan", "、".join(r.name for r in rows)[:500])

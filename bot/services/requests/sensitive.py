@@ -72,9 +72,10 @@ def _wrong_state(m: SensitiveRequest) -> UserError:
 
 
 async def submit(env: "Runtime", actor: Staff, customer_name: str, kind_word: str, note: str,
-                 file_ref: str | None, paper_ref: str | None) -> Submitted:
+                 file_ref: str | None, paper_ref: str | None,
+                 scan_sent: bool = False) -> Submitted:
     kind = parse_kind(kind_word)
-    app = await papers.received_application(file_ref, paper_ref)
+    app = await papers.received_application(file_ref, paper_ref, scan_sent)
     customer = await find_customer(customer_name)
     m = await SensitiveRequest.create(customer=customer, kind=kind, note=note.strip(),
                                       app_via=app.via, app_ref=app.ref, engineer=actor,
