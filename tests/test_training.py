@@ -96,6 +96,8 @@ async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  
                              "限 5 人，属项目 P1 的培训阶段“用户培训”。")
     await chat.say("feng", "/培训计划 报表操作 日期=11-25 地点=客户会议室 讲师=冯琳 人数=5 项目=P1")
     assert [s.stage_id for s in await TrainingSession.all().order_by("id")] == [1, 1]
+    assert (await chat.say("zhou", "/培训计划")).splitlines()[1] == (
+        "L1「报表操作」11-24 14:00 客户会议室，讲师 冯琳，已报名 0/5，项目 P1 培训阶段“用户培训”")
     await chat.skip_pushes()
     await chat.say("sunli", "/报名 L1 华东制造 王某 13800000011")
     # The unit's project manager owns it now: the notice goes to him.
