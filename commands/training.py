@@ -7,7 +7,7 @@ from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
 from bot.services.projects.lifecycle import parse_day
-from bot.services.training import sessions, texts, views
+from bot.services.training import sessions, stage as training_stage, texts, views
 from commands.args import Arg, Choice, Count, Obj, Person, Rest, column_limit
 from storage.models import Course, ProjectStage, Staff, Trainee, TrainingSession
 from storage.models.people import Role
@@ -106,10 +106,18 @@ async def scores(ctx: CommandContext, token: str) -> str:
     return await views.scores(ctx.env, token)
 
 
-@router.command("培训验收", aliases=("taccept",), roles=TRAINER, args=(SESSION,),
+@router.command("培训验收", aliases=("taccept",), roles=(Role.TRAINER, Role.PROJECT_MANAGER),
+                args=(Obj("ref", "LP"),
+                      Arg("stage", "培训阶段", keys=("阶段", "stage"), required=False, default="",
+                          hint="阶段名称", max_len=column_limit(ProjectStage, "name"))),
                 example="/培训验收 L2")
-async def accept(ctx: CommandContext, number: int) -> str:
-    """学员已在培训验收单上签字；项目的各期培训都验收后，记入项目的培训验收单。"""
-    s, fed = await sessions.accept(ctx.env, ctx.me, number)
-    return texts.ACCEPT_DONE.format(no=s.number, form=texts.ACCEPT_FORM_FED.format(
-        project=s.project_id) if fed else "")
+async def accept(ctx: CommandContext, ref: str, stage: str) -> str:
+    """讲师：L编号，该期学员已在培训验收单上签字（须已考勤）。项目经理：P编号，培训阶段的各期培训
+    都已举办并签字后签核，记入项目的培训验收单（有多个培训阶段时写 阶段=名称）。"""
+    if ref.startswith("P"):
+        no, name, numbers = await training_stage.sign_off(ctx.env, ctx.me, int(ref[1:]), stage)
+        return texts.STAGE_ACCEPT_DONE.format(no=no, stage=name, sessions="、".join(numbers))
+    s, last = await sessions.accept(ctx.env, ctx.me, int(ref[1:]))
+    ready = texts.ACCEPT_STAGE_READY.format(project=s.project_id, stage=s.stage.name) \
+        if last and s.stage else ""
+    return texts.ACCEPT_DONE.format(no=s.number, form=ready)

@@ -117,12 +117,22 @@ async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  
     assert ("1. 用户培训 11-24～11-25，成果：培训验收单［进行中］\n"
             "   · L1「报表操作」11-24 14:00 客户会议室，讲师 冯琳，学员 1 人［已考勤、学员已签字验收］\n"
             "   · L2「报表操作」11-25 客户会议室，讲师 冯琳，学员 1 人［未举办］") in shown, shown
+    # The stage's acceptance is the project manager's sign-off, once every session was held.
+    await refused(chat, "zhou", "/培训验收 P1",
+                  "项目 P1 的培训阶段“用户培训”还有培训未举办（未考勤）：L2，不能验收。")
     env.clock.set(bj(25, 9))
     await chat.say("feng", "/考勤 L2 钱某")
-    assert await chat.say("feng", "/培训验收 L2") == "L2 学员已签字验收。项目 P1 的培训验收单已记录。"
+    await refused(chat, "zhou", "/培训验收 P1", "还有培训的学员未签字验收：L2（讲师 /培训验收 L编号）")
+    assert await chat.say("feng", "/培训验收 L2") == (
+        "L2 学员已签字验收。项目 P1 培训阶段“用户培训”的各期培训均已签字验收，待项目经理签核：/培训验收 P1")
+    assert not await ProjectForm.filter(project_id=1, kind="training").exists()
+    await refused(chat, "feng", "/培训验收 P1", "只有项目 P1 的项目经理（周航）可以签核培训验收")
+    assert await chat.say("zhou", "/培训验收 P1") == (
+        "项目 P1 培训阶段“用户培训”的培训验收已签核（L1、L2），项目的培训验收单已记录。")
     f = await ProjectForm.get(project_id=1, kind="training")
-    assert f.note == "由培训 L1、L2 学员签字验收"
+    assert f.note == "由培训 L1、L2 学员签字验收，项目经理 周航 签核"
     assert "培训验收单（学员签字） 11-25 09:00" in await chat.say("zhou", "/项目 P1")
+    assert (await chat.say("zhou", "/培训验收 P1")).startswith("项目 P1 的培训验收单已于 11-25 09:00 记录。")
     assert (await chat.say("wu", "/阶段完成 P1 用户培训 两期培训完成")).startswith(
         "项目 P1 的阶段“用户培训”已完成")
 

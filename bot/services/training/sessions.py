@@ -13,7 +13,7 @@
     accept      the trainees signed the training acceptance after the training (002 §5.1: "培训
                 完毕后每个接受培训的人员均需在验收表上签字"), so only once attendance was taken;
                 once every session of the training stage is signed, the project's training
-                acceptance form is handed in
+                acceptance is for the project manager to sign off (bot/services/training/stage.py)
 """
 from __future__ import annotations
 
@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services.directory.lookup import find_customer
 from bot.services.outbox import notify_purpose, notify_staff
-from bot.services.projects import acceptance as project_acceptance, lifecycle as projects
+from bot.services.projects import lifecycle as projects
 from bot.services.training import texts
 from storage.models import Course, Project, ProjectStage, Staff, Trainee, TrainingSession
 from storage.models.people import Role
-from storage.models.projects import FORM_TRAINING, OPEN_PROJECT, STAGE_DONE
+from storage.models.projects import OPEN_PROJECT, STAGE_DONE
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -52,7 +52,7 @@ def starts_at(env: "Runtime", s: TrainingSession) -> datetime:
     return env.calendar.at(s.day, parse_time(s.time) or env.calendar.windows[0][0])
 
 
-async def _training_stage(p: Project, name: str) -> ProjectStage:
+async def training_stage(p: Project, name: str, open_only: bool = True) -> ProjectStage:
     """The project's training stage a session belongs to (阶段= when it has several)."""
     rows = await ProjectStage.filter(project_id=p.id, training=True).order_by("seq", "id")
     if name.strip():
@@ -63,7 +63,7 @@ async def _training_stage(p: Project, name: str) -> ProjectStage:
     if len(rows) > 1:
         raise UserError(texts.SEVERAL_TRAINING_STAGES.format(
             no=p.number, names="、".join(r.name for r in rows)))
-    if rows[0].status == STAGE_DONE:
+    if open_only and rows[0].status == STAGE_DONE:
         raise UserError(texts.TRAINING_STAGE_DONE.format(no=p.number, name=rows[0].name))
     return rows[0]
 
@@ -97,7 +97,8 @@ async def find_course(name: str) -> Course:
 
 
 async def get_session(number: int) -> TrainingSession:
-    s = await TrainingSession.filter(id=number).select_related("course", "trainer").first()
+    s = await TrainingSession.filter(id=number).select_related("course", "trainer", "stage") \
+        .first()
     if s is None:
         raise UserError(texts.SESSION_NOT_FOUND.format(no=f"L{number}"))
     return s
@@ -122,7 +123,7 @@ async def plan(env: "Runtime", actor: Staff, course: str, day: date, time: str, 
     if project is not None:
         p = await projects.get_project(project)
         projects.require(p, *OPEN_PROJECT)
-        project_id, stage_row = p.id, await _training_stage(p, stage)
+        project_id, stage_row = p.id, await training_stage(p, stage)
     s = await TrainingSession.create(course=c, day=day, time=start.strftime("%H:%M") if start
                                      else "", place=place.strip()[:128], trainer=trainer,
                                      capacity=capacity, project_id=project_id, stage=stage_row,
@@ -228,7 +229,8 @@ async def record_scores(env: "Runtime", actor: Staff, number: int,
 
 
 async def accept(env: "Runtime", actor: Staff, number: int) -> tuple[TrainingSession, bool]:
-    """The trainees signed the acceptance; returns whether the project's form was fed."""
+    """The trainees signed the acceptance; returns whether that was the last session of its
+    training stage to be signed (the project manager signs the stage off next)."""
     s = await get_session(number)
     _require_own(s, actor)
     if s.attendance_at is None:
@@ -237,18 +239,7 @@ async def accept(env: "Runtime", actor: Staff, number: int) -> tuple[TrainingSes
         raise UserError(texts.ALREADY_ACCEPTED.format(no=s.number))
     s.acceptance_at = env.now()
     await s.save(update_fields=["acceptance_at"])
-    if s.project_id is None:
+    if s.stage_id is None:
         return s, False
-    # The stage's sessions make its form; a session of a project without a stage (planned
-    # before sessions belonged to stages) counts with the project's.
-    group = TrainingSession.filter(stage_id=s.stage_id) if s.stage_id is not None \
-        else TrainingSession.filter(project_id=s.project_id)
-    if await group.filter(acceptance_at__isnull=True).exists():
-        return s, False
-    p = await projects.get_project(s.project_id)
-    if p.status not in OPEN_PROJECT:
-        return s, False
-    numbers = await group.order_by("id").values_list("id", flat=True)
-    await project_acceptance.record_form(env, p, FORM_TRAINING, texts.FORM_FROM_SESSIONS.format(
-        sessions="、".join(f"L{n}" for n in numbers)), actor)
-    return s, True
+    return s, not await TrainingSession.filter(stage_id=s.stage_id,
+                                               acceptance_at__isnull=True).exists()

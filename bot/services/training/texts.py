@@ -33,7 +33,6 @@ ATTENDANCE_BEFORE_START = "培训 {no} 于 {start} 开课，考勤须在开课�
 NO_TRAINING_STAGE = "项目 {no} 没有培训阶段（{name}）：请先在项目计划中加入培训阶段，例如 /项目计划 {no} 用户培训 开始=… 结束=… 成果=培训验收单 培训。"
 SEVERAL_TRAINING_STAGES = "项目 {no} 有多个培训阶段：{names}，请写明 阶段=名称。"
 TRAINING_STAGE_DONE = "项目 {no} 的培训阶段“{name}”已完成，不能再安排培训。"
-FORM_FROM_SESSIONS = "由培训 {sessions} 学员签字验收"
 
 ENROL_NOTICE = "【培训通知】{unit} 的 {name} 已报名 {no}「{course}」：{day} {time}，地点 {place}，讲师 {trainer}。请通知学员按时参加。"
 
@@ -63,7 +62,14 @@ ENROL_DONE = "已为 {unit} 的 {name} 报名 {no}（{n}/{capacity}），已通�
 ATTEND_DONE = "{no} 考勤已记录：到场 {present} 人，缺席 {absent} 人。"
 SCORES_DONE = "{no} 已录入 {n} 人的成绩。"
 ACCEPT_DONE = "{no} 学员已签字验收。{form}"
-ACCEPT_FORM_FED = "项目 P{project} 的培训验收单已记录。"
+ACCEPT_STAGE_READY = "项目 P{project} 培训阶段“{stage}”的各期培训均已签字验收，待项目经理签核：/培训验收 P{project}"
+STAGE_NOT_MANAGER = "只有项目 {no} 的项目经理（{who}）可以签核培训验收。"
+STAGE_NO_SESSIONS = "项目 {no} 的培训阶段“{stage}”还没有安排培训，不能验收。"
+STAGE_NOT_HELD = "项目 {no} 的培训阶段“{stage}”还有培训未举办（未考勤）：{sessions}，不能验收。"
+STAGE_NOT_SIGNED = "项目 {no} 的培训阶段“{stage}”还有培训的学员未签字验收：{sessions}（讲师 /培训验收 L编号）。"
+STAGE_SIGNED_OFF = "由培训 {sessions} 学员签字验收，项目经理 {pm} 签核"
+STAGE_ACCEPT_DONE = "项目 {no} 培训阶段“{stage}”的培训验收已签核（{sessions}），项目的培训验收单已记录。"
+STAGE_ALREADY = "项目 {no} 的培训验收单已于 {at} 记录。"
 NEED_PLAN_FIELDS = "请写明课程、日期、地点、讲师和人数。"
 
 # /我的 (bot/services/training/mine.py).
