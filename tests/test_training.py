@@ -126,11 +126,14 @@ async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  
     assert await chat.say("feng", "/培训验收 L2") == (
         "L2 学员已签字验收。项目 P1 培训阶段“用户培训”的各期培训均已签字验收，待项目经理签核：/培训验收 P1")
     assert not await ProjectForm.filter(project_id=1, kind="training").exists()
+    sign_off = "· 项目 P1 培训阶段“用户培训”的各期培训均已签字验收，待你签核（/培训验收 P1）"
+    assert sign_off in await chat.say("zhou", "/我的")
     await refused(chat, "feng", "/培训验收 P1", "只有项目 P1 的项目经理（周航）可以签核培训验收")
     assert await chat.say("zhou", "/培训验收 P1") == (
         "项目 P1 培训阶段“用户培训”的培训验收已签核（L1、L2），项目的培训验收单已记录。")
     f = await ProjectForm.get(project_id=1, kind="training")
     assert f.note == "由培训 L1、L2 学员签字验收，项目经理 周航 签核"
+    assert sign_off not in await chat.say("zhou", "/我的")
     assert "培训验收单（学员签字） 11-25 09:00" in await chat.say("zhou", "/项目 P1")
     assert (await chat.say("zhou", "/培训验收 P1")).startswith("项目 P1 的培训验收单已于 11-25 09:00 记录。")
     assert (await chat.say("wu", "/阶段完成 P1 用户培训 两期培训完成")).startswith(

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from bot.services.projects import lifecycle as projects
 from bot.services.training import texts
 from bot.services.training.sessions import starts_at
-from storage.models import Project, Staff, Trainee, TrainingSession
-from storage.models.projects import OPEN_PROJECT
+from storage.models import Project, ProjectForm, ProjectStage, Staff, Trainee, TrainingSession
+from storage.models.projects import FORM_TRAINING, OPEN_PROJECT
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -37,7 +37,8 @@ async def lines(env: "Runtime", actor: Staff) -> list[str]:
             out.append(texts.MINE_ATTEND.format(**fill))
         elif s.day >= today:
             out.append(texts.MINE_TEACH.format(**fill))
-    mine = [p.id for p in await Project.filter(status__in=OPEN_PROJECT).order_by("id")
+    open_projects = await Project.filter(status__in=OPEN_PROJECT).order_by("id")
+    mine = [p.id for p in open_projects
             if projects.is_consultant(p, actor) or projects.is_manager(p, actor)]
     if mine:
         for s in await TrainingSession.filter(project_id__in=mine, day__gte=today, day__lte=until,
@@ -47,4 +48,18 @@ async def lines(env: "Runtime", actor: Staff) -> list[str]:
             out.append(texts.MINE_PROJECT_SESSION.format(
                 no=s.number, course=s.course.name, when=_when(env, s), place=s.place,
                 trainer=s.trainer.name, project=f"P{s.project_id}"))
+    out += await _sign_offs([p for p in open_projects if projects.is_manager(p, actor)])
     return [texts.MINE_HEAD] + out if out else []
+
+
+async def _sign_offs(managed: list[Project]) -> list[str]:
+    """Training stages whose sessions are all held and signed, for their manager to sign off."""
+    out = []
+    for p in managed:
+        if await ProjectForm.filter(project_id=p.id, kind=FORM_TRAINING).exists():
+            continue
+        for stage in await ProjectStage.filter(project_id=p.id, training=True).order_by("seq"):
+            rows = await TrainingSession.filter(stage_id=stage.id)
+            if rows and all(x.acceptance_at for x in rows):
+                out.append(texts.MINE_SIGN_OFF.format(project=p.number, stage=stage.name))
+    return out
