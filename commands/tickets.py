@@ -107,7 +107,8 @@ async def mine(ctx: CommandContext) -> str:
     以及待我处理的项目事项（日志、阶段、验收、审批）、近期培训和改需、敏感申请。"""
     m = await lifecycle.mine(ctx.env, ctx.me)
     # Each area of the center says what it waits on the caller for, in its own module.
-    areas = [*await project_mine.lines(ctx.env, ctx.me), *await training_mine.lines(ctx.env, ctx.me),
+    areas = [*await project_mine.lines(ctx.env, ctx.me),
+             *await training_mine.lines(ctx.env, ctx.me),
              *await request_mine.lines(ctx.env, ctx.me)]
     if m.empty() and not areas:
         return texts.MINE_EMPTY
