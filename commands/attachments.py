@@ -83,4 +83,4 @@ async def keep_attachments(ctx: CommandContext, nxt: Next) -> None:
         note = await papers.attach_scan(env, ctx.me, request, saved, msg)
     elif target is not None:
         note = await store.attach(env, saved, target, msg)
-    ctx.answer = Answer(f"{ctx.answer.text}\n{note}", card_note=ctx.answer.card_note)
+    ctx.answer = Answer(f"{ctx.answer.text}\n{note}")

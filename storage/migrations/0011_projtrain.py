@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0009_leader')]
+    dependencies = [('models', '0010_cards')]
 
     initial = False
 
