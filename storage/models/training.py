@@ -50,8 +50,10 @@ class TrainingSession(Model):
 
     class Meta:
         table = "training_session"
-        # /我的 looks up a trainer's coming sessions; stages and projects their sessions.
-        indexes = (("course_id",), ("trainer_id", "day"), ("stage_id",), ("project_id",))
+        # The monthly report counts a month's sessions by day; /我的 looks up a trainer's
+        # coming sessions; stages and projects their sessions.
+        indexes = (("course_id",), ("day",), ("trainer_id", "day"), ("stage_id",),
+                   ("project_id",))
 
     @property
     def number(self) -> str:
