@@ -38,6 +38,8 @@ class CommandContext:
     actor: Staff | None = None
     # The ticket a command created (set by its handler): pictures sent with it are kept there.
     subject: int | None = None
+    # The change or sensitive request (R5, M3) a picture sent with the command is the scan of.
+    scan_for: str = ""
     # Filled in on the way out.
     answer: Answer | None = None
     outcome: str = OK

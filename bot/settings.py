@@ -287,6 +287,8 @@ class TrainingSettings(Section):
     notice_purpose: str = "hotline"
     pass_score: int = Field(60, ge=0, le=100)
     max_capacity: int = Field(200, ge=1)
+    # /我的 lists the sessions a person teaches or whose project they work on this many days ahead.
+    soon_days: int = Field(7, ge=1, le=60)
 
 
 class CustomerSettings(Section):

@@ -22,9 +22,10 @@ STAFF = (Role.ENGINEER, Role.MANAGER)
 MANAGER = (Role.MANAGER,)
 CUSTOMER = Arg("customer", "客户", keys=("客户", "customer"), required=False, hint="客户名称",
                max_len=column_limit(Customer, "name"))
-# The stamped application: a file or photo the platform delivered, or the paper's reference.
-APP_FILE = Arg("file_ref", "附件", keys=("附件", "file"), required=False, hint="文件或照片",
-               max_len=column_limit(ChangeRequest, "app_ref"))
+# The stamped application: a picture already kept (A3), or the paper's archive reference; or
+# neither yet, and the scan follows with /附件 R5.
+APP_FILE = Arg("file_ref", "附件", keys=("附件", "file"), required=False, hint="A编号",
+               max_len=16)
 APP_PAPER = Arg("paper_ref", "存档", keys=("存档", "paper"), required=False, hint="存档编号",
                 max_len=column_limit(ChangeRequest, "app_ref"))
 NOTE = Rest("note", "说明", required=False, default="")
@@ -51,7 +52,9 @@ def _submitted(ctx: CommandContext, template: str, req: Request, kind: str, due:
                if archive_due else "")
     return template.format(no=req.number, customer=req.customer.name, kind=kind,
                            app=papers.describe_application(req), due=when(ctx.env, due),
-                           archive=archive)
+                           archive=archive,
+                           scan=req_texts.SCAN_NEEDED.format(no=req.number)
+                           if not req.app_via else "")
 
 
 @router.command("改需", aliases=("change",), roles=STAFF, args=(
@@ -60,13 +63,14 @@ def _submitted(ctx: CommandContext, template: str, req: Request, kind: str, due:
     Arg("steps", "步骤", keys=("步骤", "steps"), required=False, default="", hint="操作步骤"),
     Arg("error", "报错", keys=("报错", "error"), required=False, default="", hint="错误提示"),
     APP_FILE, APP_PAPER),
-                example="/改需 客户=华东制造 附件=申请单.jpg 凭证打印增加审核人签章")
+                example="/改需 客户=华东制造 附件=A3 凭证打印增加审核人签章")
 async def change(ctx: CommandContext, number: int | None, content: str, customer: str | None,
                  kind: str, steps: str, error: str, file_ref: str | None,
                  paper_ref: str | None) -> str:
     """提交经与客户确认的程序修改申请，生成编号 R；不带参数列出未结束的申请（按状态），带 R 编号查看一项。
 
-    须先收到客户盖章的书面申请：附件= 写平台收到的文件或照片，存档= 写已存档纸质件的编号。
+    客户盖章的书面申请：附件=A3 写已收到的扫描件（工单的附件编号），存档= 写已存档纸质件的编号；
+    也可与本命令一起发送扫描件，或提交后用 /附件 R编号 发送。收到扫描件或纸质件存档前，服务经理不能审核同意。
     软件缺陷（类型=缺陷）必须写明 步骤= 和 报错=。服务经理须在 {clock.change_review}内审核。
     """
     if customer is None:
@@ -77,8 +81,9 @@ async def change(ctx: CommandContext, number: int | None, content: str, customer
         return await views.list_changes(ctx.env)
     step = await changes.submit(ctx.env, ctx.me, changes.NewChange(
         customer=customer, content=content, kind=kind, steps=steps, error=error,
-        file_ref=file_ref, paper_ref=paper_ref))
+        file_ref=file_ref, paper_ref=paper_ref, scan_sent=bool(ctx.msg.attachments)))
     r = step.request
+    ctx.scan_for = r.number
     return _submitted(ctx, req_texts.CHG_SUBMITTED, r, req_texts.CHG_KIND[r.kind], step.due,
                       step.archive_due)
 
@@ -149,12 +154,13 @@ async def test(ctx: CommandContext, number: int, passed: bool, what: str) -> str
     Arg("kind", "类型", keys=("类型", "kind"), required=False, default="",
         hint="超级管理员密码|账套密码|报表密码|清除数据"),
     APP_FILE, APP_PAPER),
-                example="/敏感申请 客户=华东制造 类型=超级管理员密码 附件=密码恢复申请.jpg 会计离职")
+                example="/敏感申请 客户=华东制造 类型=超级管理员密码 附件=A3 会计离职")
 async def submit_sensitive(ctx: CommandContext, number: int | None, note: str,
                            customer: str | None, kind: str, file_ref: str | None,
                            paper_ref: str | None) -> str:
     """登记客户盖章的书面敏感申请（超级管理员密码恢复、账套或报表密码、清除数据），生成编号 M。
 
+    附件=A3 写已收到的扫描件，存档= 写已存档纸质件的编号，或提交后用 /附件 M编号 发送扫描件；收到前不能批准。
     服务经理须在 {clock.sensitive_review}内审批，批准前不得处理；不带参数列出未办结的敏感申请，带 M 编号查看一项。
     """
     if customer is None:
@@ -163,8 +169,10 @@ async def submit_sensitive(ctx: CommandContext, number: int | None, note: str,
         if note or kind:
             raise UsageError(req_texts.SEN_NEEDS_CUSTOMER)
         return await views.list_sensitive(ctx.env)
-    done = await sensitive.submit(ctx.env, ctx.me, customer, kind, note, file_ref, paper_ref)
+    done = await sensitive.submit(ctx.env, ctx.me, customer, kind, note, file_ref, paper_ref,
+                                  scan_sent=bool(ctx.msg.attachments))
     m = done.request
+    ctx.scan_for = m.number
     return _submitted(ctx, req_texts.SEN_SUBMITTED, m, req_texts.SEN_KIND[m.kind],
                       done.review_due, done.archive_due)
 

@@ -8,6 +8,8 @@ from bot.services.attachments import store as attachments
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
+from bot.services.projects import mine as project_mine
+from bot.services.requests import mine as request_mine
 from bot.services.tickets import (
     handling,
     lifecycle,
@@ -15,6 +17,7 @@ from bot.services.tickets import (
     texts as ticket_texts,
     worklists,
 )
+from bot.services.training import mine as training_mine
 from commands import texts
 from commands.args import Arg, Obj, Person, Rest, column_limit
 from storage.models import Customer, Staff, Ticket
@@ -145,16 +148,21 @@ MINE_LINES = {"tickets": _mine_tickets, "offered": _mine_offered, "visits": _min
 
 @router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
-    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题（每类最多列 10 项，其余给出数目）。"""
+    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题（每类最多列 10 项，其余给出数目），
+    以及待我处理的项目事项（日志、阶段、验收、审批）、近期培训和改需、敏感申请。"""
     pages = await worklists.mine(ctx.env, ctx.me)
-    if not pages:
+    # Each area of the center says what it waits on the caller for, in its own module.
+    areas = [*await project_mine.lines(ctx.env, ctx.me),
+             *await training_mine.lines(ctx.env, ctx.me),
+             *await request_mine.lines(ctx.env, ctx.me)]
+    if not pages and not areas:
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
     for area, page in pages.items():
         lines += MINE_LINES[area](ctx, page)
         if page.rest:
             lines.append(texts.MINE_MORE.format(n=page.rest))
-    return "\n".join(lines)
+    return "\n".join(lines + areas)
 
 
 def _ticket_lines(ctx: CommandContext, page, more: str) -> list[str]:

@@ -7,9 +7,9 @@ from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
 from bot.services.projects.lifecycle import parse_day
-from bot.services.training import sessions, texts, views
+from bot.services.training import sessions, stage as training_stage, texts, views
 from commands.args import Arg, Choice, Count, Obj, Person, Rest, column_limit
-from storage.models import Course, Staff, Trainee, TrainingSession
+from storage.models import Course, ProjectStage, Staff, Trainee, TrainingSession
 from storage.models.people import Role
 
 router = Router("training")
@@ -48,22 +48,26 @@ async def course(ctx: CommandContext, name: str, kind: str, content: str) -> str
     Person("trainer", "讲师", keys=("讲师", "trainer"), required=False, hint="讲师"),
     Count("capacity", "人数", keys=("人数", "capacity"), required=False, lo=1, hi=10000,
           hint="人数"),
-    Obj("project", "P", keys=("项目", "project"), required=False, hint="P编号")),
+    Obj("project", "P", keys=("项目", "project"), required=False, hint="P编号"),
+    Arg("stage", "培训阶段", keys=("阶段", "stage"), required=False, default="",
+        hint="阶段名称", max_len=column_limit(ProjectStage, "name"))),
                 example="/培训计划 总账操作 日期=11-30 时间=09:00 地点=三楼培训室 讲师=冯琳 人数=20 项目=P1")
 async def plan(ctx: CommandContext, course: str, day: date | None, time: str, place: str,
-               trainer: Staff | None, capacity: int | None, project: int | None) -> str:
-    """不写参数：列出培训计划；培训讲师安排一期培训 L（日期、地点、讲师、人数），
-    可关联项目的培训阶段（项目=P1）。"""
+               trainer: Staff | None, capacity: int | None, project: int | None,
+               stage: str) -> str:
+    """不写参数：列出培训计划；培训讲师安排一期培训 L（日期、开课时间、地点、讲师、人数），
+    写项目=P1 则属于该项目的培训阶段（有多个培训阶段时写 阶段=名称），该阶段须各期培训考勤后才能完成。"""
     if not course:
         return await views.sessions(ctx.env)
     if day is None or not place or trainer is None or capacity is None:
         raise UsageError(texts.NEED_PLAN_FIELDS)
     s = await sessions.plan(ctx.env, ctx.me, course, day, time, place, trainer, capacity,
-                            project)
+                            project, stage)
     return texts.PLAN_DONE.format(
         no=s.number, course=s.course.name, day=s.day.strftime("%m-%d"), time=s.time,
         place=s.place, trainer=trainer.name, capacity=s.capacity,
-        project=texts.PLAN_FOR_PROJECT.format(project=s.project_id) if s.project_id else "")
+        project=texts.PLAN_FOR_PROJECT.format(project=s.project_id, stage=s.stage.name)
+        if s.project_id and s.stage else "")
 
 
 @router.command("报名", aliases=("enrol",), args=(
@@ -82,7 +86,7 @@ async def enrol(ctx: CommandContext, number: int, unit: str, name: str, phone: s
                 args=(SESSION, Rest("names", "到场学员…", missing=texts.NEED_PRESENT)),
                 example="/考勤 L2 王某 李某")
 async def attend(ctx: CommandContext, number: int, names: str) -> str:
-    """讲师在开课前记录考勤：列出到场学员的姓名，其余记为缺席。"""
+    """讲师在授课前当场记录考勤（开课时间之前不能记录）：列出到场学员的姓名，其余记为缺席。"""
     s, present, absent = await sessions.attendance(ctx.env, ctx.me, number, names.split())
     return texts.ATTEND_DONE.format(no=s.number, present=present, absent=absent)
 
@@ -102,10 +106,18 @@ async def scores(ctx: CommandContext, token: str) -> str:
     return await views.scores(ctx.env, token)
 
 
-@router.command("培训验收", aliases=("taccept",), roles=TRAINER, args=(SESSION,),
+@router.command("培训验收", aliases=("taccept",), roles=(Role.TRAINER, Role.PROJECT_MANAGER),
+                args=(Obj("ref", "LP"),
+                      Arg("stage", "培训阶段", keys=("阶段", "stage"), required=False, default="",
+                          hint="阶段名称", max_len=column_limit(ProjectStage, "name"))),
                 example="/培训验收 L2")
-async def accept(ctx: CommandContext, number: int) -> str:
-    """学员已在培训验收单上签字；项目的各期培训都验收后，记入项目的培训验收单。"""
-    s, fed = await sessions.accept(ctx.env, ctx.me, number)
-    return texts.ACCEPT_DONE.format(no=s.number, form=texts.ACCEPT_FORM_FED.format(
-        project=s.project_id) if fed else "")
+async def accept(ctx: CommandContext, ref: str, stage: str) -> str:
+    """讲师：L编号，该期学员已在培训验收单上签字（须已考勤）。项目经理：P编号，培训阶段的各期培训
+    都已举办并签字后签核，记入项目的培训验收单（有多个培训阶段时写 阶段=名称）。"""
+    if ref.startswith("P"):
+        no, name, numbers = await training_stage.sign_off(ctx.env, ctx.me, int(ref[1:]), stage)
+        return texts.STAGE_ACCEPT_DONE.format(no=no, stage=name, sessions="、".join(numbers))
+    s, last = await sessions.accept(ctx.env, ctx.me, int(ref[1:]))
+    ready = texts.ACCEPT_STAGE_READY.format(project=s.project_id, stage=s.stage.name) \
+        if last and s.stage else ""
+    return texts.ACCEPT_DONE.format(no=s.number, form=ready)

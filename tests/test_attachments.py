@@ -9,7 +9,13 @@ import pytest
 
 from bot.platforms import dingtalk, wecom_app, wecom_bot
 from bot.settings import load_settings
-from storage.models import InboundEvent, Ticket, TicketAttachment
+from storage.models import (
+    ChangeRequest,
+    InboundEvent,
+    RequestAttachment,
+    Ticket,
+    TicketAttachment,
+)
 from tests.app_harness import start_bot
 from tests.fakes.callbacks import (
     WeComKeys,
@@ -164,4 +170,58 @@ async def test_wecom_robot_mixed_message_keeps_its_decrypted_image(bot, clock, f
     await bot.settle()
     ticket = await Ticket.get()
     [row] = await TicketAttachment.filter(ticket_id=ticket.id)
+    assert stored(tmp_path, row) == PNG
+
+
+async def test_scan_of_a_stamped_application_goes_to_the_request(bot, clock, fakes, tmp_path):
+    """/附件 R1 and then the photo: kept with the change request, shown in its view, and from
+    then on the request has its written application (a manager may approve it)."""
+    wecom, _ = fakes
+    wecom.add_download("MEDIA-7", PNG, "stamped.png")
+
+    async def say(userid: str, text: str, msg_id: str) -> str:
+        params, body = wecom_app_text(APP, userid, text, msg_id, at=clock, agent_id=AGENT)
+        before = len(wecom.received)
+        assert (await bot.client.post(wecom_app.PATH, params=params, data=body)).status == 200
+        await bot.settle()
+        return "\n".join(r.content for r in wecom.received[before:] if r.dest == userid)
+
+    answer = await say("lina", "/改需 客户=江南商贸 出库单增加批号列", "s1")
+    assert answer.startswith("已提交程序修改申请 R1：江南商贸公司［程序修改］，书面申请：未收到")
+    assert "请在 5 分钟内发送 R1 的客户盖章申请扫描件或照片" in await say("lina", "/附件 R1", "s2")
+    answer = await wecom_app_post(bot, clock, wecom, "<MsgType>image</MsgType>"
+                                  "<PicUrl>http://p</PicUrl><MediaId>MEDIA-7</MediaId>", "s3")
+    assert answer == "已将 1 个附件（图片）附到 R1。"
+    [row] = await RequestAttachment.filter(kind_of="change", request_id=1)
+    assert (row.name, row.sender, row.source_id) == ("stamped.png", "lina", None)
+    assert (tmp_path / "files" / row.path).read_bytes() == PNG
+    r = await ChangeRequest.get(id=1)
+    assert (r.app_via, r.app_ref) == ("file", "stamped.png")
+    shown = await say("liujing", "/改需 R1", "s4")
+    assert "书面申请：附件 stamped.png；存档：-\n盖章申请附件：\n  图片 stamped.png（1 KB，" in shown
+    assert "收到盖章申请扫描件：stamped.png" in shown
+    assert await say("lina", "/附件 M9", "s5") == "找不到 M9。"
+    assert not await TicketAttachment.exists()
+
+
+async def test_scan_sent_with_the_attach_command_in_one_message(bot, clock, fakes, tmp_path):
+    _, ding = fakes
+    await ding_post(bot, clock, ding, "d-1", text={"content": "/敏感申请 客户=华东制造 类型=账套密码"})
+    ding.add_download("dl-scan", PNG, "letter.png")
+    answer = await ding_post(bot, clock, ding, "d-2", msgtype="richText", content={"richText": [
+        {"text": "/附件 M1"}, {"type": "picture", "downloadCode": "dl-scan"}]})
+    assert answer.endswith("已将 1 个附件（图片）附到 M1。"), answer
+    [row] = await RequestAttachment.filter(kind_of="sensitive", request_id=1)
+    assert (row.name, row.sender, stored(tmp_path, row)) == ("letter.png", "zhangwei", PNG)
+    shown = await ding_post(bot, clock, ding, "d-3", text={"content": "/敏感申请 M1"})
+    assert "盖章申请附件：\n  图片 letter.png" in shown
+    # Sent with the submission itself, the scan is the new request's application.
+    ding.add_download("dl-fax", PNG, "fax.png")
+    answer = await ding_post(bot, clock, ding, "d-4", msgtype="richText", content={"richText": [
+        {"text": "/改需 客户=江南商贸 出库单增加批号列"}, {"type": "picture", "downloadCode": "dl-fax"}]})
+    assert answer.startswith("已提交程序修改申请 R1：江南商贸公司［程序修改］，书面申请：附件 随申请发送的扫描件。")
+    assert answer.endswith("已将 1 个附件（图片）附到 R1。") and "前不能审核同意" not in answer, answer
+    r = await ChangeRequest.get(id=1)
+    assert (r.app_via, r.app_ref) == ("file", "fax.png")
+    [row] = await RequestAttachment.filter(kind_of="change", request_id=1)
     assert stored(tmp_path, row) == PNG

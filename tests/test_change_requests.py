@@ -10,7 +10,15 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from bot.services.deadlines import clocks as deadlines
-from storage.models import ChangeRequest, Deadline, OutboxMessage, RequestEvent
+from storage.models import (
+    ChangeRequest,
+    Deadline,
+    OutboxMessage,
+    RequestAttachment,
+    RequestEvent,
+    Ticket,
+    TicketAttachment,
+)
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -38,7 +46,20 @@ async def snapshot() -> tuple:
             await OutboxMessage.filter(dedupe_key__startswith="change:").count())
 
 
-BUG = ("/改需 客户=华东制造 类型=缺陷 附件=改需申请单.jpg 步骤=总账-凭证-打印，选审核人签章 "
+async def kept_scan(chat, env, name: str) -> str:
+    """The customer faxed the stamped application to the hotline: the picture a platform
+    delivered with /建单 is kept with the ticket (tests/test_attachments.py drives that through
+    the fake platform APIs); returns its number A<n>."""
+    await chat.say("zhangwei", "/建单 客户=华东制造 传真来的盖章申请单")
+    ticket = await Ticket.all().order_by("-id").first()
+    row = await TicketAttachment.create(
+        ticket=ticket, kind="image", name=name, path=f"2026-11/{name}", size=2048,
+        content_type="image/jpeg", platform="local", sender="zhangwei", created_at=env.now())
+    await chat.skip_pushes()
+    return f"A{row.id}"
+
+
+BUG = ("/改需 客户=华东制造 类型=缺陷 附件=A1 步骤=总账-凭证-打印，选审核人签章 "
        "报错=“签章字段不存在” 凭证打印时审核人签章不显示")
 
 
@@ -46,13 +67,17 @@ async def test_change_request_from_submission_to_close(chat, env):
     # A bug report without the exact steps and the error message is refused; nothing is created.
     answer = await chat.say("zhangwei", "/改需 客户=华东制造 类型=缺陷 附件=a.jpg 打印不显示签章")
     assert answer.splitlines()[0] == "软件缺陷必须写明具体操作步骤和出现的错误提示：步骤=… 报错=…（缺：操作步骤、错误提示）。"
-    answer = await chat.say("zhangwei", "/改需 客户=华东制造 凭证打印增加审核人签章")
-    assert answer.startswith("须先收到客户盖章的书面申请")
+    # 附件= names a picture the bot keeps (A<n>), not a file name typed by hand.
+    answer = await chat.say("zhangwei", "/改需 客户=华东制造 附件=申请单.jpg 凭证打印增加审核人签章")
+    assert answer.startswith("附件=“申请单.jpg”不对：请写已收到的附件编号，如 附件=A3")
+    answer = await chat.say("zhangwei", "/改需 客户=华东制造 附件=A1 凭证打印增加审核人签章")
+    assert answer.startswith("找不到附件 A1。")
     assert await ChangeRequest.all().count() == 0
 
-    # Monday 09:00: submitted with the stamped application received as a photo.
+    # Monday 09:00: submitted with the stamped application the customer faxed to the hotline.
+    assert await kept_scan(chat, env, "改需申请单.jpg") == "A1"
     answer = await chat.say("zhangwei", BUG)
-    assert answer == ("已提交程序修改申请 R1：华东制造有限公司［软件缺陷］，书面申请：附件 改需申请单.jpg。\n"
+    assert answer == ("已提交程序修改申请 R1：华东制造有限公司［软件缺陷］，书面申请：附件 A1 改需申请单.jpg。\n"
                       "服务经理须在 11-24 17:30 前审核。"
                       "纸质申请单须在 11-24 17:30 前交行政部存档（/申请归档 R1 存档编号）。")
     pushes = await chat.pushes()
@@ -152,18 +177,32 @@ async def test_change_request_from_submission_to_close(chat, env):
     assert r.status == "closed" and r.failed_tests == 1
     assert not await Deadline.filter(object_type="change", state__in=("running", "breached", "paused")).exists()
     kinds = [e.kind for e in await RequestEvent.filter(kind_of="change", request_id=1)]
-    assert kinds == ["submitted", "archived", "approved", "told", "developed", "test_failed",
+    assert kinds == ["submitted", "scan", "archived", "approved", "told", "developed", "test_failed",
                      "developed", "test_passed", "closed"]
     sheet = await chat.say("liujing", "/改需 R1")
     assert sheet.startswith("R1［已结束］华东制造有限公司（大客户）软件缺陷")
     assert "测试未通过，退回开发：签章位置错位" in sheet
+    assert "盖章申请附件：\n  图片 改需申请单.jpg（2 KB，11-23 09:00），取自 A1" in sheet
+    [kept] = await RequestAttachment.filter(kind_of="change", request_id=1)
+    assert (kept.source_id, kept.path) == (1, "2026-11/改需申请单.jpg")
     assert await chat.say("liujing", "/改需") == "没有未结束的程序修改申请。"
 
 
 async def test_refused_request_is_told_and_closed_and_open_ones_are_listed(chat, env):
     await chat.say("zhangwei", "/改需 客户=华东制造 存档=XZ-7 凭证打印增加审核人签章")
-    await chat.say("lina", "/改需 客户=江南商贸 附件=b.png 出库单增加批号列")
+    # Submitted before the scan arrived: the paper still owes the archive, and no manager
+    # approves it until the scan is kept or the paper filed.
+    answer = await chat.say("lina", "/改需 客户=江南商贸 出库单增加批号列")
+    assert answer == ("已提交程序修改申请 R2：江南商贸公司［程序修改］，书面申请：未收到（请用 /附件 编号 发送扫描件，"
+                      "或 /申请归档 编号 存档编号）。\n服务经理须在 11-24 17:30 前审核。"
+                      "纸质申请单须在 11-24 17:30 前交行政部存档（/申请归档 R2 存档编号）。\n"
+                      "收到客户盖章申请的扫描件或照片前不能审核同意：/附件 R2 后发送。")
     assert not await Deadline.filter(object_type="change", object_id=1, clock="request_archive").exists()
+    before = await snapshot()
+    assert await chat.say("liujing", "/改需审核 R2 同意 预计=11-27") == (
+        "R2 还没有客户盖章的书面申请，不能审核同意：请用 /附件 R2 发送扫描件或照片，"
+        "或用 /申请归档 R2 存档编号 登记纸质件。")
+    assert await snapshot() == before
     listing = await chat.say("liujing", "/改需")
     assert listing.splitlines()[:2] == ["未结束的程序修改申请 2 项：", "【待审核】2 项"]
     answer = await chat.say("liujing", "/改需审核 R2 拒绝 属于定制开发，需另行报价")
@@ -177,12 +216,13 @@ async def test_monthly_report_counts_the_requests(chat, env):
     from bot.services.reports import monthly
     from bot.services.reports.kpi import Month
 
+    await kept_scan(chat, env, "改需申请单.jpg")
     await chat.say("zhangwei", BUG)
     await chat.say("lina", "/改需 客户=江南商贸 存档=XZ-8 出库单增加批号列")
     await chat.say("liujing", "/改需审核 R1 同意 预计=11-27")
     await chat.say("liujing", "/改需审核 R2 拒绝 属于定制开发")
     await chat.say("lina", "/改需告知 R2")
-    await chat.say("zhangwei", "/敏感申请 客户=华东制造 类型=账套密码 附件=c.jpg")
+    await chat.say("zhangwei", "/敏感申请 客户=华东制造 类型=账套密码 附件=A1")
     await chat.say("liujing", "/敏感审批 M1 同意")
     env.clock.set(bj(30, 9))  # R1's estimate and both papers' archive clocks have passed
     await deadlines.tick_until_idle(env)

@@ -33,10 +33,9 @@ def bj(day: int, hour: int, minute: int = 0) -> datetime:
 
 @pytest.fixture
 async def team(demo):
-    rows = [("yang", "杨帆", "impl_manager"), ("zhou", "周航", "project_manager"),
-            ("wu", "吴敏", "consultant"), ("zheng", "郑凯", "consultant"),
-            ("qian", "钱进", "project_manager"), ("feng", "冯琳", "trainer")]
-    return {u: await Staff.create(userid=u, name=n, roles=r, team="实施部") for u, n, r in rows}
+    """The demo roster's implementation department (bot/demo/staff.csv), as `make run` has it."""
+    return {s.userid: s for s in await Staff.filter(
+        userid__in=("yang", "zhou", "wu", "zheng", "qian", "feng", "admin"))}
 
 
 def by_address(pushes) -> dict[str, list[str]]:
@@ -136,8 +135,13 @@ async def test_project_from_application_to_archive(chat, env, team):
     await refused(chat, "zhou", "/暂停 P1 客户年底结账", "实施顾问")
     answer = await chat.say("wu", "/暂停 P1 客户年底结账，要求下周再继续")
     assert answer == "已提交项目 P1 的暂停申请，待项目经理和实施经理审批。"
+    # The project manager and every implementation manager of the roster (杨帆, and the
+    # demo's administrator, who holds every manager role) are asked, once each.
     got = by_address(await chat.pushes())
-    assert sorted(got) == ["user:yang", "user:zhou"]
+    assert sorted(got) == ["user:admin", "user:yang", "user:zhou"]
+    assert all(texts == ["【项目暂停申请】P1 华东制造有限公司「财务软件实施」：吴敏 申请暂停，"
+                         "原因：客户年底结账，要求下周再继续。须项目经理和实施经理都同意后生效："
+                         "/项目审批 P1 同意或拒绝"] for texts in got.values()), got
     await refused(chat, "wu", "/暂停 P1 再申请一次", "已有待审批的暂停申请")
     await refused(chat, "zhangwei", "/项目审批 P1 同意", "项目经理")
     await refused(chat, "qian", "/项目审批 P1 同意", "你都不是")

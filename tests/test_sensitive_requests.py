@@ -14,6 +14,7 @@ from bot.services.deadlines import clocks as deadlines
 from bot.services.knowledge import library
 from bot.services.penalties import ledger as penalties
 from storage.models import AuditLog, Deadline, KnowledgeEntry, RequestEvent, SensitiveRequest
+from tests.test_change_requests import kept_scan
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -40,15 +41,17 @@ async def test_sensitive_request_gates_the_action_and_the_knowledge(chat, env):
     assert await state() == before
     assert await chat.say("liujing", "/敏感知识 K1") == "K1 已标为敏感资料：只对持有该客户已批准敏感申请的工程师可见。"
 
-    # Without a stamped application nothing is recorded.
-    answer = await chat.say("zhangwei", "/敏感申请 客户=华东制造 类型=超级管理员密码 会计离职")
-    assert answer.startswith("须先收到客户盖章的书面申请")
-    assert (await chat.say("zhangwei", "/敏感 客户=华东制造 类型=网银 附件=a.jpg")).startswith("类型“网银”不对")
+    # The application is a picture the bot keeps (A<n>), not a name typed by hand.
+    answer = await chat.say("zhangwei", "/敏感申请 客户=华东制造 类型=超级管理员密码 "
+                                        "附件=密码恢复申请.jpg 会计离职")
+    assert answer.startswith("附件=“密码恢复申请.jpg”不对")
+    assert (await chat.say("zhangwei", "/敏感 客户=华东制造 类型=网银 附件=A1")).startswith("类型“网银”不对")
     assert await SensitiveRequest.all().count() == 0
 
+    assert await kept_scan(chat, env, "密码恢复申请.jpg") == "A1"
     answer = await chat.say("zhangwei", "/敏感申请 客户=华东制造 类型=超级管理员密码 "
-                                        "附件=密码恢复申请.jpg 会计离职，无人知道密码")
-    assert answer == ("已登记敏感申请 M1：华东制造有限公司［超级管理员密码恢复］，书面申请：附件 密码恢复申请.jpg。\n"
+                                        "附件=A1 会计离职，无人知道密码")
+    assert answer == ("已登记敏感申请 M1：华东制造有限公司［超级管理员密码恢复］，书面申请：附件 A1 密码恢复申请.jpg。\n"
                       "服务经理须在 11-23 14:30 前审批；批准前不得处理。"
                       "纸质申请单须在 11-24 17:30 前交行政部存档（/申请归档 M1 存档编号）。")
     managers = [p.text for p in await chat.pushes() if p.msg.address == "chat:managers"]
@@ -111,17 +114,18 @@ async def test_sensitive_request_gates_the_action_and_the_knowledge(chat, env):
     assert await chat.say("zhangwei", "/知识 K1 客户=华东制造") == \
         "华东制造有限公司 没有由你负责且已批准的敏感申请，敏感资料不能查看。"
     kinds = [e.kind for e in await RequestEvent.filter(kind_of="sensitive", request_id=1)]
-    assert kinds == ["submitted", "approved", "read", "read", "read", "done"]
+    assert kinds == ["submitted", "scan", "approved", "read", "read", "read", "done"]
     sheet = await chat.say("liujing", "/敏感申请 M1")
     assert sheet.startswith("M1［已办结］华东制造有限公司（大客户）超级管理员密码恢复")
     assert "告知联系人：王会计" in sheet
+    assert "盖章申请附件：\n  图片 密码恢复申请.jpg（2 KB，11-23 09:00），取自 A1" in sheet
 
     # The paper never reached the archive: past Tuesday 17:30 the clock breaches and the
     # archive_late rule fines the engineer.
     env.clock.set(bj(24, 18))
     await deadlines.tick_until_idle(env)
     fined = await penalties.scan(env)
-    assert [(p.rule, p.amount) for p in fined] == [("archive_late", 30)]
+    assert [(p.rule, p.amount) for p in fined] == [("archive_late", 5)]
 
 
 async def test_refused_request_never_opens_anything(chat, env):
@@ -141,3 +145,12 @@ async def test_refused_request_never_opens_anything(chat, env):
     assert (await SensitiveRequest.get(id=2)).status == before.status == "submitted"
     assert (await chat.say("zhangwei", "/敏感")).splitlines() == [
         "未办结的敏感申请 1 项：", "· M2［待审批］北方物流集团［报表密码］工程师：赵敏 11-23 09:00"]
+    # Registered before its scan arrived: no approval until the scan is kept or the paper filed.
+    answer = await chat.say("lina", "/敏感申请 客户=江南商贸 类型=账套密码 会计离职")
+    assert answer.startswith("已登记敏感申请 M3：江南商贸公司［账套密码］，书面申请：未收到")
+    assert await chat.say("liujing", "/敏感审批 M3 同意") == (
+        "M3 还没有客户盖章的书面申请，不能审核同意：请用 /附件 M3 发送扫描件或照片，"
+        "或用 /申请归档 M3 存档编号 登记纸质件。")
+    assert (await SensitiveRequest.get(id=3)).status == "submitted"
+    assert await chat.say("lina", "/申请归档 M3 XZ-11") == "M3 的书面申请已登记存档：XZ-11。"
+    assert (await chat.say("liujing", "/敏感审批 M3 同意")).startswith("M3 已批准")

@@ -11,8 +11,8 @@ import pytest
 from bot.services.deadlines import clocks
 from bot.services.projects.report import month_figures
 from bot.services.reports import kpi, monthly
-from storage.models import Course, ProjectForm, Staff, Trainee, TrainingSession
-from tests.test_projects import by_address, team  # noqa: F401 (the fixture)
+from storage.models import Course, ProjectForm, ProjectStage, Staff, Trainee, TrainingSession
+from tests.test_projects import bj, by_address, team  # noqa: F401 (the fixture)
 
 
 async def trainees() -> list[tuple]:
@@ -60,6 +60,12 @@ async def test_course_session_registrations_attendance_scores(chat, env, team, t
     assert list(got) == ["chat:hotline"] and len(got["chat:hotline"]) == 2
     assert got["chat:hotline"][0].startswith("【培训通知】华东制造有限公司 的 王某 已报名 L1「总账操作」：11-25 09:00")
 
+    # Attendance is taken at the class, before teaching: not before the session starts.
+    await refused(chat, "feng", "/考勤 L1 王某",
+                  "培训 L1 于 11-25 09:00 开课，考勤须在开课时当场记录，现在还不能记录。")
+    env.clock.set(bj(25, 8, 59))
+    await refused(chat, "feng", "/考勤 L1 王某", "现在还不能记录")
+    env.clock.set(bj(25, 9))
     await refused(chat, "tang", "/考勤 L1 王某", "只有 L1 的讲师（冯琳）")
     await refused(chat, "feng", "/考勤 L1 王某 赵某", "L1 没有这些学员：赵某")
     assert await chat.say("feng", "/考勤 L1 王某") == "L1 考勤已记录：到场 1 人，缺席 1 人。"
@@ -79,24 +85,59 @@ async def test_course_session_registrations_attendance_scores(chat, env, team, t
 async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  # noqa: F811
     await chat.say("yang", "/项目申请 华东制造 财务软件实施")
     await chat.say("yang", "/项目分配 P1 经理=周航 顾问=吴敏")
-    await chat.say("zhou", "/项目计划 P1 用户培训 开始=11-24 结束=11-25 成果=培训验收单 培训")
     await chat.say("feng", "/课程 报表操作 类别=操作")
-    await chat.say("feng", "/培训计划 报表操作 日期=11-24 地点=客户会议室 讲师=冯琳 人数=5 项目=P1")
+    # A project's session belongs to its training stage: none planned yet, none to join.
+    await refused(chat, "feng", "/培训计划 报表操作 日期=11-24 地点=客户会议室 讲师=冯琳 人数=5 "
+                                "项目=P1", "项目 P1 没有培训阶段")
+    await chat.say("zhou", "/项目计划 P1 用户培训 开始=11-24 结束=11-25 成果=培训验收单 培训")
+    answer = await chat.say("feng", "/培训计划 报表操作 日期=11-24 时间=14:00 地点=客户会议室 "
+                                    "讲师=冯琳 人数=5 项目=P1")
+    assert answer.startswith("已排培训 L1「报表操作」：11-24 14:00，地点 客户会议室，讲师 冯琳，"
+                             "限 5 人，属项目 P1 的培训阶段“用户培训”。")
     await chat.say("feng", "/培训计划 报表操作 日期=11-25 地点=客户会议室 讲师=冯琳 人数=5 项目=P1")
+    assert [s.stage_id for s in await TrainingSession.all().order_by("id")] == [1, 1]
+    assert (await chat.say("zhou", "/培训计划")).splitlines()[1] == (
+        "L1「报表操作」11-24 14:00 客户会议室，讲师 冯琳，已报名 0/5，项目 P1 培训阶段“用户培训”")
     await chat.skip_pushes()
     await chat.say("sunli", "/报名 L1 华东制造 王某 13800000011")
     # The unit's project manager owns it now: the notice goes to him.
     assert list(by_address(await chat.pushes())) == ["user:zhou"]
     await chat.say("sunli", "/报名 L2 华东制造 钱某 13800000012")
     await refused(chat, "feng", "/培训验收 L1", "尚未考勤")
+    # The training stage is done only once its sessions are held.
+    answer = await chat.say("wu", "/阶段完成 P1 用户培训 两期培训完成")
+    assert answer == "项目 P1 的培训阶段“用户培训”还有培训未举办（未考勤）：L1、L2，考勤后才能完成。"
+    assert (await ProjectStage.get(id=1)).status == "open"
+    env.clock.set(bj(24, 14))
     await chat.say("feng", "/考勤 L1 王某")
     assert await chat.say("feng", "/培训验收 L1") == "L1 学员已签字验收。"
     assert not await ProjectForm.filter(project_id=1, kind="training").exists()
+    await refused(chat, "feng", "/考勤 L2 钱某", "培训 L2 于 11-25 08:30 开课")
+    shown = await chat.say("zhou", "/项目 P1")
+    assert ("1. 用户培训 11-24～11-25，成果：培训验收单［进行中］\n"
+            "   · L1「报表操作」11-24 14:00 客户会议室，讲师 冯琳，学员 1 人［已考勤、学员已签字验收］\n"
+            "   · L2「报表操作」11-25 客户会议室，讲师 冯琳，学员 1 人［未举办］") in shown, shown
+    # The stage's acceptance is the project manager's sign-off, once every session was held.
+    await refused(chat, "zhou", "/培训验收 P1",
+                  "项目 P1 的培训阶段“用户培训”还有培训未举办（未考勤）：L2，不能验收。")
+    env.clock.set(bj(25, 9))
     await chat.say("feng", "/考勤 L2 钱某")
-    assert await chat.say("feng", "/培训验收 L2") == "L2 学员已签字验收。项目 P1 的培训验收单已记录。"
+    await refused(chat, "zhou", "/培训验收 P1", "还有培训的学员未签字验收：L2（讲师 /培训验收 L编号）")
+    assert await chat.say("feng", "/培训验收 L2") == (
+        "L2 学员已签字验收。项目 P1 培训阶段“用户培训”的各期培训均已签字验收，待项目经理签核：/培训验收 P1")
+    assert not await ProjectForm.filter(project_id=1, kind="training").exists()
+    sign_off = "· 项目 P1 培训阶段“用户培训”的各期培训均已签字验收，待你签核（/培训验收 P1）"
+    assert sign_off in await chat.say("zhou", "/我的")
+    await refused(chat, "feng", "/培训验收 P1", "只有项目 P1 的项目经理（周航）可以签核培训验收")
+    assert await chat.say("zhou", "/培训验收 P1") == (
+        "项目 P1 培训阶段“用户培训”的培训验收已签核（L1、L2），项目的培训验收单已记录。")
     f = await ProjectForm.get(project_id=1, kind="training")
-    assert f.note == "由培训 L1、L2 学员签字验收"
-    assert "培训验收单（学员签字） 11-23 09:00" in await chat.say("zhou", "/项目 P1")
+    assert f.note == "由培训 L1、L2 学员签字验收，项目经理 周航 签核"
+    assert sign_off not in await chat.say("zhou", "/我的")
+    assert "培训验收单（学员签字） 11-25 09:00" in await chat.say("zhou", "/项目 P1")
+    assert (await chat.say("zhou", "/培训验收 P1")).startswith("项目 P1 的培训验收单已于 11-25 09:00 记录。")
+    assert (await chat.say("wu", "/阶段完成 P1 用户培训 两期培训完成")).startswith(
+        "项目 P1 的阶段“用户培训”已完成")
 
 
 async def test_monthly_figures_of_projects_and_training(chat, env, team):  # noqa: F811

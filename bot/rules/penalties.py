@@ -19,7 +19,10 @@ Rules found in the data (each once per object, whatever reruns the scan):
                     (impl_form_due, 3 days after the implementation ends)          500
   archive_late      a customer's stamped application (change R, password or data-clearing
                     request M) not in the paper archive: a breached `clocks` clock
-                    (request_archive). The seed's amount is illegible: 30 like the forms  30
+                    (request_archive). 002 §7.4 reads "客户传真过来的程序修改申请，清除数据
+                    申请，管理员密码恢复申请…处5" (the line's middle and unit are lost in
+                    the seed's text; its neighbours keep their figures whole: "处理30",
+                    "处以50"), so 5 yuan                                               5
 Rules supervisors enter with /处罚登记 (the data cannot see them):
   meeting_late 2, absent 10 (with a written warning), unreachable 20-50 or a warning (0).
 """
@@ -61,7 +64,7 @@ _AMOUNTS: dict[str, dict[str, Any]] = {
     "onsite_no_record": {"amount": 30, "window": "1wd"},
     "remote_no_record": {"amount": 50, "min_chars": 10, "modes": ["远程"]},
     "impl_form_late": {"amount": 500, "clocks": ["impl_form_due"]},
-    "archive_late": {"amount": 30, "clocks": ["request_archive"]},
+    "archive_late": {"amount": 5, "clocks": ["request_archive"]},
     "meeting_late": {"amount": 2},
     "absent": {"amount": 10},
     "unreachable": {"min_amount": 20, "max_amount": 50, "allow_warning": True},

@@ -1,5 +1,10 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
-from storage.models.attachments import AttachmentWait, TicketAttachment
+from storage.models.attachments import (
+    AttachmentWait,
+    RequestAttachment,
+    RequestAttachmentWait,
+    TicketAttachment,
+)
 from storage.models.cards import CardRef
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.customers import Contract, CustomerNeed, FirstVisit, FirstVisitTask
@@ -44,4 +49,5 @@ __models__ += [CardRef]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
+__models__ += [RequestAttachment, RequestAttachmentWait]
 __models__ += [ConnectionLease]

@@ -71,6 +71,7 @@ class ChangeRequest(Model):
 
     class Meta:
         table = "change_request"
+        indexes = (("applicant_id",),)  # /我的: the applicant's requests
 
     @property
     def number(self) -> str:
@@ -104,6 +105,7 @@ class SensitiveRequest(Model):
 
     class Meta:
         table = "sensitive_request"
+        indexes = (("engineer_id",),)  # /我的 and the grant: the engineer's requests
 
     @property
     def number(self) -> str:

@@ -39,14 +39,21 @@ class TrainingSession(Model):
     project: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
         "models.Project", related_name="sessions", null=True, on_delete=fields.SET_NULL)
     project_id: int | None
+    # The project's training stage the session belongs to: the stage is completed only once
+    # its sessions are held, and their signed acceptance is the project's training form.
+    stage: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.ProjectStage", related_name="sessions", null=True, on_delete=fields.SET_NULL)
+    stage_id: int | None
     attendance_at = fields.DatetimeField(null=True)
     acceptance_at = fields.DatetimeField(null=True)  # trainees signed the training acceptance
     created_at = fields.DatetimeField()
 
     class Meta:
         table = "training_session"
-        # The monthly report counts a month's sessions by day.
-        indexes = (("course_id",), ("day",))
+        # The monthly report counts a month's sessions by day; /我的 looks up a trainer's
+        # coming sessions; stages and projects their sessions.
+        indexes = (("course_id",), ("day",), ("trainer_id", "day"), ("stage_id",),
+                   ("project_id",))
 
     @property
     def number(self) -> str:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from bot.errors import MediaError, UserError
 from bot.messages import InboundMessage
 from bot.services.attachments import texts
-from storage.models import AttachmentWait, Ticket, TicketAttachment
+from storage.models import AttachmentWait, RequestAttachmentWait, Ticket, TicketAttachment
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -86,6 +86,8 @@ async def attach(env: "Runtime", saved: list[Saved], ticket_id: int, msg: Inboun
 async def wait_for(env: "Runtime", msg: InboundMessage, ticket: Ticket) -> str:
     """`/附件 T`: the sender's next picture or file within the window goes to this ticket."""
     until = env.now() + timedelta(seconds=env.settings.files.attach_window_s)
+    # The latest /附件 wins: a request the sender named before no longer waits.
+    await RequestAttachmentWait.filter(platform=msg.platform, sender=msg.sender_id).delete()
     await AttachmentWait.update_or_create(
         platform=msg.platform, sender=msg.sender_id,
         defaults={"ticket_id": ticket.id, "until": until})
@@ -114,7 +116,7 @@ async def listing(env: "Runtime", ticket_id: int) -> list[str]:
     if not rows:
         return []
     return [texts.LIST_HEAD] + [texts.LIST_LINE.format(
-        kind=texts.KIND_NAMES.get(r.kind, r.kind), name=r.name, size=_size(r.size),
+        no=r.id, kind=texts.KIND_NAMES.get(r.kind, r.kind), name=r.name, size=_size(r.size),
         at=env.calendar.local(r.created_at).strftime("%m-%d %H:%M")) for r in rows]
 
 

@@ -7,7 +7,8 @@
     plan        stages (name, planned start and end, the deliverable); each stage runs the
                 `project_stage` clock, due at the close of its planned end day, owned by the
                 project manager, who is warned when it is late
-    stage_done  a consultant delivers a stage with its result
+    stage_done  a consultant delivers a stage with its result; a training stage only once it
+                has sessions L and every one of them was held (attendance taken)
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
 from bot.services.outbox import notify_staff
 from bot.services.projects import texts
-from storage.models import Project, ProjectEvent, ProjectStage, Staff
+from storage.models import Project, ProjectEvent, ProjectStage, Staff, TrainingSession
 from storage.models.people import Role
 from storage.models.projects import ACTIVE, APPLIED, STAGE_DONE, STAGE_OPEN
 
@@ -205,6 +206,16 @@ async def add_stage(env: "Runtime", actor: Staff, number: int, name: str, start:
     return p, s
 
 
+async def _require_sessions_held(p: Project, s: ProjectStage) -> None:
+    sessions = await TrainingSession.filter(stage_id=s.id).order_by("id")
+    if not sessions:
+        raise UserError(texts.TRAINING_STAGE_NO_SESSIONS.format(no=p.number, name=s.name))
+    unheld = [f"L{x.id}" for x in sessions if x.attendance_at is None]
+    if unheld:
+        raise UserError(texts.TRAINING_STAGE_NOT_HELD.format(no=p.number, name=s.name,
+                                                             sessions="、".join(unheld)))
+
+
 async def stage_done(env: "Runtime", actor: Staff, number: int, name: str,
                      result: str) -> tuple[ProjectStage, bool]:
     """The stage delivered; returns it and whether it was late (the project manager is told)."""
@@ -217,6 +228,8 @@ async def stage_done(env: "Runtime", actor: Staff, number: int, name: str,
     if s.status == STAGE_DONE:
         raise UserError(texts.STAGE_ALREADY_DONE.format(no=p.number, name=s.name,
                                                         at=when(env, s.done_at)))
+    if s.training:
+        await _require_sessions_held(p, s)
     s.status, s.done_at, s.done_by, s.result = STAGE_DONE, env.now(), actor, result.strip()
     await s.save()
     row = await clocks.meet(env, STAGE_OBJECT, s.id, STAGE_CLOCK)

@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 from bot.services.deadlines import clocks
 from bot.services.projects import lifecycle as lc, texts
 from bot.services.projects.acceptance import missing_forms
-from storage.models import Project, ProjectEvent, ProjectForm, ProjectLog, ProjectRequest, Staff
+from storage.models import (
+    Project,
+    ProjectEvent,
+    ProjectForm,
+    ProjectLog,
+    ProjectRequest,
+    ProjectStage,
+    Staff,
+    Trainee,
+    TrainingSession,
+)
 from storage.models.projects import OPEN_PROJECT, STAGE_DONE
 
 if TYPE_CHECKING:
@@ -42,6 +52,23 @@ async def listing(env: "Runtime", all_states: bool = False) -> str:
     return "\n".join(lines)
 
 
+async def _sessions(stage: ProjectStage) -> list[str]:
+    """The training stage's sessions L, each with whether it was held and signed."""
+    rows = await TrainingSession.filter(stage_id=stage.id).select_related("course", "trainer") \
+        .order_by("day", "id")
+    if not rows:
+        return [texts.NO_SESSIONS_YET]
+    out = []
+    for x in rows:
+        state = texts.SESSION_SIGNED if x.acceptance_at else \
+            texts.SESSION_HELD if x.attendance_at else texts.SESSION_PLANNED
+        out.append(texts.SESSION_LINE.format(
+            no=x.number, course=x.course.name, when=f"{x.day:%m-%d} {x.time}".strip(),
+            place=x.place, trainer=x.trainer.name,
+            n=await Trainee.filter(session_id=x.id).count(), state=state))
+    return out
+
+
 async def render(env: "Runtime", number: int) -> str:
     p = await lc.get_project(number)
     members = await lc.consultants(p)
@@ -62,6 +89,8 @@ async def render(env: "Runtime", number: int) -> str:
         lines.append(texts.STAGE_LINE.format(
             seq=s.seq, name=s.name, start=s.planned_start.strftime("%m-%d"),
             end=s.planned_end.strftime("%m-%d"), deliverable=s.deliverable, status=status))
+        if s.training:
+            lines += await _sessions(s)
     described = await clocks.describe_all(env, lc.OBJECT, p.id, open_only=True)
     for s in rows:
         described += [f"{s.name}{d}" for d in

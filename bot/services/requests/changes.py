@@ -55,6 +55,7 @@ class NewChange:
     steps: str = ""
     error: str = ""
     file_ref: str | None = None
+    scan_sent: bool = False  # the scan came with the submitting message
     paper_ref: str | None = None
 
 
@@ -106,13 +107,14 @@ async def submit(env: "Runtime", actor: Staff, req: NewChange) -> Step:
         missing = "、".join(w for w, v in ((texts.CHG_STEPS, steps), (texts.CHG_ERROR, error))
                            if not v)
         raise UsageError(texts.CHG_BUG_NEEDS_DETAIL.format(missing=missing))
-    app = papers.application(req.file_ref, req.paper_ref)
+    app = await papers.received_application(req.file_ref, req.paper_ref, req.scan_sent)
     customer = await find_customer(req.customer)
     r = await ChangeRequest.create(customer=customer, kind=kind, content=content, steps=steps,
                                    error=error, app_via=app.via, app_ref=app.ref,
                                    applicant=actor, created_at=env.now())
     r.customer, r.applicant = customer, actor
     await papers.event(env, r, actor, "submitted", content)
+    await papers.receive(env, r, app, actor)
     row = await clocks.start(env, CHANGE, r.id, REVIEW, tier=customer.tier, context=_ctx(r))
     archive_due = await papers.owe_archive(env, r, app, actor, customer.tier, _ctx(r))
     bug = texts.CHG_BUG_LINES.format(steps=steps, error=error) if kind == BUG else ""
@@ -134,6 +136,7 @@ async def review(env: "Runtime", actor: Staff, number: int, approve: bool, *,
             raise UsageError(texts.CHG_NEEDS_ESTIMATE)
         if estimate <= now:
             raise UserError(texts.CHG_ESTIMATE_PAST)
+        await papers.require_application(r, texts.APP_ACTION_APPROVE)
     elif not note:
         raise UsageError(texts.CHG_NEEDS_REASON)
     r.status = APPROVED if approve else REFUSED
@@ -163,6 +166,8 @@ async def tell(env: "Runtime", actor: Staff, number: int, note: str = "") -> Cha
     r = await get(number)
     _require(r, APPROVED, REFUSED, PASSED)
     _require_applicant(r, actor)
+    if r.status == PASSED:
+        await papers.require_application(r, texts.APP_ACTION_CLOSE)
     now = env.now()
     await clocks.meet(env, CHANGE, r.id, TELL)
     if r.status == APPROVED:

@@ -72,15 +72,17 @@ def _wrong_state(m: SensitiveRequest) -> UserError:
 
 
 async def submit(env: "Runtime", actor: Staff, customer_name: str, kind_word: str, note: str,
-                 file_ref: str | None, paper_ref: str | None) -> Submitted:
+                 file_ref: str | None, paper_ref: str | None,
+                 scan_sent: bool = False) -> Submitted:
     kind = parse_kind(kind_word)
-    app = papers.application(file_ref, paper_ref)
+    app = await papers.received_application(file_ref, paper_ref, scan_sent)
     customer = await find_customer(customer_name)
     m = await SensitiveRequest.create(customer=customer, kind=kind, note=note.strip(),
                                       app_via=app.via, app_ref=app.ref, engineer=actor,
                                       created_at=env.now())
     m.customer, m.engineer = customer, actor
     await papers.event(env, m, actor, "submitted", note.strip())
+    await papers.receive(env, m, app, actor)
     row = await clocks.start(env, SENSITIVE, m.id, REVIEW, tier=customer.tier, context=_ctx(m))
     archive_due = await papers.owe_archive(env, m, app, actor, customer.tier, _ctx(m))
     await notify_purpose(env, Purpose.MANAGERS, texts.SEN_NEW_NOTICE.format(
@@ -102,6 +104,8 @@ async def decide(env: "Runtime", actor: Staff, number: int, approve: bool,
     note = note.strip()
     if not approve and not note:
         raise UsageError(texts.CHG_NEEDS_REASON)
+    if approve:
+        await papers.require_application(m, texts.APP_ACTION_APPROVE)
     m.status = APPROVED if approve else REFUSED
     m.decided_by, m.decided_at, m.decision_note = actor, env.now(), note
     await m.save(update_fields=["status", "decided_by_id", "decided_at", "decision_note"])
@@ -126,6 +130,7 @@ async def done(env: "Runtime", actor: Staff, number: int, contact: str,
     contact = contact.strip()
     if not contact:
         raise UsageError(texts.SEN_NEEDS_CONTACT)
+    await papers.require_application(m, texts.APP_ACTION_DONE)
     m.status, m.done_at, m.told_contact, m.done_note = DONE, env.now(), contact, note.strip()
     await m.save(update_fields=["status", "done_at", "told_contact", "done_note"])
     await papers.event(env, m, actor, "done", f"{contact} {note.strip()}".strip())

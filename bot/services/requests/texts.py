@@ -4,6 +4,15 @@
 APP_MISSING = ("须先收到客户盖章的书面申请：请写 附件=平台收到的文件或照片（媒体ID或文件名），"
                "或 存档=纸质申请单的存档编号。")
 APP_BOTH = "附件= 和 存档= 只写一个：文件或照片写 附件=，纸质件已存档写 存档=。"
+APP_WITH_MESSAGE = "随申请发送的扫描件"
+APP_NONE = "未收到（请用 /附件 编号 发送扫描件，或 /申请归档 编号 存档编号）"
+APP_NOT_RECEIVED = ("{no} 还没有客户盖章的书面申请，不能{action}：请用 /附件 {no} 发送扫描件或照片，"
+                    "或用 /申请归档 {no} 存档编号 登记纸质件。")
+APP_ACTION_APPROVE = "审核同意"
+APP_ACTION_CLOSE = "结束"
+APP_ACTION_DONE = "办结"
+ATTACH_CLOSED = "{no} 已结束，不能再附加申请扫描件。"
+ATTACH_ROLE = "只有工程师或服务经理可以为申请附加扫描件。"
 APP_VIA = {"file": "附件", "paper": "纸质存档"}
 ARCHIVE_NEEDS_REF = "请写明纸质申请单的存档编号，例如 /申请归档 R5 XZ-2026-031。"
 ARCHIVE_ALREADY = "{no} 的书面申请已于 {at} 存档（{ref}）。"
@@ -14,7 +23,7 @@ WRONG_STATE = "{no} 当前状态为“{status}”，不能这样操作。"
 NOT_FOUND = "找不到 {no}。"
 
 # Change requests.
-CHG_NEEDS_CUSTOMER = "请写明客户和需求内容：/改需 客户=华东制造 附件=… 内容"
+CHG_NEEDS_CUSTOMER = "请写明客户和需求内容：/改需 客户=华东制造 附件=A3 内容"
 CHG_NEEDS_CONTENT = "请写明经与客户确认的需求内容。"
 CHG_KIND = {"feature": "程序修改", "bug": "软件缺陷"}
 CHG_KIND_FEATURE_WORDS = ("需求", "修改", "程序修改", "改需", "feature")
@@ -39,7 +48,8 @@ CHG_TEST_WORD = "请写 通过 或 不通过 及未通过的情况，例如 /改
 CHG_FAIL_NEEDS_WHAT = "不通过时请写明哪里没有通过，交开发人员修改。"
 CHG_NOT_APPLICANT = "{no} 由 {who} 提交，只有提交人或服务经理可以这样操作。"
 CHG_SUBMITTED = ("已提交程序修改申请 {no}：{customer}［{kind}］，书面申请：{app}。\n"
-                 "服务经理须在 {due} 前审核。{archive}")
+                 "服务经理须在 {due} 前审核。{archive}{scan}")
+SCAN_NEEDED = "\n收到客户盖章申请的扫描件或照片前不能审核同意：/附件 {no} 后发送。"
 CHG_ARCHIVE_DUE = "纸质申请单须在 {due} 前交行政部存档（/申请归档 {no} 存档编号）。"
 CHG_NEW_NOTICE = ("【程序修改申请 {no}】{customer}（{tier}）［{kind}］\n内容：{content}{bug}\n"
                   "书面申请：{app}；提交：{who}\n请在 {due} 前审核：/改需审核 {no} 同意 预计=日期 "
@@ -68,7 +78,8 @@ CHG_OPEN_LINE = "· {no} {customer}［{kind}］{content} 提交：{who} {at}{est
 CHG_OPEN_ESTIMATE = " 预计 {at}"
 CHG_EVENT = {"submitted": "提交", "approved": "审核同意", "refused": "审核拒绝",
              "told": "告知客户", "developed": "开发完成", "test_failed": "测试未通过，退回开发",
-             "test_passed": "测试通过", "closed": "告知客户并结束", "archived": "书面申请存档"}
+             "test_passed": "测试通过", "closed": "告知客户并结束", "archived": "书面申请存档",
+             "scan": "收到盖章申请扫描件"}
 CHG_VIEW_HEAD = "{no}［{status}］{customer}（{tier}）{kind}"
 CHG_VIEW_CONTENT = "内容：{content}"
 CHG_VIEW_APP = "书面申请：{app}；存档：{archive}"
@@ -83,10 +94,10 @@ SEN_KIND_WORDS = {"admin_password": ("超级管理员密码", "超级管理员",
                   "clear_data": ("清除数据", "清数据", "数据清除", "清除")}
 SEN_NEEDS_KIND = "请写明类型：类型=超级管理员密码、账套密码、报表密码 或 清除数据。"
 SEN_BAD_KIND = "类型“{word}”不对，可选：超级管理员密码、账套密码、报表密码、清除数据。"
-SEN_NEEDS_CUSTOMER = "请写明客户：/敏感申请 客户=华东制造 类型=超级管理员密码 附件=…"
+SEN_NEEDS_CUSTOMER = "请写明客户：/敏感申请 客户=华东制造 类型=超级管理员密码 附件=A3"
 SEN_STATUS = {"submitted": "待审批", "approved": "已批准", "refused": "已拒绝", "done": "已办结"}
 SEN_SUBMITTED = ("已登记敏感申请 {no}：{customer}［{kind}］，书面申请：{app}。\n"
-                 "服务经理须在 {due} 前审批；批准前不得处理。{archive}")
+                 "服务经理须在 {due} 前审批；批准前不得处理。{archive}{scan}")
 SEN_NEW_NOTICE = ("【敏感申请 {no}】{customer}（{tier}）［{kind}］\n说明：{note}\n书面申请：{app}；"
                   "工程师：{who}\n请在 {due} 前审批：/敏感审批 {no} 同意 或 /敏感审批 {no} 拒绝 原因")
 SEN_OWN_REQUEST = "{no} 是你自己登记的申请，须由另一位服务经理审批。"
@@ -104,7 +115,8 @@ SEN_NONE_OPEN = "没有待审批或待办结的敏感申请。"
 SEN_OPEN_HEAD = "未办结的敏感申请 {n} 项："
 SEN_OPEN_LINE = "· {no}［{status}］{customer}［{kind}］工程师：{who} {at}"
 SEN_EVENT = {"submitted": "登记", "approved": "批准", "refused": "拒绝", "done": "办结",
-             "archived": "书面申请存档", "read": "查看敏感资料"}
+             "archived": "书面申请存档", "read": "查看敏感资料",
+             "scan": "收到盖章申请扫描件"}
 SEN_VIEW_HEAD = "{no}［{status}］{customer}（{tier}）{kind}"
 SEN_VIEW_DECISION = "审批：{who}，{at}；意见：{note}"
 SEN_VIEW_DONE = "办结：{at}；告知联系人：{contact}；{note}"
@@ -124,3 +136,13 @@ REPORT_LINE = ("程序修改申请：本月提交 {changes} 项（其中缺陷 {
                "敏感申请：本月登记 {sensitive} 项，批准 {sensitive_approved}、拒绝 {sensitive_refused}，"
                "办结 {sensitive_done} 项，目前未办结 {open_sensitive} 项；"
                "书面申请超时未存档 {archive_late} 次。")
+
+# /我的 (bot/services/requests/mine.py).
+MINE_HEAD = "改需和敏感申请："
+MINE_TELL = "· {no} {customer}［{kind}］{content}：待你告知客户（/改需告知 {no}）"
+MINE_TEST = "· {no} {customer}［{kind}］{content}：开发已完成，待你测试（/改需测试 {no} 通过或不通过）"
+MINE_REVIEW = "· {no} {customer}［{kind}］{content}：待审核（/改需审核 {no} 同意 预计=… 或 拒绝 原因）"
+MINE_SCAN = "· {no} {customer}：盖章申请扫描件未收到（/附件 {no} 后发送）"
+MINE_FILE = "· {no} {customer}：纸质申请单待交行政部存档（/申请归档 {no} 存档编号）"
+MINE_SEN_ACT = "· {no} {customer}［{kind}］：已批准，待你处理并办结（/敏感办结 {no} 告知=联系人）"
+MINE_SEN_DECIDE = "· {no} {customer}［{kind}］：待审批（/敏感审批 {no} 同意 或 拒绝 原因）"

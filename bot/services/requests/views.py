@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.services.attachments import applications as scans
 from bot.services.deadlines import clocks
 from bot.services.requests import changes, papers, sensitive, texts
 from bot.services.requests.papers import Request, when
@@ -39,6 +40,7 @@ async def render_change(env: "Runtime", r: ChangeRequest) -> str:
         lines.append(texts.CHG_BUG_LINES.format(steps=r.steps, error=r.error).strip())
     lines.append(texts.CHG_VIEW_APP.format(app=papers.describe_application(r),
                                            archive=_archive(env, r)))
+    lines += await scans.listing(env, papers.kind_of(r), r.id)
     if r.reviewed_at:
         lines.append(texts.CHG_VIEW_REVIEW.format(
             who=r.reviewed_by.name if r.reviewed_by else "-", at=when(env, r.reviewed_at),
@@ -54,6 +56,7 @@ async def render_sensitive(env: "Runtime", m: SensitiveRequest) -> str:
         lines.append(texts.VIEW_NOTE.format(note=m.note))
     lines.append(texts.CHG_VIEW_APP.format(app=papers.describe_application(m),
                                            archive=_archive(env, m)))
+    lines += await scans.listing(env, papers.kind_of(m), m.id)
     if m.decided_at:
         lines.append(texts.SEN_VIEW_DECISION.format(
             who=m.decided_by.name if m.decided_by else "-", at=when(env, m.decided_at),

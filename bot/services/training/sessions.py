@@ -1,32 +1,71 @@
 """User training [000; 001 "用户培训服务流程"].
 
     course      the trainer sets a course: operation, advanced or business
-    plan        a session L: course, date, place, trainer, capacity; optionally for a project,
-                whose training stage it serves
+    plan        a session L: course, date, start time, place, trainer, capacity; optionally
+                for a project: then it belongs to the project's training stage, which is
+                completed only once its sessions are held (attendance taken)
     enrol       a trainee of a customer unit; refused beyond capacity; the notice for the unit
                 goes to the staff who own the customer (the project managers of its open
                 projects, else the chat of `training.notice_purpose`)
-    attendance  taken by the session's trainer before the class (training norm 7)
+    attendance  taken by the session's trainer before teaching (001 training norm 7, "授课前如实
+                记录学员考勤情况"): at the class, so never before the session's start time
     scores      the exam scores, all checked before any is written
-    accept      the trainees signed the training acceptance; once every session of a project
-                is signed, the project's training acceptance form is handed in
+    accept      the trainees signed the training acceptance after the training (002 §5.1: "培训
+                完毕后每个接受培训的人员均需在验收表上签字"), so only once attendance was taken;
+                once every session of the training stage is signed, the project's training
+                acceptance is for the project manager to sign off (bot/services/training/stage.py)
 """
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services.directory.lookup import find_customer
 from bot.services.outbox import notify_purpose, notify_staff
-from bot.services.projects import acceptance as project_acceptance, lifecycle as projects
+from bot.services.projects import lifecycle as projects
 from bot.services.training import texts
-from storage.models import Course, Project, Staff, Trainee, TrainingSession
+from storage.models import Course, Project, ProjectStage, Staff, Trainee, TrainingSession
 from storage.models.people import Role
-from storage.models.projects import FORM_TRAINING, OPEN_PROJECT
+from storage.models.projects import OPEN_PROJECT, STAGE_DONE
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
+
+_TIME = re.compile(r"^(\d{1,2})[:：点](\d{2})?$")
+
+
+def parse_time(raw: str) -> time | None:
+    """"09:00", "9:30", "9点": the planned start of a session; None when not given."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    m = _TIME.match(raw)
+    if not m or int(m.group(1)) > 23 or int(m.group(2) or 0) > 59:
+        raise UsageError(texts.BAD_TIME.format(text=raw))
+    return time(int(m.group(1)), int(m.group(2) or 0))
+
+
+def starts_at(env: "Runtime", s: TrainingSession) -> datetime:
+    """When the class begins: its planned time, or the opening of that day's working hours."""
+    return env.calendar.at(s.day, parse_time(s.time) or env.calendar.windows[0][0])
+
+
+async def training_stage(p: Project, name: str, open_only: bool = True) -> ProjectStage:
+    """The project's training stage a session belongs to (阶段= when it has several)."""
+    rows = await ProjectStage.filter(project_id=p.id, training=True).order_by("seq", "id")
+    if name.strip():
+        rows = [r for r in rows if r.name == name.strip()] or \
+            [r for r in rows if name.strip() in r.name]
+    if not rows:
+        raise UserError(texts.NO_TRAINING_STAGE.format(no=p.number, name=name.strip() or "-"))
+    if len(rows) > 1:
+        raise UserError(texts.SEVERAL_TRAINING_STAGES.format(
+            no=p.number, names="、".join(r.name for r in rows)))
+    if open_only and rows[0].status == STAGE_DONE:
+        raise UserError(texts.TRAINING_STAGE_DONE.format(no=p.number, name=rows[0].name))
+    return rows[0]
 
 
 def _require_trainer(actor: Staff) -> None:
@@ -58,14 +97,16 @@ async def find_course(name: str) -> Course:
 
 
 async def get_session(number: int) -> TrainingSession:
-    s = await TrainingSession.filter(id=number).select_related("course", "trainer").first()
+    s = await TrainingSession.filter(id=number).select_related("course", "trainer", "stage") \
+        .first()
     if s is None:
         raise UserError(texts.SESSION_NOT_FOUND.format(no=f"L{number}"))
     return s
 
 
 async def plan(env: "Runtime", actor: Staff, course: str, day: date, time: str, place: str,
-               trainer: Staff, capacity: int, project: int | None = None) -> TrainingSession:
+               trainer: Staff, capacity: int, project: int | None = None,
+               stage: str = "") -> TrainingSession:
     _require_trainer(actor)
     c = await find_course(course)
     if not trainer.has_role(Role.TRAINER):
@@ -77,16 +118,17 @@ async def plan(env: "Runtime", actor: Staff, course: str, day: date, time: str, 
         raise UserError(texts.BAD_CAPACITY.format(max=cap))
     if day < projects.today(env):
         raise UserError(texts.PAST_DAY)
-    project_id = None
+    start = parse_time(time)
+    project_id = stage_row = None
     if project is not None:
         p = await projects.get_project(project)
         projects.require(p, *OPEN_PROJECT)
-        project_id = p.id
-    s = await TrainingSession.create(course=c, day=day, time=time.strip()[:16],
-                                     place=place.strip()[:128], trainer=trainer,
-                                     capacity=capacity, project_id=project_id,
+        project_id, stage_row = p.id, await training_stage(p, stage)
+    s = await TrainingSession.create(course=c, day=day, time=start.strftime("%H:%M") if start
+                                     else "", place=place.strip()[:128], trainer=trainer,
+                                     capacity=capacity, project_id=project_id, stage=stage_row,
                                      created_at=env.now())
-    s.course = c
+    s.course, s.stage = c, stage_row
     return s
 
 
@@ -149,6 +191,10 @@ async def attendance(env: "Runtime", actor: Staff, number: int,
                      present: list[str]) -> tuple[TrainingSession, int, int]:
     s = await get_session(number)
     _require_own(s, actor)
+    start = starts_at(env, s)
+    if env.now() < start:
+        raise UserError(texts.ATTENDANCE_BEFORE_START.format(
+            no=s.number, start=env.calendar.local(start).strftime("%m-%d %H:%M")))
     if not present:
         raise UsageError(texts.NEED_PRESENT)
     found = await _by_name(s, present)
@@ -183,7 +229,8 @@ async def record_scores(env: "Runtime", actor: Staff, number: int,
 
 
 async def accept(env: "Runtime", actor: Staff, number: int) -> tuple[TrainingSession, bool]:
-    """The trainees signed the acceptance; returns whether the project's form was fed."""
+    """The trainees signed the acceptance; returns whether that was the last session of its
+    training stage to be signed (the project manager signs the stage off next)."""
     s = await get_session(number)
     _require_own(s, actor)
     if s.attendance_at is None:
@@ -192,15 +239,7 @@ async def accept(env: "Runtime", actor: Staff, number: int) -> tuple[TrainingSes
         raise UserError(texts.ALREADY_ACCEPTED.format(no=s.number))
     s.acceptance_at = env.now()
     await s.save(update_fields=["acceptance_at"])
-    if s.project_id is None:
+    if s.stage_id is None:
         return s, False
-    if await TrainingSession.filter(project_id=s.project_id, acceptance_at__isnull=True).exists():
-        return s, False
-    p = await projects.get_project(s.project_id)
-    if p.status not in OPEN_PROJECT:
-        return s, False
-    numbers = await TrainingSession.filter(project_id=p.id).order_by("id") \
-        .values_list("id", flat=True)
-    await project_acceptance.record_form(env, p, FORM_TRAINING, texts.FORM_FROM_SESSIONS.format(
-        sessions="、".join(f"L{n}" for n in numbers)), actor)
-    return s, True
+    return s, not await TrainingSession.filter(stage_id=s.stage_id,
+                                               acceptance_at__isnull=True).exists()

@@ -22,7 +22,8 @@ async def courses() -> str:
 
 
 async def sessions(env: "Runtime") -> str:
-    rows = await TrainingSession.all().select_related("course", "trainer").order_by("day", "id")
+    rows = await TrainingSession.all().select_related("course", "trainer", "stage") \
+        .order_by("day", "id")
     if not rows:
         return texts.NO_SESSIONS
     lines = [texts.SESSIONS_HEAD]
@@ -31,7 +32,8 @@ async def sessions(env: "Runtime") -> str:
         lines.append(texts.SESSION_LINE.format(
             no=s.number, course=s.course.name, day=s.day.strftime("%m-%d"), time=s.time or "",
             place=s.place, trainer=s.trainer.name, n=n, capacity=s.capacity,
-            project=f" P{s.project_id}" if s.project_id else ""))
+            project=texts.SESSION_OF_STAGE.format(project=s.project_id, stage=s.stage.name)
+            if s.stage else f" P{s.project_id}" if s.project_id else ""))
     return "\n".join(lines)
 
 

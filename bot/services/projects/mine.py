@@ -1,0 +1,93 @@
+"""The projects' part of /我的: what the caller owes on open projects today.
+
+    consultant        today's daily log not yet written, missing logs not made up, the open
+                      stages to deliver, and the acceptance evaluation once every stage is done
+    project manager   the open stages they answer for (with the planned end), the final
+                      acceptance's documents to review, the forms still missing
+    either manager    a pause or termination waiting on their approval
+    impl. manager     applications to assign, reviewed projects to archive
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.services.projects import lifecycle as lc, texts
+from bot.services.projects.acceptance import missing_forms
+from storage.models import Project, ProjectLog, ProjectRequest, ProjectStage, Staff
+from storage.models.people import Role
+from storage.models.projects import ACTIVE, APPLIED, FINAL, OPEN_PROJECT, PENDING, STAGE_DONE
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+def _name(p: Project) -> str:
+    return f"{p.number} {p.customer.name}「{p.title}」"
+
+
+async def _as_consultant(env: "Runtime", actor: Staff, p: Project) -> list[str]:
+    out: list[str] = []
+    today = lc.today(env)
+    if p.status == ACTIVE and env.calendar.is_workday(today) and not await ProjectLog.filter(
+            project_id=p.id, consultant_id=actor.id, day=today, missing=False).exists():
+        out.append(texts.MINE_LOG_TODAY.format(p=_name(p), day=f"{today:%m-%d}", no=p.number))
+    for g in await ProjectLog.filter(project_id=p.id, consultant_id=actor.id, missing=True) \
+            .order_by("day"):
+        out.append(texts.MINE_LOG_MISSING.format(p=_name(p), day=f"{g.day:%m-%d}", no=p.number))
+    if p.status != ACTIVE:
+        return out
+    stages = await lc.stages(p)
+    for s in stages:
+        if s.status != STAGE_DONE:
+            out.append(texts.MINE_STAGE_TO_DELIVER.format(p=_name(p), name=s.name,
+                                                          end=f"{s.planned_end:%m-%d}"))
+    if stages and all(s.status == STAGE_DONE for s in stages):
+        out.append(texts.MINE_EVALUATE.format(p=_name(p), no=p.number))
+    return out
+
+
+async def _as_manager(env: "Runtime", p: Project) -> list[str]:
+    out = [texts.MINE_STAGE_OWNED.format(p=_name(p), name=s.name, end=f"{s.planned_end:%m-%d}")
+           for s in await ProjectStage.filter(project_id=p.id).order_by("seq", "id")
+           if s.status != STAGE_DONE and p.status == ACTIVE]
+    if p.status == FINAL:
+        if p.reviewed_at is None:
+            out.append(texts.MINE_REVIEW.format(p=_name(p), no=p.number))
+        missing = await missing_forms(p)
+        if missing:
+            out.append(texts.MINE_FORMS.format(p=_name(p), forms="、".join(
+                texts.FORM_NAMES[k] for k in missing), no=p.number))
+    return out
+
+
+async def _approvals(actor: Staff, rows: list[Project]) -> list[str]:
+    out = []
+    impl = actor.has_role(Role.IMPL_MANAGER)
+    for p in rows:
+        r = await ProjectRequest.filter(project_id=p.id, status=PENDING).first()
+        if r is None:
+            continue
+        waits = (lc.is_manager(p, actor) and r.pm_at is None) or \
+            (impl and not lc.is_manager(p, actor) and r.mgr_at is None)
+        if waits:
+            out.append(texts.MINE_APPROVE.format(p=_name(p), kind=texts.REQUEST_KIND[r.kind],
+                                                 no=p.number))
+    return out
+
+
+async def lines(env: "Runtime", actor: Staff) -> list[str]:
+    rows = await Project.filter(status__in=OPEN_PROJECT).select_related("customer") \
+        .order_by("id")
+    out: list[str] = []
+    for p in rows:
+        if lc.is_consultant(p, actor):
+            out += await _as_consultant(env, actor, p)
+        if lc.is_manager(p, actor):
+            out += await _as_manager(env, p)
+    out += await _approvals(actor, rows)
+    if actor.has_role(Role.IMPL_MANAGER):
+        out += [texts.MINE_ASSIGN.format(p=_name(p), no=p.number)
+                for p in rows if p.status == APPLIED]
+        out += [texts.MINE_ARCHIVE.format(p=_name(p), no=p.number) for p in rows
+                if p.status == FINAL and p.reviewed_at is not None and not await missing_forms(p)]
+    return [texts.MINE_HEAD] + out if out else []
