@@ -172,7 +172,7 @@ async def confirm(env: "Runtime", actor: Staff, number: int, valid: bool, *,
             await _feed_back_to_hq(env, c, actor)
         return c
     if responsible is None:
-        raise UsageError(texts.CMP_VALID_NEEDS_RESPONSIBLE)
+        raise UserError(texts.CMP_VALID_NEEDS_RESPONSIBLE.format(no=c.number))
     c.valid, c.counted, c.status = True, True, HANDLING
     c.responsible, c.department = responsible, department.strip() or responsible.team
     await c.save()
@@ -321,7 +321,12 @@ async def archive(env: "Runtime", actor: Staff, number: int, corrective: str,
     _require(c, VERIFIED)
     corrective, preventive = corrective.strip(), preventive.strip()
     if not corrective or not preventive:
-        raise UsageError(texts.CMP_ARCHIVE_NEEDS_MEASURES)
+        missing = [texts.CMP_MEASURE_NAMES[name] for name, value in
+                   (("corrective", corrective), ("preventive", preventive)) if not value]
+        raise UserError(texts.CMP_ARCHIVE_NEEDS_MEASURES.format(
+            no=c.number, missing="和".join(missing),
+            corrective=corrective or texts.CMP_MEASURE_BLANK,
+            preventive=preventive or texts.CMP_MEASURE_BLANK))
     now = env.now()
     c.corrective, c.preventive = corrective, preventive
     c.status, c.archived_by, c.archived_at = ARCHIVED, actor, now
