@@ -20,7 +20,9 @@ ARG_ONE_OBJECT = "一次只能处理一个编号，“{token}”没有处理：�
 ARG_BAD_MONTH = "“{token}”不是有效的月份（{first} 年以后），请写 2026-11、11月、本月或上月。"
 
 # Dispatch
-NOT_A_COMMAND = "请以 / 开头输入命令，例如 /帮助 查看可用命令。"
+# Slash-less commands work in a private chat and after an @-mention: the pointer says so.
+NOT_A_COMMAND = "你可以直接发送命令，如“我的”；发送“帮助”查看全部命令。"
+NOT_A_COMMAND_GROUP = "@我 后直接写命令即可，如“我的”；写“帮助”查看全部命令。"
 SLASH_ALONE = "请在 / 后面写命令名，例如 /帮助 查看可用命令，/帮助 建单 查看某个命令的用法。"
 UNKNOWN_COMMAND = "没有命令“{name}”。"
 DID_YOU_MEAN = "你是不是想用：{names}？"
