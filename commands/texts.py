@@ -211,6 +211,7 @@ FU_ASSIGN_DONE = "{no} 的问题已指派给 {who}，已通知本人。"
 FU_CLOSE_DONE = "{no} 的问题已办结。"
 FU_NOTHING_DUE = "没有待回访的服务，也没有待处理的回访问题。"
 FU_DUE_HEAD = "待回访 {n} 项："
+FU_DUE_RECENT_HEAD = "最近完成、尚未列入回访单 {n} 项（可直接 /回访 T编号 或 D编号 记录）："
 FU_ISSUES_HEAD = "回访问题未办结 {n} 项："
 REPORT_FILES_SENT = "回访报表、统计图和 Excel 登记表已私信发给你。"
 

@@ -11,3 +11,16 @@ async def test_plain_words_get_a_pointer_that_matches_the_truth(chat):
     # In a group the bot only hears @-mentions: the pointer says so.
     assert await chat.say("zhangwei", "你好", chat="hotline") == \
         "@我 后直接写命令即可，如“我的”；写“帮助”查看全部命令。"
+
+
+async def test_services_completed_today_are_due_for_a_visit(chat, env, clock):
+    assert await chat.say("chenjian", "/待回访") == "没有待回访的服务，也没有待处理的回访问题。"
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    await chat.say("lina", "/接单 T1")
+    clock.advance(hours=1)
+    await chat.say("lina", "/解决 T1 重装打印控件")
+    assert await chat.say("chenjian", "/待回访") == (
+        "最近完成、尚未列入回访单 1 项（可直接 /回访 T编号 或 D编号 记录）：\n"
+        "· T1 华东制造有限公司［热线］打印凭证时报错（李娜，11-23 10:00 完成）")
+    assert (await chat.say("chenjian", "/回访 T1 及时=5 技能=5 态度=5")).startswith("已记录回访 V1")
+    assert await chat.say("chenjian", "/待回访") == "没有待回访的服务，也没有待处理的回访问题。"
