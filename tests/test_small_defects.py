@@ -24,3 +24,25 @@ async def test_services_completed_today_are_due_for_a_visit(chat, env, clock):
         "· T1 华东制造有限公司［热线］打印凭证时报错（李娜，11-23 10:00 完成）")
     assert (await chat.say("chenjian", "/回访 T1 及时=5 技能=5 态度=5")).startswith("已记录回访 V1")
     assert await chat.say("chenjian", "/待回访") == "没有待回访的服务，也没有待处理的回访问题。"
+
+
+async def test_contact_lines_leave_no_dangling_dash(chat):
+    await chat.say("zhangwei", "/建单 客户=华东制造 服务器上账套无法打开 联系人=周出纳")
+    await chat.say("zhangwei", "/接单 T1")
+    await chat.say("zhangwei", "/申请上门 T1 远程连不上服务器")
+    await chat.skip_pushes()
+    await chat.say("liujing", "/派工 T1 王强")
+    [card] = [p.msg for p in await chat.pushes(address="user:wangqiang") if p.msg.kind == "card"]
+    # 周出纳 left no number: the card names them alone, not with the archive's first contact's.
+    assert "\n联系人：周出纳\n" in card.text
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印报错 查重=否")
+    await chat.say("liujing", "/派工 T2 李娜")
+    [card] = [p.msg for p in await chat.pushes(address="user:lina") if p.msg.kind == "card"]
+    assert "\n联系人：王会计 13900000001\n" in card.text
+
+    await chat.say("zhangwei", "/投诉 客户=华东制造 类别=服务态度 回电太慢 联系人=周出纳")
+    assert "联系人：周出纳；关联工单：-" in await chat.say("chenjian", "/投诉单 C1")
+    await chat.say("chenjian", "/投诉确认 C1 有效 责任人=张伟")
+    [notice] = [p.text for p in await chat.pushes(address="user:zhangwei")
+                if p.text.startswith("【投诉处理】C1")]
+    assert "\n联系人：周出纳\n" in notice

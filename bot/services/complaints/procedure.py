@@ -23,7 +23,8 @@ from bot.errors import Forbidden, UsageError, UserError
 from bot.services.complaints import texts
 from bot.services.complaints.intake import NewComplaint, parse_category, parse_level, parse_source
 from bot.services.deadlines import clocks
-from bot.services.directory.lookup import find_customer, mask_phone
+from bot.services.directory.lookup import find_customer
+from bot.services.directory.phones import contact_text, shown_phone
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.reports import kpi
 from bot.services.tickets import texts as ticket_texts
@@ -214,7 +215,7 @@ def _fill(env: "Runtime", c: Complaint) -> dict:
     return dict(no=c.number, customer=c.customer.name, tier=c.customer.tier,
                 category=c.category, level=texts.CMP_LEVEL[c.level],
                 source=texts.CMP_SOURCE[c.source], content=c.content[:300],
-                contact=c.contact or "-", phone=mask_phone(c.phone) if c.phone else "-",
+                contact=contact_text(c.contact, shown_phone(c.phone, full=False)),
                 responsible=c.responsible.name if c.responsible_id and c.responsible else "-",
                 received=when(env, c.received_at))
 

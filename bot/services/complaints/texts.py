@@ -28,7 +28,7 @@ CMP_NEW_NOTICE = ("【新投诉 {no}】{customer}（{tier}）\n来源：{source}
                   "内容：{content}\n受理：{received}，登记：{who}\n"
                   "请监督员在 {due} 前确认：/投诉确认 {no} 有效 责任人=… 或 /投诉确认 {no} 无效 说明")
 CMP_ASSIGNED_NOTICE = ("【投诉处理】{no} 由你负责：{customer}（{tier}）［{category}］\n内容：{content}\n"
-                       "联系人：{contact} {phone}\n确认：{confirmer}，说明：{note}\n"
+                       "联系人：{contact}\n确认：{confirmer}，说明：{note}\n"
                        "请在 {due} 前联系客户并回应（/投诉回应 {no} 措施），{plan}截止 {plan_due}。")
 CMP_VALID_MANAGERS = ("【有效投诉】{no} {customer}（{tier}）［{category}，{level}］责任人 {responsible}\n"
                       "内容：{content}\n回应截止 {due}，{plan}截止 {plan_due}。")
@@ -62,7 +62,7 @@ CMP_SATISFIED = "满意"
 CMP_DISSATISFIED = "不满意"
 CMP_VIEW_HEAD = "{no}［{status}］{customer}（{tier}）"
 CMP_VIEW_INTAKE = "来源：{source}；渠道：{channel}；类别：{category}；级别：{level}；受理：{received}，登记：{who}"
-CMP_VIEW_CONTACT = "联系人：{contact} {phone}；关联工单：{ticket}"
+CMP_VIEW_CONTACT = "联系人：{contact}；关联工单：{ticket}"
 CMP_VIEW_CONTENT = "内容：{content}"
 CMP_VIEW_CONFIRM = "确认：{verdict}（{who}，{at}）；说明：{note}"
 CMP_VIEW_HANDLING = "责任部门：{dept}；责任人：{responsible}；原因：{cause}；措施：{measure}"
