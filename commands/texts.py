@@ -1,4 +1,5 @@
 """Every Chinese text the command layer shows: help, usage, refusals, replies."""
+from bot import texts as bot_texts
 
 # Parsing
 UNCLOSED_QUOTE = "引号没有闭合，请检查输入。"
@@ -36,17 +37,7 @@ INTERNAL_ERROR = "处理失败，参考号 {ref}：“{text}”出错，已通�
 ADMIN_INTERNAL_ERROR = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"
 UNKNOWN_ACTION = "这个按钮已失效。"
 
-ROLE_NAMES = {
-    "engineer": "工程师",
-    "manager": "服务经理",
-    "supervisor": "服务监督员",
-    "sales": "业务人员",
-    "admin": "管理员",
-    "impl_manager": "实施经理",
-    "project_manager": "项目经理",
-    "consultant": "实施顾问",
-    "trainer": "培训讲师",
-}
+ROLE_NAMES = bot_texts.ROLE_NAMES  # one list, shared with the simulator
 NO_ROLE = "无"
 
 # People

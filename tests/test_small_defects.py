@@ -1,4 +1,12 @@
 """Issue 15: the smaller defects fixed by the hotfix branch, one test each, asserting the answer."""
+import json
+import re
+from pathlib import Path
+
+from bot.platforms import local
+from bot.platforms.local import render_page
+from bot.services.chats import texts as chat_texts
+from commands import texts as command_texts
 from tests.test_dispatches import refused
 
 
@@ -46,3 +54,27 @@ async def test_contact_lines_leave_no_dangling_dash(chat):
     [notice] = [p.text for p in await chat.pushes(address="user:zhangwei")
                 if p.text.startswith("【投诉处理】C1")]
     assert "\n联系人：周出纳\n" in notice
+
+
+def _page_labels() -> dict:
+    page = render_page()
+    return json.loads(re.search(r'<script id="sim-texts" type="application/json">(.*?)</script>',
+                                page, re.S).group(1))
+
+
+def test_simulator_names_roles_and_groups_as_the_bot_does():
+    labels = _page_labels()
+    assert labels["roles"]["supervisor"] == "服务监督员" and labels["roles"]["sales"] == "业务人员"
+    assert labels["roles"] == command_texts.ROLE_NAMES
+    assert labels["purposes"]["supervisors"] == "质量监督群"
+    assert labels["purposes"] == chat_texts.PURPOSE_NAMES
+    static = Path(local.__file__).parent / "static"
+    for name in ("sim.html", "sim.js", "sim.css"):
+        assert "主管" not in (static / name).read_text(encoding="utf-8"), name
+    assert "主管" not in render_page()
+
+
+def test_simulator_page_says_why_it_is_empty_without_javascript():
+    page = render_page()
+    assert ('<noscript><div class="noscript">模拟器页面需要 JavaScript 才能收发消息：'
+            '请在浏览器中启用 JavaScript，然后刷新本页。</div></noscript>') in page
