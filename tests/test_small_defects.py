@@ -1,13 +1,22 @@
 """Issue 15: the smaller defects fixed by the hotfix branch, one test each, asserting the answer."""
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.platforms import local
 from bot.platforms.local import render_page
 from bot.services.chats import texts as chat_texts
+from bot.services.deadlines import clocks
 from commands import texts as command_texts
+from storage.models import Deadline
 from tests.test_dispatches import refused
+
+
+def bj(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute,
+                    tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(timezone.utc)
 
 
 async def test_plain_words_get_a_pointer_that_matches_the_truth(chat):
@@ -78,3 +87,42 @@ def test_simulator_page_says_why_it_is_empty_without_javascript():
     page = render_page()
     assert ('<noscript><div class="noscript">模拟器页面需要 JavaScript 才能收发消息：'
             '请在浏览器中启用 JavaScript，然后刷新本页。</div></noscript>') in page
+
+
+async def test_a_new_priority_re_times_the_running_clocks(chat, env, clock):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    clock.advance(minutes=2)
+    answer = await chat.say("zhangwei", "/改单 T1 优先级=紧急")
+    assert answer == ("已修改 T1：\n优先级：普通 → 紧急\n"
+                      "接单时限：截止 11-23 09:15 → 11-23 09:05（剩余 3 分钟）")
+    row = await Deadline.get(object_type="ticket", object_id=1, clock="ticket_claim")
+    assert (row.tier, row.due_at) == ("紧急", bj(23, 9, 5))
+    assert "张伟 修改：优先级：普通 → 紧急；接单时限：截止 11-23 09:15 → 11-23 09:05" in \
+        await chat.say("zhangwei", "/单 T1")
+    # The new clock runs: due at 09:05, escalated then, not at 09:15.
+    await chat.skip_pushes()
+    clock.set(bj(23, 9, 5))
+    await clocks.tick_until_idle(env)
+    assert any(p.text.startswith("【接单超时·1级升级】T1") for p in await chat.pushes())
+    # Back to 普通 within the old 15 minutes: no longer overdue, and nothing escalated twice.
+    clock.set(bj(23, 9, 8))
+    assert (await chat.say("liujing", "/改单 T1 优先级=普通")).endswith(
+        "接单时限：截止 11-23 09:05 → 11-23 09:15（剩余 7 分钟）")
+    row = await Deadline.get(object_type="ticket", object_id=1, clock="ticket_claim")
+    assert (row.state, row.level, row.breached_at) == ("running", 0, None)
+
+
+async def test_a_new_priority_re_times_a_paused_clock_from_its_start(chat, env, clock):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    await chat.say("zhangwei", "/接单 T1")
+    await chat.say("zhangwei", "/回电 T1 查补丁")  # the 1-hour callback clock, 紧急: 30 minutes
+    row = await Deadline.get(object_type="ticket", object_id=1, clock="ticket_callback")
+    assert row.due_at == bj(23, 10)
+    clock.set(bj(23, 9, 10))
+    await clocks.pause(env, "ticket", 1, "ticket_callback")
+    clock.set(bj(23, 9, 40))
+    answer = await chat.say("zhangwei", "/改单 T1 优先级=紧急")
+    assert answer.endswith("回电时限：截止 11-23 10:00 → 11-23 09:30（已暂停（剩余 20 分钟））")
+    await clocks.resume(env, "ticket", 1, "ticket_callback")
+    row = await Deadline.get(id=row.id)
+    assert (row.state, row.due_at) == ("running", bj(23, 10))
