@@ -126,3 +126,12 @@ async def test_a_new_priority_re_times_a_paused_clock_from_its_start(chat, env, 
     await clocks.resume(env, "ticket", 1, "ticket_callback")
     row = await Deadline.get(id=row.id)
     assert (row.state, row.due_at) == ("running", bj(23, 10))
+
+
+async def test_claim_on_a_ticket_resolved_for_the_owner_names_who_resolved_it(chat, clock):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    await chat.say("lina", "/接单 T1")
+    clock.advance(minutes=20)
+    assert (await chat.say("liujing", "/解决 T1 重装打印控件")).startswith("T1 已解决")
+    assert await refused(chat, "wangqiang", "/接单 T1") == (
+        "T1 已由 刘静 于 11-23 09:20 解决，不能再接单；如问题没有解决，可用 /重开 T1 原因 重新打开。")
