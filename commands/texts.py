@@ -63,7 +63,8 @@ HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
 HELP_RULE_OFF = "（未启用）"
 
 # Tickets
-NEW_TICKET_MISSING = "请写明客户和故障现象。"
+NEW_TICKET_NO_CUSTOMER = "请写明客户，例如 客户=华东制造。"
+NEW_TICKET_NO_DESCRIPTION = "请写明故障现象。"
 NEW_TICKET_DONE = "已建单 {no}（客户：{customer}）。你是首问负责人，直到有人接单。\n时限：{clocks}"
 CLAIM_DONE = "你已接单 {no}（{customer}），现在由你负责。"
 CLAIMED_BY = "已由 {who} 接单"
@@ -116,14 +117,14 @@ CALLBACK_DONE = "{no} 需回电：请在 {due} 前回电客户（{label}时限�
 CONSULT_DONE = "{no} 已申请会诊，已通知服务经理；请在 {due} 前给客户答复或上门预约。答复后用 /答复 {no} 结果 记录。"
 ANSWER_DONE = "{no} 已记录答复，{labels}时限已完成。"
 ESCALATE_DONE = "{no} 已升级总部，问题解决前持续跟踪（下次跟踪截止 {due}）。"
-VISIT_MISSING = "请写明工单编号和申请上门的原因。"
+VISIT_MISSING = "请写明申请上门的原因。"
 VISIT_DONE = "已提交上门申请 {d}（{no}），已通知服务经理派工。{paid}\n建议工程师：{suggest}"
 VISIT_PAID = "该客户{why}，本次上门为有偿服务。"
 DISPATCH_DONE = "已派工 {d}：{who} 上门处理 {no}（{customer}），已通知其确认（{accept_due} 前）。{at}"
 DISPATCH_AT = "预约时间 {at}。"
 TAKE_DONE = "你已接受派工 {d}（{no} {customer}）。请与客户预约：/预约 {d} 时间。"
 TAKEN_BY = "已由 {who} 接受"
-APPOINT_MISSING = "请写明派工单编号和预约时间，例如 /预约 D3 明天14:00。"
+APPOINT_MISSING = "请写明预约时间，例如 /预约 D3 明天14:00。"
 APPOINT_DONE = "{d} 已预约 {at} 上门，{remind} 会提醒你。"
 ARRIVE_DONE = "{d} 已到场（{at}）。处理前请先备份客户数据：/备份 {d}。请在 {writeoff} 前核销。"
 BACKUP_DONE = "{d} 已记录数据备份。{data}"
@@ -166,7 +167,8 @@ PEN_APPEAL_DONE = "已提交 {no} 的申诉，等待服务中心经理处理。"
 PEN_DECIDE_DONE = "已处理 {no}（{name}）的申诉：{decision}。已通知本人和监督群。"
 
 # Complaints, follow-ups, targets and reports (commands/complaints.py, followups.py, reports.py)
-CMP_MISSING = "请写明客户、类别和投诉内容，例如 /投诉 客户=华东制造 类别=服务态度 工程师态度生硬。"
+CMP_MISSING_CUSTOMER = "请写明投诉的客户，例如 客户=华东制造。"
+CMP_MISSING_CONTENT = "请写明投诉内容，例如 /投诉 客户=华东制造 类别=服务态度 工程师态度生硬。"
 CMP_REGISTERED = ("已登记投诉 {no}：{customer}［{category}，来源：{source}］。\n"
                   "请告知客户：投诉已受理，{answer_by} 前给予答复。监督员须在 {due} 前确认。")
 CMP_VALID_WORDS = ("有效", "属实", "valid")
