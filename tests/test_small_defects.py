@@ -1,10 +1,15 @@
 """Issue 15: the smaller defects fixed by the hotfix branch, one test each, asserting the answer."""
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from bot import texts as bot_texts
 from bot.platforms import local
 from bot.platforms.local import render_page
 from bot.services.chats import texts as chat_texts
@@ -81,6 +86,18 @@ def test_simulator_names_roles_and_groups_as_the_bot_does():
     for name in ("sim.html", "sim.js", "sim.css"):
         assert "主管" not in (static / name).read_text(encoding="utf-8"), name
     assert "主管" not in render_page()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node runs the page's script")
+def test_simulator_keeps_the_newest_message_in_view_when_an_image_loads():
+    # The page's own sim.js in node against a small fake browser (tests/sim_page_check.js).
+    here = Path(__file__).parent
+    run = subprocess.run(
+        ["node", str(here / "sim_page_check.js"), str(Path(local.__file__).parent / "static/sim.js"),
+         json.dumps(bot_texts.SIM_PAGE, ensure_ascii=False)],
+        capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(run.stdout) == {"at_bottom_after_load": True, "kept_reading_position": True,
+                                      "follows_again": True, "images": 3}
 
 
 def test_simulator_page_says_why_it_is_empty_without_javascript():
