@@ -57,6 +57,8 @@ async def test_contact_lines_leave_no_dangling_dash(chat):
     [card] = [p.msg for p in await chat.pushes(address="user:wangqiang") if p.msg.kind == "card"]
     # 周出纳 left no number: the card names them alone, not with the archive's first contact's.
     assert "\n联系人：周出纳\n" in card.text
+    assert "你负责的 T1 已派工 D1 给 王强。" in [p.text for p in await chat.pushes(
+        address="user:zhangwei", new=False)]
     await chat.say("zhangwei", "/建单 客户=华东制造 打印报错 查重=否")
     await chat.say("liujing", "/派工 T2 李娜")
     [card] = [p.msg for p in await chat.pushes(address="user:lina") if p.msg.kind == "card"]

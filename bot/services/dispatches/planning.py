@@ -191,5 +191,6 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
     if ticket.owner_id not in (engineer.id, manager.id):
         await notify_staff(env, ticket.owner, texts.DISPATCH_OWNER_NOTICE.format(
             no=ticket.number, d=d.number, who=engineer.name,
-            phone=mask_phone(phone) if phone else "-"), f"dispatch:{d.id}:owner")
+            phone=texts.DISPATCH_OWNER_PHONE.format(phone=mask_phone(phone)) if phone else ""),
+            f"dispatch:{d.id}:owner")
     return d
