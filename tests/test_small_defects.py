@@ -154,3 +154,18 @@ async def test_claim_on_a_ticket_resolved_for_the_owner_names_who_resolved_it(ch
     assert (await chat.say("liujing", "/解决 T1 重装打印控件")).startswith("T1 已解决")
     assert await refused(chat, "wangqiang", "/接单 T1") == (
         "T1 已由 刘静 于 11-23 09:20 解决，不能再接单；如问题没有解决，可用 /重开 T1 原因 重新打开。")
+
+
+async def test_the_owner_is_told_to_act_and_the_managers_to_chase(chat, env, clock):
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    await chat.say("zhangwei", "/接单 T1")
+    await chat.say("zhangwei", "/回电 T1 查补丁")
+    await chat.skip_pushes()
+    clock.set(bj(23, 10))
+    await clocks.tick_until_idle(env)
+    got = {p.msg.address: p.text for p in await chat.pushes() if "回电超时" in p.text}
+    assert got == {
+        "user:zhangwei": "【回电超时·1级升级】T1 华东制造有限公司 打印凭证时报错：已到截止时间（截止 11-23 10:00）。"
+                         "你是负责人，请立即处理。",
+        "chat:managers": "【回电超时·1级升级】T1 华东制造有限公司 打印凭证时报错：已到截止时间（截止 11-23 10:00）。"
+                         "负责人：张伟，请督促处理。"}
