@@ -331,8 +331,8 @@ async def not_yet_listed(env: "Runtime") -> list[Service]:
     services = await completed_services(env, since, env.now() + timedelta(seconds=1))
     if not services:
         return []
-    known = set(await FollowUp.filter(service_key__in=[s.key for s in services])
-                .values_list("service_key", flat=True))
+    known = set(cast("list[str]", await FollowUp.filter(
+        service_key__in=[s.key for s in services]).values_list("service_key", flat=True)))
     return [s for s in services if s.key not in known]
 
 
