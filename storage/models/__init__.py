@@ -1,5 +1,6 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
 from storage.models.attachments import AttachmentWait, TicketAttachment
+from storage.models.cards import CardRef
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.customers import Contract, CustomerNeed, FirstVisit, FirstVisitTask
 from storage.models.deadlines import Deadline, DeadlineEvent
@@ -39,6 +40,7 @@ __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed]
 __models__ += [RejectedInbound]
 __models__ += [TicketAttachment, AttachmentWait, ApiUsage]
+__models__ += [CardRef]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
