@@ -17,7 +17,7 @@ from bot.dispatcher import Dispatcher
 from bot.longconn import Connection, Supervisor
 from bot.metrics import Metrics, metrics_view, refused_middleware
 from bot.pipeline import Pipeline
-from bot.platforms import dingtalk, local, wecom
+from bot.platforms import dingtalk, dingtalk_stream, local, wecom
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.services import outbox
@@ -160,7 +160,10 @@ async def report_error(env: Runtime, kind: str, notice: str, exc: BaseException,
 
 def _long_connections(app: web.Application) -> list[Connection]:
     """The long connections the settings ask for (WeCom robot, DingTalk stream); none by default."""
-    return []
+    conns: list[Connection] = []
+    if app[keys.SETTINGS].dingtalk.enabled:
+        conns.extend(dingtalk_stream.connections(app))
+    return conns
 
 
 def _platform_senders(app: web.Application) -> dict[str, Sender]:

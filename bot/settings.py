@@ -122,6 +122,13 @@ class DingTalkSettings(Section):
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
     sign_window_s: int = Field(3600, ge=1)
+    # How robot messages and card clicks arrive: "http" (callbacks to our public URL) or
+    # "stream" (a WebSocket we open to DingTalk: no public URL needed).
+    mode: Literal["http", "stream"] = "http"
+    # Where the stream is opened (POST /v1.0/gateway/connections/open); tests point it at a fake.
+    stream_base: str = "https://api.dingtalk.com"
+    # A WebSocket ping this often; a connection that stops answering is dropped and reopened.
+    stream_heartbeat_s: float = Field(30.0, gt=0)
     # The callbackRouteKey under which the card callback URL is registered with DingTalk.
     card_callback_route_key: str = "deskbot"
     # OpenAPI calls a month the edition allows (standard edition: about 10,000); admins are
@@ -388,7 +395,10 @@ def _problem(e: Any) -> tuple[tuple[Any, ...], str]:
     template = texts.SETTINGS_PROBLEMS.get(e["type"])
     if template is None:
         return tuple(e["loc"]), e["msg"]
-    return tuple(e["loc"]), template.format(**(e.get("ctx") or {}))
+    ctx = dict(e.get("ctx") or {})
+    if isinstance(ctx.get("expected"), str):  # pydantic lists a Literal's choices in English
+        ctx["expected"] = ctx["expected"].replace(" or ", " 或 ")
+    return tuple(e["loc"]), template.format(**ctx)
 
 
 def _describe(err: ValidationError) -> str:

@@ -205,29 +205,40 @@ def excerpt(data: bytes | str) -> str:
 
 async def reject(request: web.Request, platform: str, reason: str, received: bytes | str) -> None:
     """Keep a signed request we could not understand, for the operator to look at."""
+    await reject_in(request.app, platform, reason, received, request.get(keys.REQUEST_ID, ""))
+
+
+async def reject_in(app: web.Application, platform: str, reason: str, received: bytes | str,
+                    rid: str) -> None:
+    """`reject` for what arrives without an HTTP request (a long connection's frame)."""
     from storage.models import RejectedInbound
 
-    rid = request.get(keys.REQUEST_ID, "")
     log.warning("rejected signed %s request %s: %s", platform, rid, reason)
-    metrics = request.app.get(keys.METRICS)
+    metrics = app.get(keys.METRICS)
     if metrics is not None:
         metrics.inbound.labels(platform, "rejected").inc()
     await RejectedInbound.create(
         platform=platform, request_id=rid[:64], reason=excerpt(reason)[:255],
-        received_at=request.app[keys.CLOCK].now().astimezone(timezone.utc),
+        received_at=app[keys.CLOCK].now().astimezone(timezone.utc),
         excerpt=excerpt(received))
 
 
 async def deliver(request: web.Request, msg: InboundMessage | None, received: bytes | str) -> None:
     """Clean `msg` and hand it to the pipeline, or store the request as rejected."""
+    await deliver_in(request.app, msg, received, request.get(keys.REQUEST_ID, ""))
+
+
+async def deliver_in(app: web.Application, msg: InboundMessage | None, received: bytes | str,
+                     rid: str) -> None:
+    """`deliver` for a long connection's frame; returns once the event is stored (or rejected)."""
     if msg is None:
         return
     try:
         msg = clean_message(msg)
     except Malformed as why:
-        await reject(request, msg.platform, str(why), received)
+        await reject_in(app, msg.platform, str(why), received, rid)
         return
-    fresh = await request.app[keys.PIPELINE].accept(msg)
-    metrics = request.app.get(keys.METRICS)
+    fresh = await app[keys.PIPELINE].accept(msg)
+    metrics = app.get(keys.METRICS)
     if metrics is not None:
         metrics.inbound_result(msg.platform, fresh)
