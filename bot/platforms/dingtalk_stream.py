@@ -191,9 +191,9 @@ class DingTalkStream:
                     raise Malformed("data is not a JSON object")
                 msg = convert(body)
             except Malformed as why:
-                await guard.reject_in(self.app, messages.DINGTALK, str(why), raw, rid)
+                await guard.reject_in(self.app, rid, messages.DINGTALK, str(why), raw)
             else:
-                await guard.deliver_in(self.app, msg, raw, rid)
+                await guard.deliver_in(self.app, rid, msg, raw)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -22,3 +22,6 @@ SIM_LOGIN_PAGE = {
     "wrong": "口令不对，请重试。",
 }
 SIM_FIELD_CONTROLS = "字段 {field} 含有控制字符"
+
+# The WeCom intelligent robot's long connection (bot/platforms/wecom_ws.py).
+ROBOT_TITLE = "企业微信智能机器人长连接"
