@@ -45,7 +45,10 @@ PG_SERVER = os.environ.get("DESKBOT_BENCH_PG_SERVER", "postgres://postgres@127.0
 PG_DB = "deskbot_bench_load"
 SECRET = "bench-secret"
 USERS = 1200
-PORTS = range(18130, 18200)  # the bench ports of this work tree's engineer
+# The bench ports of this work tree's engineer; DESKBOT_BENCH_PORTS=18160-18179 narrows them
+# when several engineers bench on one machine.
+_FIRST, _, _LAST = os.environ.get("DESKBOT_BENCH_PORTS", "18130-18199").partition("-")
+PORTS = range(int(_FIRST), int(_LAST or _FIRST) + 1)
 PORT = 0  # the served bot's, chosen free per database
 
 
@@ -125,7 +128,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise SystemExit("no free port in 18130-18199")
+    raise SystemExit(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def write_config(tmp: Path, url: str, api_base: str) -> Path:
@@ -297,6 +300,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--no-sqlite", action="store_true")
+    ap.add_argument("--pg-db", default=PG_DB, help="the PostgreSQL database to create and drop")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",")]
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
@@ -311,16 +315,16 @@ def main() -> None:
                                  args.seconds, Path(tmp)))
         if not args.no_postgres:
             try:
-                psql(f"CREATE DATABASE {PG_DB}")
+                psql(f"CREATE DATABASE {args.pg_db}")
             except subprocess.CalledProcessError as exc:
                 # Never drop a database this run did not create.
                 raise SystemExit(
-                    f"cannot create database {PG_DB}: {exc.stderr.decode().strip()}") from None
+                    f"cannot create database {args.pg_db}: {exc.stderr.decode().strip()}") from None
             try:
-                asyncio.run(bench_db("postgres", f"{PG_SERVER}/{PG_DB}", rates, args.seconds,
+                asyncio.run(bench_db("postgres", f"{PG_SERVER}/{args.pg_db}", rates, args.seconds,
                                      Path(tmp)))
             finally:
-                psql(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+                psql(f"DROP DATABASE IF EXISTS {args.pg_db} WITH (FORCE)")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """A national center's scale (issue 16): command processing time against a large history.
 
     .venv/bin/python bench/scale.py [--tickets 1000000] [--repeat 30] [--no-sqlite] [--no-postgres]
+                                    [--pg-db bench_scale]
 
 For each database (a fresh SQLite file in a temporary directory; PostgreSQL database
 `bench_scale` on 127.0.0.1, created and dropped here, never `test`) the bench:
@@ -260,6 +261,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--no-sqlite", action="store_true")
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--pg-db", default=PG_DB,
+                    help="the PostgreSQL database to create and drop (one per bench run at a time)")
     args = ap.parse_args()
     # The machine's fonts lack CJK glyphs; matplotlib says so once per glyph per chart.
     warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -268,12 +271,13 @@ def main() -> None:
             asyncio.run(bench("SQLite", f"sqlite://{tmp}/scale.sqlite3", args.tickets,
                               args.repeat))
     if not args.no_postgres:
-        psql(f"DROP DATABASE IF EXISTS {PG_DB}")
-        psql(f"CREATE DATABASE {PG_DB}")
+        psql(f"DROP DATABASE IF EXISTS {args.pg_db}")
+        psql(f"CREATE DATABASE {args.pg_db}")
         try:
-            asyncio.run(bench("PostgreSQL", PG_URL, args.tickets, args.repeat))
+            asyncio.run(bench("PostgreSQL", PG_URL.replace(PG_DB, args.pg_db), args.tickets,
+                              args.repeat))
         finally:
-            psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+            psql(f"DROP DATABASE IF EXISTS {args.pg_db}")
 
 
 if __name__ == "__main__":

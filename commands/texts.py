@@ -69,6 +69,7 @@ NEW_TICKET_DONE = "已建单 {no}（客户：{customer}）。你是首问负责�
 CLAIM_DONE = "你已接单 {no}（{customer}），现在由你负责。"
 MINE_EMPTY = "你没有未完成的工单。"
 MINE_HEADER = "你的未完成工作："
+MINE_MORE = "……另有 {n} 项未列出"
 OFFERED = "待你接收"
 TICKET_LINE = "· {no}［{status}］{customer}：{desc}"
 QUEUE_EMPTY = "没有待接单或超时的工单。"

@@ -8,7 +8,13 @@ from bot.services.attachments import store as attachments
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
 from bot.services.knowledge import library
-from bot.services.tickets import handling, lifecycle, service_modes, texts as ticket_texts
+from bot.services.tickets import (
+    handling,
+    lifecycle,
+    service_modes,
+    texts as ticket_texts,
+    worklists,
+)
 from commands import texts
 from commands.args import Arg, Obj, Person, Rest, column_limit
 from storage.models import Customer, Staff, Ticket
@@ -66,7 +72,7 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
             customer=t.customer.name, window=ctx.env.settings.service.duplicate_window,
             orig=orig.number, status=ticket_texts.STATUS[orig.status], owner=orig.owner.name,
             no=t.number, told=told)
-    described = await clocks.describe_all(ctx.env, "ticket", t.id, open_only=True)
+    described = clocks.describe_rows(ctx.env, made.clocks, open_only=True)
     lines = [texts.NEW_TICKET_DONE.format(no=t.number, customer=t.customer.name,
                                           clocks="；".join(described) or "-"),
              texts.NEW_TICKET_MODE.format(mode=t.service_mode,
@@ -97,76 +103,94 @@ async def show(ctx: CommandContext, number: int) -> str:
                       *kept])
 
 
+def _mine_tickets(ctx: CommandContext, page) -> list[str]:
+    return [texts.TICKET_LINE.format(no=t.number, status=ticket_texts.STATUS[t.status],
+                                     customer=t.customer.name, desc=t.description[:30])
+            for t in page.items]
+
+
+def _mine_offered(ctx: CommandContext, page) -> list[str]:
+    return [texts.MINE_OFFERED_LINE.format(no=t.number, customer=t.customer.name,
+                                           desc=t.description[:30]) for t in page.items]
+
+
+def _mine_visits(ctx: CommandContext, page) -> list[str]:
+    lines = [texts.MINE_VISITS]
+    for d in page.items:
+        at = texts.MINE_VISIT_AT.format(at=lifecycle.when(ctx.env, d.appointment_at)) \
+            if d.appointment_at and d.status in ("dispatched", "accepted", "appointed") else ""
+        lines.append(texts.MINE_VISIT_LINE.format(
+            d=d.number, status=dispatch_texts.DISPATCH_STATUS[d.status],
+            no=f"T{d.ticket_id}", customer=d.ticket.customer.name, at=at))
+    return lines
+
+
+def _mine_complaints(ctx: CommandContext, page) -> list[str]:
+    return [texts.MINE_COMPLAINTS] + [
+        texts.MINE_COMPLAINT_LINE.format(no=c.number, customer=c.customer.name,
+                                         category=c.category, desc=c.content[:30])
+        for c in page.items]
+
+
+def _mine_followups(ctx: CommandContext, page) -> list[str]:
+    return [texts.MINE_FOLLOWUPS] + [
+        texts.MINE_FOLLOWUP_LINE.format(no=v.number, customer=v.customer.name,
+                                        issue=v.issue[:30]) for v in page.items]
+
+
+# One formatter per area of worklists.MINE_AREAS (its header, if any, and a line per row).
+MINE_LINES = {"tickets": _mine_tickets, "offered": _mine_offered, "visits": _mine_visits,
+              "complaints": _mine_complaints, "followups": _mine_followups}
+
+
 @router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
-    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
-    m = await lifecycle.mine(ctx.env, ctx.me)
-    if m.empty():
+    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题（每类最多列 10 项，其余给出数目）。"""
+    pages = await worklists.mine(ctx.env, ctx.me)
+    if not pages:
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
-    lines += [texts.TICKET_LINE.format(no=t.number, status=ticket_texts.STATUS[t.status],
-                                       customer=t.customer.name, desc=t.description[:30])
-              for t in m.tickets]
-    lines += [texts.MINE_OFFERED_LINE.format(no=t.number, customer=t.customer.name,
-                                             desc=t.description[:30]) for t in m.offered]
-    if m.dispatches:
-        lines.append(texts.MINE_VISITS)
-        for d in m.dispatches:
-            at = texts.MINE_VISIT_AT.format(at=lifecycle.when(ctx.env, d.appointment_at)) \
-                if d.appointment_at and d.status in ("dispatched", "accepted", "appointed") else ""
-            lines.append(texts.MINE_VISIT_LINE.format(
-                d=d.number, status=dispatch_texts.DISPATCH_STATUS[d.status],
-                no=f"T{d.ticket_id}", customer=d.ticket.customer.name, at=at))
-    if m.complaints:
-        lines.append(texts.MINE_COMPLAINTS)
-        lines += [texts.MINE_COMPLAINT_LINE.format(no=c.number, customer=c.customer.name,
-                                                   category=c.category, desc=c.content[:30])
-                  for c in m.complaints]
-    if m.followups:
-        lines.append(texts.MINE_FOLLOWUPS)
-        lines += [texts.MINE_FOLLOWUP_LINE.format(no=v.number, customer=v.customer.name,
-                                                  issue=v.issue[:30]) for v in m.followups]
+    for area, page in pages.items():
+        lines += MINE_LINES[area](ctx, page)
+        if page.rest:
+            lines.append(texts.MINE_MORE.format(n=page.rest))
     return "\n".join(lines)
 
 
-# One /队列 answer stays one chat message: the most urgent of each list, counts for the rest.
-QUEUE_PAGE = 10
-
-
-def _ticket_lines(ctx: CommandContext, items, more: str) -> list[str]:
+def _ticket_lines(ctx: CommandContext, page, more: str) -> list[str]:
     lines = [texts.QUEUE_LINE.format(no=t.number, customer=t.customer.name, priority=t.priority,
                                      desc=t.description[:30], owner=t.owner.name,
                                      at=lifecycle.when(ctx.env, t.created_at))
-             for t in items[:QUEUE_PAGE]]
-    if len(items) > QUEUE_PAGE:
-        lines.append(texts.QUEUE_MORE.format(n=len(items) - QUEUE_PAGE, more=more))
+             for t in page.items]
+    if page.rest:
+        lines.append(texts.QUEUE_MORE.format(n=page.rest, more=more))
     return lines
 
 
 @router.command("队列", aliases=("queue",), roles=STAFF, example="/队列")
 async def queue(ctx: CommandContext) -> str:
     """无人接单和已超时的工单（最紧急的在前，每类最多列 10 张，其余给出数目）、待派工的上门申请、已升级总部跟踪中的工单。"""
-    q = await lifecycle.queue(ctx.env)
+    q = await worklists.queue(ctx.env)
     if not (q.unclaimed or q.overdue or q.requests or q.at_hq):
         return texts.QUEUE_EMPTY
     lines = []
     if q.unclaimed:
-        lines.append(texts.QUEUE_UNCLAIMED.format(n=len(q.unclaimed)))
+        lines.append(texts.QUEUE_UNCLAIMED.format(n=q.unclaimed.total))
         lines += _ticket_lines(ctx, q.unclaimed, texts.QUEUE_MORE_UNCLAIMED)
     if q.overdue:
-        lines.append(texts.QUEUE_OVERDUE.format(n=len(q.overdue)))
+        lines.append(texts.QUEUE_OVERDUE.format(n=q.overdue.total))
         lines += _ticket_lines(ctx, q.overdue, texts.QUEUE_MORE_OPEN)
     if q.requests:
-        lines.append(texts.QUEUE_REQUESTS.format(n=len(q.requests)))
+        lines.append(texts.QUEUE_REQUESTS.format(n=q.requests.total))
         lines += [texts.QUEUE_REQUEST_LINE.format(d=d.number, no=f"T{d.ticket_id}",
                                                   customer=d.ticket.customer.name,
                                                   reason=d.reason[:40])
-                  for d in q.requests[:QUEUE_PAGE]]
-        if len(q.requests) > QUEUE_PAGE:
-            lines.append(texts.QUEUE_MORE.format(n=len(q.requests) - QUEUE_PAGE,
+                  for d in q.requests.items]
+        if q.requests.rest:
+            lines.append(texts.QUEUE_MORE.format(n=q.requests.rest,
                                                  more=texts.QUEUE_MORE_VISITS))
     if q.at_hq:
-        lines.append(texts.QUEUE_HQ.format(n=len(q.at_hq)))
+        lines.append(texts.QUEUE_HQ.format(n=q.at_hq.total))
         lines += _ticket_lines(ctx, q.at_hq, texts.QUEUE_MORE_OPEN)
     return "\n".join(lines)
 

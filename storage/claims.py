@@ -86,6 +86,29 @@ async def claim_due(model: type[Model], *, now: datetime, lease_until: datetime,
     return [r["claimed_pk"] for r in rows]
 
 
+async def next_due_at(model: type[Model], *, now: datetime, due_field: str = "next_check_at",
+                      lease_field: str = "lease_until", conn: Any = None) -> datetime | None:
+    """The earliest `due_field` of the rows whose lease is free or expired.
+
+    Written by hand so the WHERE says `due IS NOT NULL` as such (the ORM writes NOT (due IS NULL),
+    which SQLite neither seeks on nor matches to a partial index): the lookup walks the index of
+    the rows that have a due time from its start, whatever closed history the table holds.
+    """
+    c = _conn(model, conn)
+    pg = c.capabilities.dialect == "postgres"
+    due, lease = _column(model, due_field), _column(model, lease_field)
+    sql = (f'SELECT "{due}" AS due FROM "{model._meta.db_table}" WHERE "{due}" IS NOT NULL '
+           f'AND ("{lease}" IS NULL OR "{lease}" < {"$1" if pg else "?"}) '
+           f'ORDER BY "{due}" LIMIT 1')
+    rows = await c.execute_query_dict(sql, [_utc(now)])
+    if not rows:
+        return None
+    at = rows[0]["due"]
+    if isinstance(at, str):  # SQLite keeps ISO text
+        at = datetime.fromisoformat(at)
+    return _utc(at)
+
+
 async def release(model: type[Model], ids: list[int], *, lease_field: str = "lease_until",
                   conn: Any = None) -> None:
     if ids:

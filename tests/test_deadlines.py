@@ -112,6 +112,25 @@ async def test_an_expired_lease_is_taken_again(db, env):
     assert len(await outbox()) == 1
 
 
+async def test_next_due_is_the_earliest_step_of_an_unleased_open_clock(db, env):
+    """The tick's next-due lookup (issue 16: an index seek over the rows with a step to take)."""
+    await people()
+    assert await deadlines.next_due(env) is None
+    first = await deadlines.start(env, "ticket", 1, "ticket_claim", context=CTX)
+    await deadlines.start(env, "ticket", 2, "ticket_claim", context=CTX,
+                          start_at=bj(2026, 11, 23, 9, 5))
+    assert await deadlines.next_due(env) == bj(2026, 11, 23, 9, 10)
+    # A row another tick holds under its lease waits for that tick; then it counts again.
+    await Deadline.filter(id=first.id).update(lease_until=env.now() + timedelta(seconds=60))
+    assert await deadlines.next_due(env) == bj(2026, 11, 23, 9, 15)
+    env.clock.set(env.now() + timedelta(seconds=61))
+    assert await deadlines.next_due(env) == bj(2026, 11, 23, 9, 10)
+    # A met clock has nothing left to check.
+    await deadlines.meet(env, "ticket", 1, "ticket_claim")
+    await deadlines.meet(env, "ticket", 2, "ticket_claim")
+    assert await deadlines.next_due(env) is None
+
+
 async def test_pause_stops_the_clock_and_resume_gives_the_time_back(db, env):
     p = await people()
     d = await deadlines.start(env, "ticket", 7, "ticket_claim", owner=p["zhang"], context=CTX)

@@ -26,3 +26,24 @@ async def test_short_queue_has_no_count_line(chat):
     lines = (await chat.say("liujing", "/队列")).split("\n")
     assert lines[0] == "待接单（2）：" and len(lines) == 3
     assert lines[1].startswith("· T2［紧急］") and lines[2].startswith("· T1［低］")
+
+
+async def test_mine_lists_a_page_of_each_area_and_counts_the_rest(chat, env):
+    """Issue 16: /我的 of an engineer with a backlog stays one message."""
+    customer = await Customer.filter(name="华东制造有限公司").first()
+    me = await Staff.get(userid="zhangwei")
+    other = await Staff.get(userid="lina")
+    now = env.now()
+    await Ticket.bulk_create([
+        Ticket(customer=customer, description=f"问题{i}", creator=me, owner=me, created_at=now,
+               status="claimed" if i % 2 else "new") for i in range(25)]
+        + [Ticket(customer=customer, description="已解决", creator=me, owner=me, created_at=now,
+                  status="resolved")]
+        + [Ticket(customer=customer, description=f"转来{i}", creator=other, owner=other,
+                  offered_to=me, created_at=now) for i in range(3)])
+    lines = (await chat.say("zhangwei", "/我的")).split("\n")
+    assert lines[0] == "你的未完成工作："
+    assert lines[1].startswith("· T1［") and "问题0" in lines[1]
+    assert lines[10].startswith("· T10［") and lines[11] == "……另有 15 项未列出"
+    assert [line.split("［")[0] for line in lines[12:]] == ["· T27", "· T28", "· T29"]
+    assert all("［待你接收］" in line for line in lines[12:])

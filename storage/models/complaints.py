@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from storage.indexes import WhereIndex
+
 if TYPE_CHECKING:
     from storage.models.people import Customer, Staff
     from storage.models.tickets import Ticket
@@ -97,8 +99,11 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
-        # The digest's complaints not archived at a moment: NULL or later, received before it.
-        indexes = (("confirmed_at",), ("archived_at", "received_at"))
+        # The digest's complaints not archived at a moment: NULL or later, received before it;
+        # /我的: the complaints a person is responsible for, by state.
+        indexes = (("confirmed_at",), ("archived_at", "received_at"),
+                   WhereIndex(fields=("responsible_id", "status"), name="complaint_responsible_status",
+                              where='"responsible_id" IS NOT NULL'))
 
     @property
     def number(self) -> str:

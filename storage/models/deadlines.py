@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 from tortoise.models import Model
 
+from storage.indexes import WhereIndex
+
 if TYPE_CHECKING:
     from storage.models.people import Staff
 
@@ -18,6 +20,10 @@ RUNNING, PAUSED, MET, BREACHED, CANCELLED = "running", "paused", "met", "breache
 # BREACHED is still open: past due, clock running, escalations continuing until met or cancelled.
 OPEN_STATES = (RUNNING, BREACHED, PAUSED)
 CLOSED_STATES = (MET, CANCELLED)
+
+
+NEXT_CHECK_INDEX = WhereIndex(fields=("next_check_at",), name="deadline_next_check_open",
+                              where='"next_check_at" IS NOT NULL')
 
 
 class Deadline(Model):
@@ -37,7 +43,8 @@ class Deadline(Model):
     # True when the policy counts working time: a pause then keeps working time, not wall time.
     working = fields.BooleanField(default=False)
     # The next moment the engine must look at this row (a warning, the due time, an escalation).
-    next_check_at = fields.DatetimeField(null=True, db_index=True)
+    # Indexed only where set (see Meta): most rows are closed history with nothing to check.
+    next_check_at = fields.DatetimeField(null=True)
     warnings_sent = fields.IntField(default=0)
     level = fields.IntField(default=0)  # escalation levels already fired
     breached_at = fields.DatetimeField(null=True)
@@ -55,12 +62,13 @@ class Deadline(Model):
     class Meta:
         table = "deadline"
         unique_together = (("object_type", "object_id", "clock"),)
-        # The reports' "open at the end of the day" walks closed_at (NULL or after a moment);
-        # the month's clock compliance counts from an index that covers it (due_at first), the
-        # month's breaches walk breached_at; the digest's overdue deadlines are those still open
-        # (closed_at NULL) by due_at.
+        # The reports' "open at the end of the day" walks closed_at (NULL or after a moment), and
+        # /队列 finds the overdue clocks among the open rows (closed_at NULL); the month's clock
+        # compliance counts from an index that covers it (due_at first), the month's breaches walk
+        # breached_at; the digest's overdue deadlines are those still open by due_at. The tick's
+        # next-due lookup and its claim walk next_check_at over the rows that have a step to take.
         indexes = (("closed_at",), ("due_at", "clock", "state", "late", "remaining_s"),
-                   ("breached_at",), ("closed_at", "due_at"))
+                   ("breached_at",), ("closed_at", "due_at"), NEXT_CHECK_INDEX)
 
     @property
     def is_open(self) -> bool:

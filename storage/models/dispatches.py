@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from storage.indexes import WhereIndex
+
 if TYPE_CHECKING:
     from storage.models.people import Staff
     from storage.models.tickets import Ticket
@@ -67,7 +69,10 @@ class Dispatch(Model):
 
     class Meta:
         table = "dispatch"
-        indexes = (("ticket_id",), ("written_off_at",))
+        # /我的: an engineer's visits by state.
+        indexes = (("ticket_id",), ("written_off_at",),
+                   WhereIndex(fields=("engineer_id", "status"), name="dispatch_engineer_status",
+                              where='"engineer_id" IS NOT NULL'))
 
     @property
     def number(self) -> str:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
+from storage.indexes import WhereIndex
+
 if TYPE_CHECKING:
     from storage.models.people import Customer, Staff
 
@@ -52,9 +54,12 @@ class Ticket(Model):
 
     class Meta:
         table = "ticket"
-        # /单's duplicates, /我的 (owner and status), the reports' created and resolved ranges.
+        # /单's duplicates, /我的 (owner and status, offered and status), the reports' created and
+        # resolved ranges, /队列 (the unclaimed by priority, oldest first).
         indexes = (("duplicate_of_id",), ("owner_id", "status"), ("created_at",),
-                   ("resolved_at",))
+                   ("resolved_at",), ("status", "priority", "id"),
+                   WhereIndex(fields=("offered_to_id", "status"), name="ticket_offered_open",
+                              where='"offered_to_id" IS NOT NULL'))
 
     @property
     def number(self) -> str:

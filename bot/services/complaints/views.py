@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tortoise.queryset import QuerySet
+
 from bot.services.complaints import texts
 from bot.services.complaints.procedure import OBJECT, status_text, when
 from bot.services.deadlines import clocks
@@ -69,7 +71,7 @@ async def render(env: "Runtime", c: Complaint) -> str:
     return "\n".join(lines)
 
 
-async def mine(actor: Staff) -> list[Complaint]:
-    """Open complaints this person is responsible for (for /我的)."""
-    return await Complaint.filter(status__in=OPEN_COMPLAINT, responsible_id=actor.id) \
+def mine(actor: Staff) -> QuerySet[Complaint]:
+    """Open complaints this person is responsible for (for /我的, which shows a page of them)."""
+    return Complaint.filter(status__in=OPEN_COMPLAINT, responsible_id=actor.id) \
         .select_related("customer").order_by("id")

@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
@@ -45,8 +46,9 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 __all__ = [
-    "start", "pause", "resume", "retime", "meet", "cancel", "close_all", "set_owner", "get", "history",
-    "describe", "describe_all", "breached_object_ids", "tick", "tick_until_idle", "next_due",
+    "start", "pause", "resume", "retime", "meet", "cancel", "close_all", "set_owner", "get",
+    "history", "describe", "describe_all", "describe_rows", "breached", "breached_object_ids",
+    "tick", "tick_until_idle", "next_due",
 ]
 
 
@@ -98,20 +100,21 @@ _SCHEDULE_FIELDS = ["state", "due_at", "anchor_at", "next_check_at", "paused_at"
 async def start(env: "Runtime", object_type: str, object_id: int, clock: str, *,
                 owner: Staff | int | None = None, tier: str | None = None,
                 context: dict[str, Any] | None = None, start_at: datetime | None = None,
-                due_at: datetime | None = None, restart: bool = False,
+                due_at: datetime | None = None, restart: bool = False, fresh: bool = False,
                 conn: Any = None) -> Deadline:
     """Start the clock `clock` on an object; idempotent per (object_type, object_id, clock).
 
     A second start returns the existing row unchanged, unless `restart` is true: then the row
     begins a new round (a reopened complaint), with fresh warnings and escalations. `due_at`
-    fixes the due time (an appointment) instead of the policy's target.
+    fixes the due time (an appointment) instead of the policy's target. `fresh` says the object
+    was created in this transaction, so no clock of it can exist yet and none is looked up.
     """
     policy = env.settings.clocks.get(clock, tier)
     now = _utc(env.now())
     begin = _utc(start_at) if start_at else now
     due = _utc(due_at) if due_at else policy.due_from(begin, env.calendar)
     async with _tx(conn):
-        found = await _locked(object_type, object_id, clock)
+        found = [] if fresh else await _locked(object_type, object_id, clock)
         if found and not restart:
             return found[0]
         fields = dict(tier=tier or "", state=RUNNING, started_at=begin, anchor_at=begin,
@@ -319,17 +322,29 @@ def label(env: "Runtime", d: Deadline) -> str:
 async def describe_all(env: "Runtime", object_type: str, object_id: int, *, conn: Any = None,
                        open_only: bool = False) -> list[str]:
     """One line per clock of the object: "接单：剩余 12 分钟"."""
-    rows = await get(env, object_type, object_id, conn=conn)
+    return describe_rows(env, await get(env, object_type, object_id, conn=conn),
+                         open_only=open_only)
+
+
+def describe_rows(env: "Runtime", rows: list[Deadline], *, open_only: bool = False) -> list[str]:
+    """describe_all for rows already at hand (a clock just started is not read back)."""
     return [texts.DL_LINE.format(label=f"{label(env, d)}：", status=describe(env, d))
             for d in rows if not open_only or d.is_open]
 
 
-async def breached_object_ids(env: "Runtime", object_type: str, *, conn: Any = None) -> list[int]:
-    """Objects with a clock past due and still open (including rows the tick has not seen yet)."""
+def breached(env: "Runtime", object_type: str) -> QuerySet[Deadline]:
+    """Open clocks past due (including rows the tick has not seen yet). `closed_at IS NULL` is
+    what every open row has; said here, the closed_at index finds the open rows, not the
+    history."""
     now = _utc(env.now())
-    ids = await Deadline.filter(
+    return Deadline.filter(
         Q(state=BREACHED) | Q(state=RUNNING, due_at__lte=now)
         | Q(state=PAUSED, remaining_s__lte=0),
-        object_type=object_type,
-    ).using_db(conn).distinct().values_list("object_id", flat=True)
+        object_type=object_type, closed_at__isnull=True)
+
+
+async def breached_object_ids(env: "Runtime", object_type: str, *, conn: Any = None) -> list[int]:
+    """Objects with a clock past due and still open (including rows the tick has not seen yet)."""
+    ids = await breached(env, object_type).using_db(conn).distinct() \
+        .values_list("object_id", flat=True)
     return sorted(set(cast("list[int]", ids)))

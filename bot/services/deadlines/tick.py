@@ -12,9 +12,8 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
 from bot.durations import humanize
@@ -23,7 +22,7 @@ from bot.rules.clocks import GENERAL_MANAGER, OWNER, Clocks, TierPolicy as Polic
 from bot.services.deadlines import texts
 from bot.services.deadlines.steps import DUE, ESCALATE, WARN, Step, next_check, pending_steps
 from bot.services.outbox import notify_purpose, notify_staff
-from storage.claims import claim_due
+from storage.claims import claim_due, next_due_at
 from storage.models import Staff
 from storage.models.deadlines import BREACHED, RUNNING, Deadline, DeadlineEvent
 from storage.models.people import Purpose
@@ -64,11 +63,7 @@ async def tick_until_idle(env: "Runtime", *, limit: int = 500, max_rounds: int =
 
 async def next_due(env: "Runtime") -> datetime | None:
     """The earliest moment any deadline has a step to take (an index lookup)."""
-    now = _utc(env.now())
-    rows = await Deadline.filter(Q(lease_until=None) | Q(lease_until__lt=now),
-                                 next_check_at__not_isnull=True) \
-        .order_by("next_check_at").limit(1).values_list("next_check_at", flat=True)
-    return cast(datetime, rows[0]) if rows else None
+    return await next_due_at(Deadline, now=_utc(env.now()))
 
 
 async def _batch(env: "Runtime", limit: int) -> tuple[int, int]:

@@ -1,6 +1,8 @@
 """Finding people and customers from what someone typed: never a guess when a name is ambiguous."""
 from __future__ import annotations
 
+from tortoise.expressions import Case, When
+
 from bot.errors import UserError
 from bot.services.directory import texts
 from storage.models import Customer, Staff
@@ -36,11 +38,11 @@ async def find_customer(name: str) -> Customer:
     name = name.strip()
     if not name:
         raise UserError(texts.CUSTOMER_MISSING)
-    exact = await Customer.filter(name=name).first()
-    if exact:
-        return exact
-    found = await Customer.filter(name__icontains=name).order_by("id").limit(6)
-    if len(found) == 1:
+    # One statement: the exact name sorts first, then the names containing what was typed.
+    found = await Customer.filter(name__icontains=name) \
+        .annotate(inexact=Case(When(name=name, then="0"), default="1")) \
+        .order_by("inexact", "id").limit(6)
+    if found and found[0].name == name or len(found) == 1:
         return found[0]
     if found:
         raise UserError(texts.CUSTOMER_AMBIGUOUS.format(

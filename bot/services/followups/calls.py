@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 import storage.models as models
@@ -349,7 +350,7 @@ async def open_issues(env: "Runtime") -> list[FollowUp]:
     return await FollowUp.filter(issue_status__in=(ISSUE_OPEN, ISSUE_ASSIGNED)).order_by("id")
 
 
-async def mine(actor: Staff) -> list[FollowUp]:
-    """Follow-up issues assigned to this person and not closed (for /我的)."""
-    return await FollowUp.filter(issue_status=ISSUE_ASSIGNED, assignee_id=actor.id) \
+def mine(actor: Staff) -> QuerySet[FollowUp]:
+    """Follow-up issues assigned to this person and not closed (for /我的, a page of them)."""
+    return FollowUp.filter(issue_status=ISSUE_ASSIGNED, assignee_id=actor.id) \
         .select_related("customer").order_by("id")

@@ -25,7 +25,8 @@ from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.roster.duty import on_duty_userids
 from bot.services.tickets import duplicates, service_modes, texts
 from storage.models import Customer, Dispatch, KnowledgeEntry, Staff, Ticket, TicketEvent
-from storage.models.dispatches import ACTIVE, CANCELLED, DONE, REQUESTED, UNSOLVED
+from storage.models.deadlines import Deadline
+from storage.models.dispatches import ACTIVE, CANCELLED, REQUESTED
 from storage.models.people import Purpose, Role
 from storage.models.tickets import CLAIMED, CLOSED, NEW, RESOLVED
 
@@ -60,6 +61,7 @@ class Created:
     duplicate_of: Ticket | None = None
     provisional: bool = False  # the customer was registered from this call
     suggestions: list[library.Hit] = field(default_factory=list)
+    clocks: list[Deadline] = field(default_factory=list)  # started with the ticket
 
 
 @dataclass
@@ -154,8 +156,9 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
         return Created(ticket, offer, duplicate_of=original, provisional=provisional)
     if provisional:
         await archive.ask_sales(env, actor, customer, ticket.number)
-    await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor,
-                       tier=clock_tier(env, CLAIM_CLOCK, ticket), context=clock_context(ticket))
+    claim_clock = await clocks.start(env, "ticket", ticket.id, CLAIM_CLOCK, owner=actor,
+                                     tier=clock_tier(env, CLAIM_CLOCK, ticket),
+                                     context=clock_context(ticket), fresh=True)
     duty = sorted(await on_duty_userids(env))
     await notify_purpose(
         env, Purpose.HOTLINE, texts.TICKET_ANNOUNCE.format(
@@ -167,7 +170,8 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
         buttons=[Button(f"claim:{ticket.number}", texts.BUTTON_CLAIM)],
         task_id=f"claim-{ticket.number}")
     hits = await library.suggest(env, description, exclude_ticket=ticket.id)
-    return Created(ticket, offer, suggestions=hits, provisional=provisional)
+    return Created(ticket, offer, suggestions=hits, provisional=provisional,
+                   clocks=[claim_clock])
 
 
 async def _customer_of(env: "Runtime", actor: Staff, req: NewTicket) -> tuple[Customer, bool]:
@@ -341,63 +345,3 @@ async def render(env: "Runtime", ticket: Ticket, viewer: Staff | None = None,
         lines.append(texts.TICKET_EVENT.format(at=when(env, ev.at), who=who, verb=verb,
                                                detail=detail[:120]))
     return "\n".join(lines)
-
-
-@dataclass
-class Mine:
-    tickets: list[Ticket]
-    offered: list[Ticket]
-    dispatches: list[Dispatch]
-    complaints: list = field(default_factory=list)  # storage.models.Complaint
-    followups: list = field(default_factory=list)  # storage.models.FollowUp with an issue
-
-    def empty(self) -> bool:
-        return not (self.tickets or self.offered or self.dispatches or self.complaints
-                    or self.followups)
-
-
-async def mine(env: "Runtime", actor: Staff) -> Mine:
-    owned = await Ticket.filter(owner_id=actor.id, status__in=OPEN_STATES) \
-        .select_related("customer").order_by("id")
-    offered = await Ticket.filter(offered_to_id=actor.id, status__in=OPEN_STATES) \
-        .select_related("customer").order_by("id")
-    # A visit stays mine until it is written off.
-    visits = await Dispatch.filter(engineer_id=actor.id,
-                                   status__in=(*ACTIVE, DONE, UNSOLVED)) \
-        .select_related("ticket__customer").order_by("id")
-    # Imported here: the complaint and follow-up services import this module.
-    from bot.services.complaints import views
-    from bot.services.followups import calls
-
-    return Mine(owned, [t for t in offered if t.owner_id != actor.id], visits,
-                await views.mine(actor), await calls.mine(actor))
-
-
-@dataclass
-class Queue:
-    unclaimed: list[Ticket]
-    overdue: list[Ticket]
-    requests: list[Dispatch]  # visits asked for, not dispatched yet
-    at_hq: list[Ticket]  # escalated to HQ, tracked until solved
-
-
-async def queue(env: "Runtime") -> Queue:
-    """Unclaimed tickets, open tickets with a breached clock, visits to dispatch, HQ cases."""
-    unclaimed = await Ticket.filter(status=NEW).select_related("customer", "owner").order_by("id")
-    overdue_ids = await clocks.breached_object_ids(env, "ticket")
-    overdue = await Ticket.filter(id__in=overdue_ids, status__in=OPEN_STATES) \
-        .select_related("customer", "owner").order_by("id") if overdue_ids else []
-    requests = await Dispatch.filter(status=REQUESTED, ticket__status__in=OPEN_STATES) \
-        .select_related("ticket__customer").order_by("id")
-    hq_ids = set(await TicketEvent.filter(kind="escalated").values_list("ticket_id", flat=True))
-    at_hq = await Ticket.filter(id__in=sorted(hq_ids), status__in=OPEN_STATES) \
-        .select_related("customer", "owner").order_by("id") if hq_ids else []
-    urgent_first = urgency(env)
-    return Queue(sorted(unclaimed, key=urgent_first), sorted(overdue, key=urgent_first),
-                 requests, sorted(at_hq, key=urgent_first))
-
-
-def urgency(env: "Runtime"):
-    """Sort key: the configured priority order (most urgent first), then the oldest first."""
-    rank = {p: i for i, p in enumerate(env.settings.service.priorities)}
-    return lambda t: (rank.get(t.priority, len(rank)), t.id)
