@@ -135,16 +135,16 @@ class Dispatcher:
                 return
             cmd = self.find(parsed.name)
             if cmd is None:
-                raise UserError(self._unknown_text(parsed))
+                raise UserError(self._unknown_text(parsed, msg.chat_type))
             ctx.command, ctx.args = cmd, parsed.args
         chain: Next = _call_handler
         for mw in reversed(self.inner):
             chain = _bind(mw, chain)
         await chain(ctx)
 
-    def _unknown_text(self, parsed: parsing.Parsed) -> str:
+    def _unknown_text(self, parsed: parsing.Parsed, chat_type: str) -> str:
         if not parsed.slashed:
-            return texts.NOT_A_COMMAND
+            return texts.NOT_A_COMMAND if chat_type == PRIVATE else texts.NOT_A_COMMAND_GROUP
         lines = [texts.UNKNOWN_COMMAND.format(name=parsed.name)]
         close = self.suggest(parsed.name)
         lines.append(texts.DID_YOU_MEAN.format(names="、".join(f"/{n}" for n in close))

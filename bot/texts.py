@@ -1,5 +1,20 @@
 """Every Chinese text of the runtime package (bot/): settings errors, generic replies, CLI output."""
 
+# How people's roles and chats' purposes are named, by the bot and by the simulator alike.
+ROLE_NAMES = {
+    "engineer": "工程师",
+    "manager": "服务经理",
+    "supervisor": "服务监督员",
+    "sales": "业务人员",
+    "admin": "管理员",
+    "impl_manager": "实施经理",
+    "project_manager": "项目经理",
+    "consultant": "实施顾问",
+    "trainer": "培训讲师",
+}
+PURPOSE_NAMES = {"hotline": "热线群", "managers": "服务经理群", "supervisors": "质量监督群",
+                 "hq": "总部服务发展部", "dept_heads": "部门负责人群"}
+
 SETTINGS_BAD_KEY = "配置错误：{key}：{problem}"
 SETTINGS_BAD_TOML = "配置文件 {path} 不是有效的 TOML：{problem}"
 SETTINGS_BAD_ENV = "配置错误：环境变量 DESKBOT_* 的值无法解析（列表和表应写成 JSON）：{problem}"
@@ -42,6 +57,7 @@ SIM_ERR_PIPELINE = "机器人暂时收不了消息，请稍后再试"
 # Labels of the simulator page; the page gets them as {{key}} in sim.html and as JSON for sim.js.
 SIM_PAGE = {
     "title": "deskbot 模拟器",
+    "noscript": "模拟器页面需要 JavaScript 才能收发消息：请在浏览器中启用 JavaScript，然后刷新本页。",
     "subtitle": "在浏览器里试用，不需要企业微信或钉钉账号",
     "me": "我是",
     "conversations": "会话",
@@ -60,10 +76,8 @@ SIM_PAGE = {
     "clicked": "点击了「{label}」",
     "open_file": "打开文件",
     "unread": "条未读",
-    "roles": {"engineer": "工程师", "manager": "经理", "supervisor": "主管",
-              "sales": "销售", "admin": "管理员"},
-    "purposes": {"hotline": "热线群", "managers": "经理群", "supervisors": "主管群",
-                 "hq": "总部"},
+    "roles": ROLE_NAMES,
+    "purposes": PURPOSE_NAMES,
 }
 
 # CLI

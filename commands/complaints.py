@@ -35,12 +35,12 @@ def _verdict(yes: tuple[str, ...], no: tuple[str, ...]) -> dict[str, bool]:
 
 
 @router.command("投诉", aliases=("complain",), args=(
-    Arg("customer", "客户名称", keys=("客户", "customer"), missing=texts.CMP_MISSING,
+    Arg("customer", "客户名称", keys=("客户", "customer"), missing=texts.CMP_MISSING_CUSTOMER,
         max_len=column_limit(Customer, "name")),
     # The service asks for a missing category with the configured list of categories.
     Arg("category", "投诉类别", keys=("类别", "category"), default="", lenient=True,
         max_len=column_limit(Complaint, "category")),
-    Rest("content", "投诉内容", missing=texts.CMP_MISSING),
+    Rest("content", "投诉内容", missing=texts.CMP_MISSING_CONTENT),
     _option("source", ("来源", "source"), "source", hint="客户或总部"),
     _option("contact", ("联系人", "contact"), "contact"),
     _option("phone", ("电话", "phone"), "phone"),

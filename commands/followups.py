@@ -66,15 +66,19 @@ async def close(ctx: CommandContext, number: int, result: str) -> str:
 @router.command("待回访", aliases=("visits",), roles=(Role.SUPERVISOR, Role.MANAGER),
                 example="/待回访")
 async def due(ctx: CommandContext) -> str:
-    """已完成、尚未回访的服务，以及待指派、待办结的回访问题。"""
+    """已完成、尚未回访的服务（包括今天刚完成、还没列入回访单的），以及待指派、待办结的回访问题。"""
     pending = await calls.pending(ctx.env)
+    recent = await calls.not_yet_listed(ctx.env)
     issues = await calls.open_issues(ctx.env)
-    if not pending and not issues:
+    if not pending and not recent and not issues:
         return texts.FU_NOTHING_DUE
     lines = []
     if pending:
         lines.append(texts.FU_DUE_HEAD.format(n=len(pending)))
         lines += [await calls.line(ctx.env, f) for f in pending]
+    if recent:
+        lines.append(texts.FU_DUE_RECENT_HEAD.format(n=len(recent)))
+        lines += [await calls.service_line(ctx.env, s) for s in recent]
     if issues:
         lines.append(texts.FU_ISSUES_HEAD.format(n=len(issues)))
         lines += [await calls.issue_line(ctx.env, f) for f in issues]

@@ -1,4 +1,5 @@
 """Every Chinese text the command layer shows: help, usage, refusals, replies."""
+from bot import texts as bot_texts
 
 # Parsing
 UNCLOSED_QUOTE = "引号没有闭合，请检查输入。"
@@ -20,7 +21,9 @@ ARG_ONE_OBJECT = "一次只能处理一个编号，“{token}”没有处理：�
 ARG_BAD_MONTH = "“{token}”不是有效的月份（{first} 年以后），请写 2026-11、11月、本月或上月。"
 
 # Dispatch
-NOT_A_COMMAND = "请以 / 开头输入命令，例如 /帮助 查看可用命令。"
+# Slash-less commands work in a private chat and after an @-mention: the pointer says so.
+NOT_A_COMMAND = "你可以直接发送命令，如“我的”；发送“帮助”查看全部命令。"
+NOT_A_COMMAND_GROUP = "@我 后直接写命令即可，如“我的”；写“帮助”查看全部命令。"
 SLASH_ALONE = "请在 / 后面写命令名，例如 /帮助 查看可用命令，/帮助 建单 查看某个命令的用法。"
 UNKNOWN_COMMAND = "没有命令“{name}”。"
 DID_YOU_MEAN = "你是不是想用：{names}？"
@@ -34,17 +37,7 @@ INTERNAL_ERROR = "处理失败，参考号 {ref}：“{text}”出错，已通�
 ADMIN_INTERNAL_ERROR = "【系统错误】{who} 的命令“{text}”处理失败（参考号 {ref}）：{error}"
 UNKNOWN_ACTION = "这个按钮已失效。"
 
-ROLE_NAMES = {
-    "engineer": "工程师",
-    "manager": "服务经理",
-    "supervisor": "服务监督员",
-    "sales": "业务人员",
-    "admin": "管理员",
-    "impl_manager": "实施经理",
-    "project_manager": "项目经理",
-    "consultant": "实施顾问",
-    "trainer": "培训讲师",
-}
+ROLE_NAMES = bot_texts.ROLE_NAMES  # one list, shared with the simulator
 NO_ROLE = "无"
 
 # People
@@ -70,7 +63,8 @@ HELP_WHERE = {"private": "（仅私聊）", "group": "（仅群聊）"}
 HELP_RULE_OFF = "（未启用）"
 
 # Tickets
-NEW_TICKET_MISSING = "请写明客户和故障现象。"
+NEW_TICKET_NO_CUSTOMER = "请写明客户，例如 客户=华东制造。"
+NEW_TICKET_NO_DESCRIPTION = "请写明故障现象。"
 NEW_TICKET_DONE = "已建单 {no}（客户：{customer}）。你是首问负责人，直到有人接单。\n时限：{clocks}"
 CLAIM_DONE = "你已接单 {no}（{customer}），现在由你负责。"
 MINE_EMPTY = "你没有未完成的工单。"
@@ -122,13 +116,13 @@ CALLBACK_DONE = "{no} 需回电：请在 {due} 前回电客户（{label}时限�
 CONSULT_DONE = "{no} 已申请会诊，已通知服务经理；请在 {due} 前给客户答复或上门预约。答复后用 /答复 {no} 结果 记录。"
 ANSWER_DONE = "{no} 已记录答复，{labels}时限已完成。"
 ESCALATE_DONE = "{no} 已升级总部，问题解决前持续跟踪（下次跟踪截止 {due}）。"
-VISIT_MISSING = "请写明工单编号和申请上门的原因。"
+VISIT_MISSING = "请写明申请上门的原因。"
 VISIT_DONE = "已提交上门申请 {d}（{no}），已通知服务经理派工。{paid}\n建议工程师：{suggest}"
 VISIT_PAID = "该客户{why}，本次上门为有偿服务。"
 DISPATCH_DONE = "已派工 {d}：{who} 上门处理 {no}（{customer}），已通知其确认（{accept_due} 前）。{at}"
 DISPATCH_AT = "预约时间 {at}。"
 TAKE_DONE = "你已接受派工 {d}（{no} {customer}）。请与客户预约：/预约 {d} 时间。"
-APPOINT_MISSING = "请写明派工单编号和预约时间，例如 /预约 D3 明天14:00。"
+APPOINT_MISSING = "请写明预约时间，例如 /预约 D3 明天14:00。"
 APPOINT_DONE = "{d} 已预约 {at} 上门，{remind} 会提醒你。"
 ARRIVE_DONE = "{d} 已到场（{at}）。处理前请先备份客户数据：/备份 {d}。请在 {writeoff} 前核销。"
 BACKUP_DONE = "{d} 已记录数据备份。{data}"
@@ -171,7 +165,8 @@ PEN_APPEAL_DONE = "已提交 {no} 的申诉，等待服务中心经理处理。"
 PEN_DECIDE_DONE = "已处理 {no}（{name}）的申诉：{decision}。已通知本人和监督群。"
 
 # Complaints, follow-ups, targets and reports (commands/complaints.py, followups.py, reports.py)
-CMP_MISSING = "请写明客户、类别和投诉内容，例如 /投诉 客户=华东制造 类别=服务态度 工程师态度生硬。"
+CMP_MISSING_CUSTOMER = "请写明投诉的客户，例如 客户=华东制造。"
+CMP_MISSING_CONTENT = "请写明投诉内容，例如 /投诉 客户=华东制造 类别=服务态度 工程师态度生硬。"
 CMP_REGISTERED = ("已登记投诉 {no}：{customer}［{category}，来源：{source}］。\n"
                   "请告知客户：投诉已受理，{answer_by} 前给予答复。监督员须在 {due} 前确认。")
 CMP_VALID_WORDS = ("有效", "属实", "valid")
@@ -207,6 +202,7 @@ FU_ASSIGN_DONE = "{no} 的问题已指派给 {who}，已通知本人。"
 FU_CLOSE_DONE = "{no} 的问题已办结。"
 FU_NOTHING_DUE = "没有待回访的服务，也没有待处理的回访问题。"
 FU_DUE_HEAD = "待回访 {n} 项："
+FU_DUE_RECENT_HEAD = "最近完成、尚未列入回访单 {n} 项（可直接 /回访 T编号 或 D编号 记录）："
 FU_ISSUES_HEAD = "回访问题未办结 {n} 项："
 REPORT_FILES_SENT = "回访报表、统计图和 Excel 登记表已私信发给你。"
 

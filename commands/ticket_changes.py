@@ -37,7 +37,10 @@ async def note(ctx: CommandContext, number: int, text: str) -> str:
                 example="/改单 T12 联系人=李出纳 电话=13900002222 优先级=紧急")
 async def edit(ctx: CommandContext, number: int, customer: str, contact: str, phone: str,
                product: str, priority: str, description: str) -> str:
-    """修改未完成工单的客户、联系人、电话、产品、优先级或现象；负责人或服务经理可改，别人改时通知负责人。"""
+    """修改未完成工单的客户、联系人、电话、产品、优先级或现象；负责人或服务经理可改，别人改时通知负责人。
+
+    改优先级（或客户）后，进行中的时限按新的优先级和客户级别从原开始时间重新计算，回复和历史中写明新旧截止时间。
+    """
     lines = await changes.edit(ctx.env, ctx.me, number, changes.Edit(
         customer=customer, contact=contact, phone=phone, product=product, priority=priority,
         description=description))

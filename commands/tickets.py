@@ -35,9 +35,9 @@ def _field(name: str, keys: tuple[str, ...], column: str, hint: str = "", **kw) 
 
 
 @router.command("建单", aliases=("new",), roles=STAFF, args=(
-    Arg("customer", "客户名称", keys=("客户", "customer"), missing=texts.NEW_TICKET_MISSING,
+    Arg("customer", "客户名称", keys=("客户", "customer"), missing=texts.NEW_TICKET_NO_CUSTOMER,
         max_len=column_limit(Customer, "name")),
-    Rest("description", "故障现象", missing=texts.NEW_TICKET_MISSING),
+    Rest("description", "故障现象", missing=texts.NEW_TICKET_NO_DESCRIPTION),
     _field("contact", ("联系人", "contact"), "contact"),
     _field("phone", ("电话", "phone"), "phone"),
     _field("product", ("产品", "product"), "product"),

@@ -143,7 +143,8 @@ async def test_valid_key_customer_complaint_through_reopen_to_archive(chat, env,
 
     # Archive needs both measures.
     refused = await chat.say("chenjian", "/投诉归档 C1 纠正=向客户致歉")
-    assert refused.startswith("归档须写明纠正措施和预防措施")
+    assert refused == "C1 归档还缺预防措施：请发送 /投诉归档 C1 纠正=向客户致歉 预防=…"
+    assert "C5" not in await chat.say("chenjian", "/投诉归档 C1")
     assert (await Complaint.get(id=1)).status == "verified"
     assert await chat.say("chenjian", "/投诉归档 C1 纠正=向客户致歉并重新上门 预防=回电纳入每日检查") == \
         "C1 已归档。"
@@ -240,7 +241,8 @@ async def test_unconfirmed_complaint_escalates_and_refusals_change_nothing(chat,
     # Wrong role, missing person, bad words, wrong state: each answered, nothing changed.
     assert (await chat.say("zhangwei", "/投诉确认 C1 有效 责任人=李娜")) == \
         "“/投诉确认”需要以下角色之一：服务监督员。你的角色：工程师。"
-    assert (await chat.say("chenjian", "/投诉确认 C1 有效")).startswith("有效投诉请写明 责任人=")
+    assert await chat.say("chenjian", "/投诉确认 C1 有效") == \
+        "有效投诉请写明 责任人=，例如 /投诉确认 C1 有效 责任人=张伟。"
     assert (await chat.say("chenjian", "/投诉确认 C1 也许")).startswith("请写 有效 或 无效")
     assert (await chat.say("chenjian", "/投诉核实 C1 满意")) == "C1 当前状态为“待确认”，不能这样操作。"
     assert (await chat.say("zhangwei", "/投诉回应 C1 已处理")) == "C1 当前状态为“待确认”，不能这样操作。"

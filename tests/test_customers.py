@@ -240,7 +240,7 @@ async def test_care_dates_reach_the_sales_person_the_working_day_before(chat, en
     await chat.say("sunli", "/改客户 江南商贸 业务=孙丽")
     await chat.say("sunli", "/联系人 华东制造 钱主任 手机=13900000009 生日=1980-11-28")
     await chat.say("sunli", "/联系人 江南商贸 周出纳 纪念日=11-30")
-    assert "生日 11-28　纪念日 -" in await chat.say("sunli", "/客户 华东制造")
+    assert "· 钱主任　手机 13900000009　生日 11-28\n" in await chat.say("sunli", "/客户 华东制造")
     await chat.skip_pushes()
     await jobs.customer_care(env, date(2026, 11, 26))  # Thursday: only Friday is ahead
     assert await chat.pushes() == []

@@ -62,7 +62,7 @@ async def test_request_suggests_engineers_by_load_and_duty(chat):
     assert suggest in managers[0].text and "派工：/派工 T1 赵敏" in managers[0].text
     assert "待派工（1）" in await chat.say("liujing", "/队列")
     assert await refused(chat, "zhangwei", "/申请上门 T1 再申请") == "T1 已有上门 D1（待派工）。"
-    assert "请写明工单编号和申请上门的原因" in await refused(chat, "zhangwei", "/申请上门 T1")
+    assert "请写明申请上门的原因。" in await refused(chat, "zhangwei", "/申请上门 T1")
     assert (await refused(chat, "lina", "/申请上门 T1 我也想去")).startswith(
         "T1 的负责人是 张伟")
 

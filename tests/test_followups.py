@@ -125,8 +125,11 @@ async def test_morning_list_visits_and_the_assigned_issue(chat, env):
     assert await chat.say("lina", "/回访办结 V3 再来一次") == "V3 的问题此前已办结。"
     assert await chat.say("liujing", "/回访分派 V1 李娜") == "V1 没有待处理的问题。"
 
+    # Monday's own T3 is not on a morning list yet, but is listed too.
     assert await chat.say("liujing", "/待回访") == \
-        "待回访 1 项：\n· V2 D1 江南商贸公司［上门］进销存月结失败（王强，11-20 17:00 完成）"
+        "待回访 1 项：\n· V2 D1 江南商贸公司［上门］进销存月结失败（王强，11-20 17:00 完成）\n" \
+        "最近完成、尚未列入回访单 1 项（可直接 /回访 T编号 或 D编号 记录）：\n" \
+        "· T3 北方物流集团［热线］工资表导出乱码（张伟，11-23 08:10 完成）"
 
     # Tuesday morning: Monday's service is new, D1 still waits from before.
     env.clock.set(bj(24, 8, 45))

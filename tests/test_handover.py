@@ -112,7 +112,7 @@ async def test_a_week_of_shifts(chat, env):
     assert await w.at(2026, 11, 24, 8, 39) == {}
     assert await w.at(2026, 11, 24, 8, 40) == {"user:lina": [
         "【值班签到超时·1级升级】11-24 早班 李娜：已到截止时间（截止 11-24 08:40）。"
-        "负责人：李娜，请督促处理。"]}
+        "你是负责人，请立即处理。"]}
     assert await w.at(2026, 11, 24, 8, 45) == {"chat:managers": [
         "【值班签到超时·2级升级】11-24 早班 李娜：已超时 5 分钟（截止 11-24 08:40）。"
         "负责人：李娜，请督促处理。"]}
@@ -132,7 +132,7 @@ async def test_a_week_of_shifts(chat, env):
         "【交接确认提醒】11-24 午班 交接（2 项）：剩余 10 分钟，截止 11-24 14:00。负责人：张伟"]}
     assert await w.at(2026, 11, 24, 14, 0) == {
         "user:zhangwei": ["【交接确认超时·1级升级】11-24 午班 交接（2 项）：已到截止时间"
-                          "（截止 11-24 14:00）。负责人：张伟，请督促处理。"],
+                          "（截止 11-24 14:00）。你是负责人，请立即处理。"],
         "chat:managers": ["【交接确认超时·1级升级】11-24 午班 交接（2 项）：已到截止时间"
                           "（截止 11-24 14:00）。负责人：张伟，请督促处理。"]}
     assert await w.say("zhangwei", "/handover", 2026, 11, 24, 14, 12) == \
@@ -195,7 +195,7 @@ async def test_a_bot_down_through_a_shift_does_not_announce_it_late(chat, env):
         "【交接清单】11-23 午班 接班：李娜（上一班：11-23 早班 张伟）",
     ]
     # The afternoon check-in clock counts from the shift's start, not from the late run.
-    late = "11-23 午班 李娜：已超时 21 分钟（截止 11-23 13:40）。负责人：李娜，请督促处理。"
+    late = "11-23 午班 李娜：已超时 21 分钟（截止 11-23 13:40）。"
     assert await w.at(2026, 11, 23, 14, 1) == {
-        "user:lina": ["【值班签到超时·1级升级】" + late],
-        "chat:managers": ["【值班签到超时·2级升级】" + late]}
+        "user:lina": ["【值班签到超时·1级升级】" + late + "你是负责人，请立即处理。"],
+        "chat:managers": ["【值班签到超时·2级升级】" + late + "负责人：李娜，请督促处理。"]}

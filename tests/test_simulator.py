@@ -365,7 +365,7 @@ async def test_page_is_served_and_works_offline(sim):
     assert "{{" not in page and "%%" not in page
     labels = json.loads(re.search(r'<script id="sim-texts" type="application/json">(.*?)</script>',
                                   page, re.S).group(1))
-    assert labels["private_chat"] == "私聊机器人" and labels["roles"]["manager"] == "经理"
+    assert labels["private_chat"] == "私聊机器人" and labels["roles"]["manager"] == "服务经理"
     js = await (await client.get("/sim/static/sim.js")).text()
     css = await (await client.get("/sim/static/sim.css")).text()
     for needle in ("EventSource", "/sim/api/stream", "/sim/api/send", "/sim/api/click",

@@ -60,7 +60,7 @@ async def test_create_refuses_an_unknown_priority(chat):
 async def test_claim_on_resolved_points_to_reopen(chat):
     await resolved(chat)
     assert await refused(chat, "wangqiang", "/接单 T1") == \
-        "T1 已解决，不能再接单；如问题没有解决，可用 /重开 T1 原因 重新打开。"
+        "T1 已由 李娜 于 11-23 09:00 解决，不能再接单；如问题没有解决，可用 /重开 T1 原因 重新打开。"
 
 
 async def test_reopen_restarts_the_callback_clock_and_is_in_history(chat):

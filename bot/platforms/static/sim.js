@@ -14,6 +14,7 @@
     unread: new Map(),  // conv id -> count
     seen: new Set(),    // entry ids already placed
     epoch: null, source: null,
+    stuck: true,        // the open conversation is read at its newest message
   };
 
   // ---- helpers -------------------------------------------------------------------------
@@ -174,6 +175,9 @@
       body = el("div", "bubble");
       if (entry.title) body.appendChild(el("div", "caption", entry.title));
       const img = el("img");
+      // An image grows the conversation when it arrives, after the scroll to the bottom: a
+      // reader who was at the newest message stays there.
+      img.addEventListener("load", followNewest);
       img.src = entry.url;
       img.alt = entry.title || entry.file_name || "";
       body.appendChild(img);
@@ -202,13 +206,22 @@
 
   function nearBottom(box) { return box.scrollHeight - box.scrollTop - box.clientHeight < 80; }
 
+  function toBottom(box) {
+    box.scrollTop = box.scrollHeight;
+    state.stuck = true;
+  }
+
+  function followNewest() {
+    if (state.stuck) toBottom($("messages"));
+  }
+
   function renderOpen(scroll) {
     const box = $("messages");
     const entries = state.convs.get(state.open) || [];
     box.replaceChildren();
     if (!entries.length) box.appendChild(el("div", "empty", T.no_messages));
     for (const e of entries) box.appendChild(renderEntry(e));
-    if (scroll !== false) box.scrollTop = box.scrollHeight;
+    if (scroll !== false) toBottom(box);
   }
 
   function renderConvList() {
@@ -273,7 +286,7 @@
       const stick = nearBottom(box) || entry.sender === state.me;
       if (appended && box.querySelector(".empty") === null) box.appendChild(renderEntry(entry));
       else renderOpen(false);
-      if (stick) box.scrollTop = box.scrollHeight;
+      if (stick) toBottom(box);
     } else if (live && card < 0 && !(entry.dir === "in" && entry.sender === state.me)) {
       state.unread.set(entry.conv, (state.unread.get(entry.conv) || 0) + 1);
       renderConvList();
@@ -384,6 +397,8 @@
       }
     });
     $("staff-select").addEventListener("change", (ev) => chooseMe(ev.target.value, "user"));
+    // Scrolled up to read older messages: arriving images must not pull the reader down.
+    $("messages").addEventListener("scroll", (ev) => { state.stuck = nearBottom(ev.target); });
     try {
       [state.staff, state.chats] = await Promise.all([api("/sim/api/staff"), api("/sim/api/chats")]);
     } catch (err) {

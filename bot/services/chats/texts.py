@@ -1,4 +1,5 @@
 """Chinese texts of the chat bindings (/绑定 /解绑 /群, `deskbot chats`)."""
+from bot import texts as bot_texts
 
 # What people type after /绑定, and how a purpose is named back to them.
 PURPOSE_WORDS = {
@@ -10,8 +11,7 @@ PURPOSE_WORDS = {
     "部门负责人": "dept_heads", "部门负责人群": "dept_heads", "部门": "dept_heads",
     "部门群": "dept_heads",
 }
-PURPOSE_NAMES = {"hotline": "热线群", "managers": "服务经理群", "supervisors": "质量监督群",
-                 "hq": "总部服务发展部", "dept_heads": "部门负责人群"}
+PURPOSE_NAMES = bot_texts.PURPOSE_NAMES  # one list, shared with the simulator
 PLATFORM_NAMES = {"wecom_bot": "企业微信（智能机器人）", "wecom_app": "企业微信（自建应用）",
                   "dingtalk": "钉钉", "local": "本地模拟器"}
 CHANNEL_NAMES = {

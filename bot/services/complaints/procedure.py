@@ -23,7 +23,8 @@ from bot.errors import Forbidden, UsageError, UserError
 from bot.services.complaints import texts
 from bot.services.complaints.intake import NewComplaint, parse_category, parse_level, parse_source
 from bot.services.deadlines import clocks
-from bot.services.directory.lookup import find_customer, mask_phone
+from bot.services.directory.lookup import find_customer
+from bot.services.directory.phones import contact_text, shown_phone
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.reports import kpi
 from bot.services.tickets import texts as ticket_texts
@@ -172,7 +173,7 @@ async def confirm(env: "Runtime", actor: Staff, number: int, valid: bool, *,
             await _feed_back_to_hq(env, c, actor)
         return c
     if responsible is None:
-        raise UsageError(texts.CMP_VALID_NEEDS_RESPONSIBLE)
+        raise UserError(texts.CMP_VALID_NEEDS_RESPONSIBLE.format(no=c.number))
     c.valid, c.counted, c.status = True, True, HANDLING
     c.responsible, c.department = responsible, department.strip() or responsible.team
     await c.save()
@@ -214,7 +215,7 @@ def _fill(env: "Runtime", c: Complaint) -> dict:
     return dict(no=c.number, customer=c.customer.name, tier=c.customer.tier,
                 category=c.category, level=texts.CMP_LEVEL[c.level],
                 source=texts.CMP_SOURCE[c.source], content=c.content[:300],
-                contact=c.contact or "-", phone=mask_phone(c.phone) if c.phone else "-",
+                contact=contact_text(c.contact, shown_phone(c.phone, full=False)),
                 responsible=c.responsible.name if c.responsible_id and c.responsible else "-",
                 received=when(env, c.received_at))
 
@@ -321,7 +322,12 @@ async def archive(env: "Runtime", actor: Staff, number: int, corrective: str,
     _require(c, VERIFIED)
     corrective, preventive = corrective.strip(), preventive.strip()
     if not corrective or not preventive:
-        raise UsageError(texts.CMP_ARCHIVE_NEEDS_MEASURES)
+        missing = [texts.CMP_MEASURE_NAMES[name] for name, value in
+                   (("corrective", corrective), ("preventive", preventive)) if not value]
+        raise UserError(texts.CMP_ARCHIVE_NEEDS_MEASURES.format(
+            no=c.number, missing="和".join(missing),
+            corrective=corrective or texts.CMP_MEASURE_BLANK,
+            preventive=preventive or texts.CMP_MEASURE_BLANK))
     now = env.now()
     c.corrective, c.preventive = corrective, preventive
     c.status, c.archived_by, c.archived_at = ARCHIVED, actor, now

@@ -8,7 +8,7 @@ from tortoise.queryset import QuerySet
 from bot.services.complaints import texts
 from bot.services.complaints.procedure import OBJECT, status_text, when
 from bot.services.deadlines import clocks
-from bot.services.directory.lookup import mask_phone
+from bot.services.directory.phones import contact_text, shown_phone
 from storage.models import Complaint, Staff
 from storage.models.complaints import FROM_HQ, OPEN_COMPLAINT, ComplaintEvent
 
@@ -29,8 +29,8 @@ async def render(env: "Runtime", c: Complaint) -> str:
                  source=texts.CMP_SOURCE[c.source], channel=c.channel, category=c.category,
                  level=texts.CMP_LEVEL[c.level], received=when(env, c.received_at),
                  who=c.registered_by.name),
-             texts.CMP_VIEW_CONTACT.format(contact=c.contact or "-",
-                                           phone=mask_phone(c.phone) if c.phone else "-",
+             texts.CMP_VIEW_CONTACT.format(contact=contact_text(c.contact,
+                                                               shown_phone(c.phone, full=False)),
                                            ticket=f"T{c.ticket_id}" if c.ticket_id else "-"),
              texts.CMP_VIEW_CONTENT.format(content=c.content)]
     if c.confirmed_at:

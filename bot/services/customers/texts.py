@@ -23,9 +23,12 @@ CARD_ADDRESS = "地址：{address}（{region}）"
 CARD_PRODUCTS = "产品：{products}"
 CARD_SALES = "业务：{sales}"
 CARD_CONTACTS = "联系人："
-CARD_CONTACT = "· {name}{role}　电话 {phone}　手机 {mobile}{care}"
+# A contact line names only what is known: no "电话 -" left dangling.
+CARD_CONTACT = "· {name}{role}{details}"
 CARD_CONTACT_ROLE = "（{role}）"
-CARD_CARE = "　生日 {birthday}　纪念日 {anniversary}"
+CARD_CONTACT_DETAILS = {"phone": "　电话 {}", "mobile": "　手机 {}", "birthday": "　生日 {}",
+                        "anniversary": "　纪念日 {}"}
+CARD_CONTACT_NO_NUMBER = "　（未留电话）"
 CARD_NO_CONTACTS = "联系人：无"
 CARD_CONTRACT = "服务合同：{start} 至 {end}，{tier}，{state}"
 CARD_NO_CONTRACT = "服务合同：无"

@@ -34,14 +34,18 @@ def _contact_lines(customer: Customer, full: bool) -> list[str]:
         return [texts.CARD_NO_CONTACTS]
     lines = [texts.CARD_CONTACTS]
     for c in customer.contacts:
-        care = texts.CARD_CARE.format(birthday=c.get("birthday") or texts.EMPTY,
-                                      anniversary=c.get("anniversary") or texts.EMPTY) \
-            if c.get("birthday") or c.get("anniversary") else ""
+        shown = {"phone": _phone(c.get("phone", ""), full),
+                 "mobile": _phone(c.get("mobile", ""), full),
+                 "birthday": c.get("birthday") or texts.EMPTY,
+                 "anniversary": c.get("anniversary") or texts.EMPTY}
+        details = "".join(fmt.format(shown[key]) for key, fmt in texts.CARD_CONTACT_DETAILS.items()
+                          if shown[key] != texts.EMPTY)
+        if not c.get("phone") and not c.get("mobile"):
+            details = texts.CARD_CONTACT_NO_NUMBER + details
         lines.append(texts.CARD_CONTACT.format(
             name=c.get("name", ""),
             role=texts.CARD_CONTACT_ROLE.format(role=c["role"]) if c.get("role") else "",
-            phone=_phone(c.get("phone", ""), full), mobile=_phone(c.get("mobile", ""), full),
-            care=care))
+            details=details))
     return lines
 
 

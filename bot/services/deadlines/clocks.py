@@ -46,8 +46,9 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 __all__ = [
-    "start", "pause", "resume", "meet", "cancel", "close_all", "set_owner", "get", "history",
-    "describe", "describe_all", "describe_rows", "breached", "breached_object_ids", "tick", "tick_until_idle", "next_due",
+    "start", "pause", "resume", "retime", "meet", "cancel", "close_all", "set_owner", "get",
+    "history", "describe", "describe_all", "describe_rows", "breached", "breached_object_ids",
+    "tick", "tick_until_idle", "next_due",
 ]
 
 
@@ -179,6 +180,41 @@ async def resume(env: "Runtime", object_type: str, object_id: int, clock: str | 
                          detail=f"due={due.isoformat()}")
             n += 1
     return n
+
+
+async def retime(env: "Runtime", object_type: str, object_id: int, clock: str, tier: str, *,
+                 conn: Any = None) -> tuple[datetime, datetime] | None:
+    """The object now falls under another policy of `clock` (a ticket's priority changed): its
+    open clock is re-timed by the policy of `tier`, counted from the same start (pauses kept).
+
+    Returns (old due, new due), or None when the clock is not open. Warnings start over for the
+    new timing; a breach and escalations already sent stand when the new due has passed too.
+    """
+    policy = env.settings.clocks.get(clock, tier)
+    now = _utc(env.now())
+    async with _tx(conn):
+        rows = await _locked(object_type, object_id, clock, OPEN_STATES)
+        if not rows:
+            return None
+        row = rows[0]
+        old_due, due = row.due_at, policy.due_from(row.anchor_at, env.calendar)
+        row.tier, row.due_at, row.working = tier, due, policy.working
+        row.cycle, row.warnings_sent = row.cycle + 1, 0
+        if row.state == PAUSED:
+            paused = cast(datetime, row.paused_at)
+            left = env.calendar.working_time_between(paused, due) \
+                if due > paused and row.working else due - paused
+            row.remaining_s = left.total_seconds()
+        if due > now:
+            row.breached_at, row.level = None, 0
+            if row.state == BREACHED:
+                row.state = RUNNING
+        if row.state != PAUSED:
+            _reschedule(env, row)
+        await row.save(update_fields=_SCHEDULE_FIELDS)
+        await _event(row, "retimed", now, key=f"retime:{uuid.uuid4().hex}",
+                     detail=f"tier={tier} due={old_due.isoformat()}->{due.isoformat()}")
+    return old_due, due
 
 
 async def meet(env: "Runtime", object_type: str, object_id: int, clock: str, *,

@@ -172,18 +172,19 @@ async def _notify(env: "Runtime", policy: Policy, row: Deadline, step: Step, now
     fill = dict(label=policy.label, subject=_subject(row), due=due,
                 owner=owner.name if owner else texts.DL_NO_OWNER)
     if step.kind == WARN:
-        text = texts.DL_WARN.format(
+        text = own_text = texts.DL_WARN.format(
             status=texts.DL_REMAINING.format(left=humanize(row.due_at - now)), **fill)
     else:
         over = now - row.due_at
         overdue = texts.DL_OVERDUE.format(over=humanize(over)) if over >= timedelta(minutes=1) \
             else texts.DL_JUST_DUE
         text = texts.DL_ESCALATE.format(level=step.index, overdue=overdue, **fill)
+        own_text = texts.DL_ESCALATE_OWNER.format(level=step.index, overdue=overdue, **fill)
     sent: dict[str, int] = {}
     for target in step.to:
         k = f"{key}:{target}"
         if target == OWNER:
-            sent[target] = int(await notify_staff(env, owner, text, k, urgent=policy.urgent,
+            sent[target] = int(await notify_staff(env, owner, own_text, k, urgent=policy.urgent,
                                                   conn=conn)) if owner else 0
         elif target == GENERAL_MANAGER:
             gm = await _general_manager(env, conn, cache)

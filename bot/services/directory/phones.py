@@ -23,7 +23,7 @@ _EXTENSION = re.compile(r"(转|ext\.?|x)(\d{1,6})$", re.IGNORECASE)
 # A mobile number, a landline with its area code, or a 400/800 service number.
 _VALID = re.compile(r"1[3-9]\d{9}|0\d{2,3}\d{7,8}|[48]00\d{7}")
 
-__all__ = ["normalise_phone", "mask_phone", "shown_phone", "audit_full_read"]
+__all__ = ["normalise_phone", "mask_phone", "shown_phone", "contact_text", "audit_full_read"]
 
 
 def normalise_phone(typed: str) -> str:
@@ -52,6 +52,13 @@ def shown_phone(phone: str, *, full: bool) -> str:
         return phone
     number, sep, extension = phone.partition("转")
     return mask_phone(number) + sep + extension
+
+
+def contact_text(name: str, phone: str) -> str:
+    """A contact as one phrase: "周出纳 138****1111", "周出纳" or "138****1111" (`phone` as it is
+    to be shown); a missing part leaves no dangling placeholder, only nothing at all does."""
+    parts = [p for p in (name.strip(), phone.strip()) if p and p != texts.NOTHING]
+    return " ".join(parts) or texts.NOTHING
 
 
 async def audit_full_read(env: "Runtime", userid: str, what: str) -> None:

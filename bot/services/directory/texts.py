@@ -21,4 +21,5 @@ IMPORT_BAD_PERIOD = "服务结束日期早于开始日期"
 IMPORT_HALF_PERIOD = "服务开始和服务结束日期要同时填写"
 
 # phone numbers
+NOTHING = "-"
 PHONE_INVALID = "电话“{phone}”不是有效的号码：请写手机号（11 位）、带区号的固话或 400/800 号码，例如 电话=13800001111 或 电话=021-62345678。"

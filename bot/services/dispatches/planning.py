@@ -13,6 +13,7 @@ from bot.errors import UserError
 from bot.messages import CARD, Button
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import mask_phone
+from bot.services.directory.phones import contact_text
 from bot.services.dispatches import texts
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.roster.duty import on_duty_userids
@@ -131,6 +132,19 @@ async def ask_for_next(env: "Runtime", actor: Staff, previous: Dispatch, ticket:
     return Requested(d, paid, suggestions)
 
 
+def _visit_contact(ticket: Ticket) -> tuple[str, str]:
+    """Whom the engineer calls: the ticket's contact with their number (from the archive when the
+    ticket has none), else the archive's first contact; never one person's name with another's
+    number."""
+    contacts = ticket.customer.contacts or []
+    if ticket.contact or ticket.phone:
+        found = next((p for p in contacts if p.get("name") == ticket.contact), {}) \
+            if ticket.contact else {}
+        return ticket.contact, ticket.phone or found.get("mobile") or found.get("phone", "")
+    first = contacts[0] if contacts else {}
+    return first.get("name", ""), first.get("mobile") or first.get("phone", "")
+
+
 async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
                  at: datetime | None = None) -> Dispatch:
     """/派工: the manager sends an engineer; the visit asked for is used, or one is created."""
@@ -165,12 +179,10 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
                               tier=tier, context=ctx, due_at=at)
     await log_event(env, ticket, manager, "dispatched", f"{d.number} → {engineer.name}")
     c = ticket.customer
-    contact = ticket.contact or (c.contacts[0].get("name", "") if c.contacts else "")
-    phone = ticket.phone or (c.contacts[0].get("mobile") or c.contacts[0].get("phone", "")
-                             if c.contacts else "")
+    contact, phone = _visit_contact(ticket)
     await notify_staff(env, engineer, texts.DISPATCH_CARD.format(
         d=d.number, no=ticket.number, customer=c.name, address=c.address or "-",
-        contact=contact or "-", phone=phone or "-", desc=ticket.description[:100],
+        contact=contact_text(contact, phone), desc=ticket.description[:100],
         reason=d.reason or "-",
         at=when(env, at) if at else texts.DISPATCH_NO_TIME.format(d=d.number),
         manager=manager.name), f"dispatch:{d.id}:card", kind=CARD,
@@ -179,5 +191,6 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
     if ticket.owner_id not in (engineer.id, manager.id):
         await notify_staff(env, ticket.owner, texts.DISPATCH_OWNER_NOTICE.format(
             no=ticket.number, d=d.number, who=engineer.name,
-            phone=mask_phone(phone) if phone else "-"), f"dispatch:{d.id}:owner")
+            phone=texts.DISPATCH_OWNER_PHONE.format(phone=mask_phone(phone)) if phone else ""),
+            f"dispatch:{d.id}:owner")
     return d

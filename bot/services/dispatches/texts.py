@@ -20,10 +20,11 @@ DISPATCH_NOT_ENGINEER = "{who} 不是工程师，不能派工。"
 DISPATCH_BUSY = "{no} 已有进行中的上门 {d}（{who}）。"
 TIME_PAST = "时间 {at} 已经过去，请写一个将来的时间。"
 DISPATCH_CARD_TITLE = "派工 {d}"
-DISPATCH_CARD = "{no} {customer}\n地址：{address}\n联系人：{contact} {phone}\n现象：{desc}\n原因：{reason}\n时间：{at}\n派工：{manager}。请确认：点按钮或发送 /接受派工 {d}"
+DISPATCH_CARD = "{no} {customer}\n地址：{address}\n联系人：{contact}\n现象：{desc}\n原因：{reason}\n时间：{at}\n派工：{manager}。请确认：点按钮或发送 /接受派工 {d}"
 DISPATCH_NO_TIME = "请与客户预约（/预约 {d} 时间）"
 BUTTON_TAKE = "接受派工"
-DISPATCH_OWNER_NOTICE = "你负责的 {no} 已派工 {d} 给 {who}（客户电话 {phone}）。"
+DISPATCH_OWNER_NOTICE = "你负责的 {no} 已派工 {d} 给 {who}{phone}。"
+DISPATCH_OWNER_PHONE = "（客户电话 {phone}）"  # left out when nobody left a number
 
 DISPATCH_NOT_FOUND = "找不到派工单 {d}。"
 DISPATCH_NOT_DISPATCHED = "{d} 还没有派工。"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
 from tortoise.exceptions import IntegrityError
@@ -321,6 +321,29 @@ async def close_issue(env: "Runtime", actor: Staff, number: int, result: str) ->
 
 async def pending(env: "Runtime") -> list[FollowUp]:
     return await FollowUp.filter(status=DUE).order_by("id")
+
+
+async def not_yet_listed(env: "Runtime") -> list[Service]:
+    """Services completed since the last morning list's window began (today's included) that
+    have no follow-up yet: the morning list only takes them the next working morning, but a
+    supervisor may phone the customer the same day (/回访 T12 or D3)."""
+    today = env.calendar.local(env.now()).date()
+    since = local_midnight(env, env.calendar.prev_workday(today))
+    services = await completed_services(env, since, env.now() + timedelta(seconds=1))
+    if not services:
+        return []
+    known = set(cast("list[str]", await FollowUp.filter(
+        service_key__in=[s.key for s in services]).values_list("service_key", flat=True)))
+    return [s for s in services if s.key not in known]
+
+
+async def service_line(env: "Runtime", s: Service) -> str:
+    engineer = await Staff.filter(id=s.engineer_id).first() if s.engineer_id else None
+    return texts.FU_SERVICE_LINE.format(
+        ref=s.number, customer=s.ticket.customer.name, desc=s.ticket.description[:30],
+        kind=texts.FU_KIND_VISIT if s.dispatch_id else texts.FU_KIND_TICKET,
+        engineer=engineer.name if engineer else "-",
+        at=env.calendar.local(s.at).strftime("%m-%d %H:%M"))
 
 
 async def open_issues(env: "Runtime") -> list[FollowUp]:

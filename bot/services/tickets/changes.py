@@ -32,8 +32,9 @@ from bot.services.tickets.lifecycle import (
     require_actor,
     require_no_visit,
     require_open,
+    when,
 )
-from storage.models import Dispatch, Staff, Ticket
+from storage.models import Deadline, Dispatch, Staff, Ticket
 from storage.models.dispatches import ACTIVE, CANCELLED as VISIT_CANCELLED, REQUESTED
 from storage.models.tickets import CANCELLED, CLAIMED, RESOLVED
 
@@ -105,11 +106,32 @@ async def edit(env: "Runtime", actor: Staff, number: int, change: Edit) -> list[
     if not updates:
         raise UserError(texts.EDIT_SAME.format(no=ticket.number))
     await Ticket.filter(id=ticket.id).update(**updates)
+    if "priority" in updates or "customer_id" in updates:
+        lines += await _retime(env, ticket.id)
     await log_event(env, ticket, actor, "edited", "；".join(lines))
     if ticket.owner_id != actor.id:
         await notify_staff(env, ticket.owner, texts.EDIT_NOTICE.format(
             no=ticket.number, who=actor.name, changes="；".join(lines)),
             f"ticket:{ticket.id}:edited:{env.now().timestamp()}")
+    return lines
+
+
+async def _retime(env: "Runtime", ticket_id: int) -> list[str]:
+    """A new priority or customer may fall under other clocks: each open clock whose policy
+    changes is re-timed from its start; one line per clock whose due time moved."""
+    ticket = await get_ticket(ticket_id)
+    lines = []
+    for row in await clocks.get(env, "ticket", ticket.id):
+        tier = clock_tier(env, row.clock, ticket)
+        if not row.is_open or tier == row.tier:
+            continue
+        moved = await clocks.retime(env, "ticket", ticket.id, row.clock, tier)
+        if moved is None or moved[0] == moved[1]:
+            continue
+        row = await Deadline.get(id=row.id)
+        lines.append(texts.EDIT_RETIMED.format(label=clocks.label(env, row), old=when(env, moved[0]),
+                                               new=when(env, moved[1]),
+                                               status=clocks.describe(env, row)))
     return lines
 
 

@@ -213,8 +213,12 @@ async def claim(env: "Runtime", actor: Staff, number: int) -> Ticket:
         if ticket.status in OPEN_STATES:
             raise UserError(texts.TICKET_ALREADY_CLAIMED.format(
                 no=ticket.number, owner=ticket.owner.name))
-        if ticket.status == RESOLVED:
-            raise UserError(texts.TICKET_RESOLVED_CLAIM.format(no=ticket.number))
+        if ticket.status == RESOLVED:  # say by whom: a manager may have resolved it for the owner
+            done = await TicketEvent.filter(ticket_id=ticket.id, kind="resolved") \
+                .order_by("-id").select_related("actor").first()
+            raise UserError(texts.TICKET_RESOLVED_CLAIM.format(
+                no=ticket.number, at=when(env, ticket.resolved_at),
+                who=done.actor.name if done and done.actor else ticket.owner.name))
         raise UserError(texts.TICKET_NOT_OPEN.format(no=ticket.number,
                                                      status=texts.STATUS[ticket.status]))
     # Conditional update: of two simultaneous claims exactly one wins. A pending transfer offer

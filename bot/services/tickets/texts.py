@@ -36,11 +36,13 @@ EVENT_NAMES = {
 }
 
 # notes, edits, reopening, cancelling (changes.py)
-TICKET_RESOLVED_CLAIM = "{no} 已解决，不能再接单；如问题没有解决，可用 /重开 {no} 原因 重新打开。"
+TICKET_RESOLVED_CLAIM = "{no} 已由 {who} 于 {at} 解决，不能再接单；如问题没有解决，可用 /重开 {no} 原因 重新打开。"
 NOTE_NEEDS_TEXT = "请写明备注内容，例如：/备注 T12 客户下午三点后方便接电话。"
 EDIT_NOTHING = "请写明要修改的字段，例如：/改单 T12 联系人=李出纳 电话=13900002222。可改：客户、联系人、电话、产品、优先级、现象。"
 EDIT_SAME = "{no} 的这些字段已经是这个值，没有修改。"
 EDIT_LINE = "{field}：{old} → {new}"
+# A clock re-timed by a new priority (or customer tier), counted from the same start.
+EDIT_RETIMED = "{label}时限：截止 {old} → {new}（{status}）"
 EDIT_CUSTOMER_VISIT = "{no} 有进行中的上门，不能更换客户：请先在派工单上 /完工 或 /未解决。"
 EDIT_NOTICE = "你负责的 {no} 已由 {who} 修改：{changes}"
 FIELD_NAMES = {"customer": "客户", "contact": "联系人", "phone": "电话", "product": "产品",
