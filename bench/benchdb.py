@@ -12,7 +12,7 @@ import asyncio
 import os
 import tempfile
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable
 from urllib.parse import urlparse, urlunparse
 
 PG_SERVER = os.environ.get("DESKBOT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
@@ -83,3 +83,31 @@ async def create_schema(url: str) -> None:
 
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
     await Tortoise.generate_schemas(safe=False)
+
+
+async def on_each_database(which: str, purpose: str,
+                           run: Callable[[str, str], Awaitable[dict[str, Any]]],
+                           report: Callable[[str, dict[str, Any]], None]) -> int:
+    """Run a kill bench on SQLite and/or PostgreSQL (`which`: sqlite, postgres or both), each in a
+    database of its own; returns how many messages were lost, duplicated or never acknowledged."""
+    bad = 0
+
+    def tally(r: dict[str, Any]) -> int:
+        return r["lost"] + r["duplicated"] + r["sent"] - r["acked"]
+
+    if which in ("sqlite", "both"):
+        async with sqlite_database(purpose) as url:
+            r = await run("SQLite", url)
+        report("SQLite (WAL)", r)
+        bad += tally(r)
+    if which in ("postgres", "both"):
+        version = await pg_server_version()
+        if version is None:
+            print(f"[PostgreSQL] skipped: nothing answers at {PG_SERVER}")
+        else:
+            async with pg_database(purpose) as url:
+                assert url is not None
+                r = await run("PostgreSQL", url)
+            report(f"PostgreSQL {version.split()[0]}", r)
+            bad += tally(r)
+    return bad

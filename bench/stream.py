@@ -248,21 +248,8 @@ async def bench(args: argparse.Namespace) -> int:
           f"lease {args.lease_s:g} s; bot, fake gateway and fake DingTalk API on 127.0.0.1")
     again = sys.argv[1:] + ([] if "--seed" in sys.argv else ["--seed", str(args.seed)])
     print("rerun: " + shlex.join([".venv/bin/python", "bench/stream.py", *again]))
-    bad = 0
-    if args.db in ("sqlite", "both"):
-        async with benchdb.sqlite_database("stream") as url:
-            r = await run_db("SQLite", url, args, rng)
-        report("SQLite (WAL)", r)
-        bad += r["lost"] + r["duplicated"] + r["sent"] - r["acked"]
-    if args.db in ("postgres", "both"):
-        version = await benchdb.pg_server_version()
-        if version is None:
-            print(f"[PostgreSQL] skipped: nothing answers at {benchdb.PG_SERVER}")
-        else:
-            async with benchdb.pg_database("stream") as url:
-                r = await run_db("PostgreSQL", url, args, rng)
-            report(f"PostgreSQL {version.split()[0]}", r)
-            bad += r["lost"] + r["duplicated"] + r["sent"] - r["acked"]
+    bad = await benchdb.on_each_database(
+        args.db, "stream", lambda label, url: run_db(label, url, args, rng), report)
     return 1 if bad else 0
 
 
