@@ -267,6 +267,8 @@ class CustomerSettings(Section):
     renewal_reminders: list[int] = [30, 7]
     renewal_at: str = "09:00"  # working days: the renewal reminders go out at this time
     care_at: str = "09:00"  # working days: care dates up to the next working day, to sales
+    # Every day: a customer's tier becomes that of the contract in force (future renewals start).
+    tier_switch_at: str = "00:05"
     # Roles that see phone numbers in full in a private chat (every such read is audited).
     full_phone_roles: list[str] = ["engineer", "manager", "sales", "admin"]
     provisional_tier: str = "普通"  # tier of a customer registered from an unknown caller
@@ -279,7 +281,7 @@ class CustomerSettings(Section):
             raise ValueError(texts.SETTINGS_BAD_REMINDER_DAYS)
         return sorted(set(v), reverse=True)
 
-    @field_validator("renewal_at", "care_at")
+    @field_validator("renewal_at", "care_at", "tier_switch_at")
     @classmethod
     def _time(cls, v: str) -> str:
         return _hhmm(v)

@@ -178,7 +178,9 @@ async def test_renewal_reminder_renewal_and_the_new_tiers_modes(chat, env):
     assert answer == ("北方物流集团 已续约：服务期 2026-12-01 至 2027-11-30，大客户，"
                       "可提供：电话、远程、上门、送修、邮寄、有偿。")
     north = await Customer.get(name="北方物流集团")
-    assert north.tier == "大客户"
+    # The renewal starts in December: today's tier and service modes stay the old contract's.
+    assert north.tier == "紧急服务"
+    assert (await chat.say("zhangwei", "/客户 北方物流")).startswith("【客户】北方物流集团（紧急服务）")
     assert [(c.signed_on, c.ends_on, c.tier) for c in
             await Contract.filter(customer_id=north.id).order_by("id")] == [
         (date(2025, 12, 1), date(2026, 11, 30), "紧急服务"),
@@ -189,6 +191,18 @@ async def test_renewal_reminder_renewal_and_the_new_tiers_modes(chat, env):
     env.clock.set(bj(11, 25, 9))
     await jobs.renewal_reminders(env, date(2026, 11, 25))
     assert await chat.pushes() == []
+
+    # The last day of the old period the daily switch changes nothing; the first day of the
+    # new one it moves the tier, which the clocks read with the customer.
+    env.clock.set(bj(11, 30, 0, 5))
+    assert await jobs.tier_switch(env, date(2026, 11, 30)) == 0
+    assert (await Customer.get(id=north.id)).tier == "紧急服务"
+    refused = await chat.say("zhangwei", "/建单 客户=北方物流 工资表导不出 方式=送修")
+    assert refused.startswith("北方物流集团 不能选择“送修”")
+    env.clock.set(bj(12, 1, 0, 5))
+    assert await jobs.tier_switch(env, date(2026, 12, 1)) == 1
+    assert (await Customer.get(id=north.id)).tier == "大客户"
+    assert await jobs.tier_switch(env, date(2026, 12, 1)) == 0
 
     # December: the new contract's tier decides; bring-in (送修) was not 紧急服务's.
     env.clock.set(bj(12, 1, 9))
