@@ -272,6 +272,9 @@ class CustomerSettings(Section):
     # Roles that see phone numbers in full in a private chat (every such read is audited).
     full_phone_roles: list[str] = ["engineer", "manager", "sales", "admin"]
     provisional_tier: str = "普通"  # tier of a customer registered from an unknown caller
+    # Userid answering for provisional archives when no sales person of the customer or its
+    # region is known ("": the person who registered it from the call).
+    archive_owner: str = ""
     history: int = Field(5, ge=1, le=20)  # open tickets, services, complaints shown by /客户
 
     @field_validator("renewal_reminders")

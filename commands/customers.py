@@ -68,18 +68,22 @@ async def show(ctx: CommandContext, customer: str) -> str:
             "级别=普通 业务=孙丽 合同=2026-11-01 至=2027-10-31")
 async def create(ctx: CommandContext, customer: str, signed: date | None, until: date | None,
                  installed: date | None, **_fields: str) -> str:
-    """登记客户单位的档案；写 合同= 和 至= 同时登记服务合同（服务期从安装日期起算，默认合同日期）。"""
+    """登记客户单位的档案；写 合同= 和 至= 同时登记服务合同（服务期从安装日期起算，默认合同日期）。
+    对新来电客户的临时档案用同一名称 /建客户 即补全它，有地址和联系人电话后完善档案时限完成。
+    """
     if (signed is None) != (until is None):
         raise UserError(texts.CONTRACT_HALF)
     terms = archive.ContractTerms(signed, until, installed) if signed and until else None
-    made = await archive.create(ctx.env, ctx.me, customer, _archive_options(ctx),
+    done = await archive.create(ctx.env, ctx.me, customer, _archive_options(ctx),
                                 ctx.args.opt("联系人", "contact", default=""), terms,
                                 ctx.msg.mentions)
-    reply = texts.CREATED.format(name=made.name, tier=made.tier)
+    made = done.customer
+    reply = (texts.PROVISIONAL_FILLED if done.was_provisional else texts.CREATED).format(
+        name=made.name, tier=made.tier)
     if terms is not None:
         reply += texts.CREATED_CONTRACT.format(start=(terms.installed_on or terms.signed_on),
                                                end=terms.ends_on)
-    return reply
+    return reply + (texts.COMPLETED if done.completed else "")
 
 
 @router.command("改客户", aliases=("editcustomer",), roles=ARCHIVE_ROLES,

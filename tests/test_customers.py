@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.customers import jobs
 from bot.services.deadlines import clocks as deadlines
-from storage.models import AuditLog, Customer, Deadline, Ticket
+from storage.models import AuditLog, Customer, Deadline, Staff, Ticket
 from storage.models.customers import Contract
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -131,17 +131,21 @@ async def test_unknown_caller_gets_a_provisional_customer_and_a_ticket(chat, env
     card = await chat.say("sunli", "/客户 西部电子")
     assert card.startswith("【客户】西部电子［临时档案，待业务完善］（普通）")
 
-    # Not completed by the end of the next working day: the managers are warned two working
-    # hours before, and told when it is overdue.
-    archive = []
+    # No sales person of the customer or its region is known and none is configured: the
+    # engineer who registered it owns the clock. Not completed by the end of the next working
+    # day: the owner is warned two working hours before, owner and managers told when overdue.
+    row = await Deadline.get(object_type="customer", object_id=west.id)
+    assert row.owner_id == (await Staff.get(userid="zhangwei")).id
+    archive: dict[str, list[str]] = {}
     for hour, minute in ((15, 31), (17, 31)):
         env.clock.set(bj(11, 24, hour, minute))
         await deadlines.tick_until_idle(env)
-        archive += [p.text for p in await chat.pushes(address="chat:managers")
-                    if "完善客户档案" in p.text]
-    assert archive == [
-        "【完善客户档案提醒】西部电子：剩余 1 小时 59 分钟，截止 11-24 17:30。负责人：未指定",
-        "【完善客户档案超时·1级升级】西部电子：已超时 1 分钟（截止 11-24 17:30）。负责人：未指定，请督促处理。"]
+        for address, got_texts in by_address(await chat.pushes()).items():
+            archive.setdefault(address, []).extend(t for t in got_texts if "完善客户档案" in t)
+    overdue = "【完善客户档案超时·1级升级】西部电子：已超时 1 分钟（截止 11-24 17:30）。负责人：张伟，请督促处理。"
+    assert archive["user:zhangwei"] == [
+        "【完善客户档案提醒】西部电子：剩余 1 小时 59 分钟，截止 11-24 17:30。负责人：张伟", overdue]
+    assert archive["chat:managers"] == [overdue]
 
     # Sales completes it: the address makes it complete (the contact already has a phone).
     answer = await chat.say("sunli", "/改客户 西部电子 名称=西部电子有限公司 地址=成都市高新区天府大道5号 "
@@ -270,3 +274,40 @@ async def test_care_dates_reach_the_sales_person_the_working_day_before(chat, en
     assert notice.text.endswith("· 10-01 国庆节：请向你负责的 2 家客户致以节日问候")
     bad = await chat.say("sunli", "/联系人 华东制造 钱主任 生日=02-30")
     assert bad == "生日或纪念日“02-30”不对，请写成 05-12 或 1980-05-12。"
+
+
+async def test_provisional_archive_owner_by_region_and_completed_by_new_customer(chat, env):
+    """The sales person of the customer's region owns the archive clock; /建客户 with the
+    provisional name completes the archive and meets the clock."""
+    await chat.say("sunli", "/改客户 华东制造 业务=孙丽")
+    await chat.say("zhangwei", "/建单 客户=东海仪表 新客户=是 开票报错 联系人=钱工 电话=13900000040")
+    east = await Customer.get(name="东海仪表")
+    row = await Deadline.get(object_type="customer", object_id=east.id)
+    assert row.owner_id == (await Staff.get(userid="zhangwei")).id
+    # The region is known now: its sales person (孙丽 has 华东制造 in 上海) takes the clock over.
+    answer = await chat.say("liujing", "/改客户 东海仪表 地区=上海")
+    assert answer == "已修改 东海仪表：地区=上海。"
+    row = await Deadline.get(id=row.id)
+    assert row.owner_id == (await Staff.get(userid="sunli")).id and row.state == "running"
+    await chat.skip_pushes()
+
+    answer = await chat.say("sunli", "/建客户 东海仪表 地址=上海市闵行区1号 服务码=SC-1009 "
+                                     "合同=2026-11-23 至=2027-11-22")
+    assert answer == ("已补充临时档案：东海仪表（普通）。服务合同 2026-11-23 至 2027-11-22。"
+                      "临时档案已完善，完善档案时限已完成。")
+    east = await Customer.get(id=east.id)
+    assert not east.provisional and east.service_code == "SC-1009"
+    row = await Deadline.get(id=row.id)
+    assert row.state == "met" and row.late is False
+    assert await Customer.filter(name="东海仪表").count() == 1
+    # A complete archive is not registered twice.
+    again = await chat.say("sunli", "/建客户 东海仪表")
+    assert again == "客户“东海仪表”已在档案中，请用 /改客户 修改。"
+
+
+async def test_provisional_archive_owner_from_configuration(chat, env):
+    env.settings.customers.archive_owner = "sunli"
+    await chat.say("lina", "/建单 客户=南岭化工 新客户=是 报表打不开 电话=13900000041")
+    row = await Deadline.get(object_type="customer",
+                             object_id=(await Customer.get(name="南岭化工")).id)
+    assert row.owner_id == (await Staff.get(userid="sunli")).id

@@ -101,10 +101,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                          "escalations": [{"after": "0m", "to": "managers"}]},
     # The stamped application reaches the paper archive (行政部存档); a penalty rule watches it.
     "request_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
-    # Customers: sales completes the provisional archive of an unknown caller (no owner: the
-    # sales people were told at registration; the managers chase it).
-    "customer_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["managers"],
-                         "escalations": [{"after": "0m", "to": "managers"}]},
+    # Customers: sales completes the provisional archive of an unknown caller; the owner is its
+    # sales person, the region's, [customers] archive_owner or the registering engineer.
+    "customer_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
     # First visit: the service desk phones a new customer (default within 1 working day).
     "first_visit_call": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["hotline"],
                          "escalations": [{"after": "0m", "to": ["hotline", "managers"]}]},

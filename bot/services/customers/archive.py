@@ -154,25 +154,39 @@ async def _maybe_complete(env: "Runtime", customer: Customer) -> bool:
     return True
 
 
+@dataclass
+class Registered:
+    customer: Customer
+    # The name was a provisional archive (an unknown caller's): /建客户 filled it in.
+    was_provisional: bool = False
+    completed: bool = False
+
+
 async def create(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
                  contact_name: str, terms: ContractTerms | None,
-                 mentions: tuple[str, ...] = ()) -> Customer:
+                 mentions: tuple[str, ...] = ()) -> Registered:
+    """A new archive; for the name of a provisional one, sales completing it."""
     name = name.strip()
     if not name:
         raise UserError(texts.NEED_NAME)
-    if await Customer.filter(name=name).exists():
+    customer = await Customer.filter(name=name).first()
+    if customer is not None and not customer.provisional:
         raise UserError(texts.EXISTS.format(name=name))
+    was_provisional = customer is not None
+    customer = customer or Customer(name=name)
     archive, contact = _fields(options)
     archive.pop("name", None)
-    customer = Customer(name=name)
     await _apply(env, customer, archive, mentions)
     if contact_name or contact:
         merge_contact(customer, contact_name or name, clean_contact(contact))
+    completed = await _maybe_complete(env, customer) if was_provisional else False
     await customer.save()
+    if was_provisional and "sales" in archive:
+        await _owner_changed(env, customer)
     if terms is not None:
         await contracts.add(env, actor, customer, terms.signed_on, terms.ends_on,
                             installed_on=terms.installed_on)
-    return customer
+    return Registered(customer, was_provisional, completed)
 
 
 async def edit(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
@@ -189,6 +203,8 @@ async def edit(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
     changes = await _apply(env, customer, archive, mentions)
     completed = await _maybe_complete(env, customer)
     await customer.save()
+    if customer.provisional and ("sales" in archive or "region" in archive):
+        await _owner_changed(env, customer)
     return customer, changes, completed
 
 
@@ -230,9 +246,43 @@ async def register_provisional(env: "Runtime", actor: Staff, name: str, contact:
     return customer
 
 
+async def archive_owner(env: "Runtime", customer: Customer, creator: Staff | None) -> Staff | None:
+    """Who answers for completing a provisional archive: its sales person once named, else the
+    sales person of its region (the one with most customers there), else the configured
+    [customers] archive_owner, else whoever registered it from the call. The managers are
+    escalated to in every case."""
+    if customer.sales_id is not None:
+        return await Staff.filter(id=customer.sales_id).first()
+    if customer.region:
+        counts: dict[int, int] = {}
+        for other in await Customer.filter(region=customer.region, sales_id__not_isnull=True) \
+                .exclude(id=customer.id).only("id", "sales_id"):
+            if other.sales_id is not None:
+                counts[other.sales_id] = counts.get(other.sales_id, 0) + 1
+        for sales_id, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            person = await Staff.filter(id=sales_id, active=True).first()
+            if person is not None and person.has_role(Role.SALES):
+                return person
+    userid = env.settings.customers.archive_owner
+    if userid:
+        person = await Staff.filter(userid=userid, active=True).first()
+        if person is not None:
+            return person
+    return creator
+
+
+async def _owner_changed(env: "Runtime", customer: Customer) -> None:
+    owner = await archive_owner(env, customer, None)
+    if owner is not None:
+        await clocks.set_owner(env, OBJECT, customer.id, owner, ARCHIVE_CLOCK)
+
+
 async def ask_sales(env: "Runtime", actor: Staff, customer: Customer, ticket_number: str) -> None:
-    """Tell every sales person (and the managers' chat) that a provisional archive waits."""
+    """Tell every sales person (and the managers' chat) that a provisional archive waits; the
+    archive clock is owned (archive_owner) so its reminders reach a person."""
+    owner = await archive_owner(env, customer, actor)
     row = await clocks.start(env, OBJECT, customer.id, ARCHIVE_CLOCK, tier=customer.tier,
+                             owner=owner,
                              context={"number": customer.name, "title": customer.name})
     due = env.calendar.local(row.due_at).strftime("%m-%d %H:%M")
     text = texts.PROVISIONAL_NOTICE.format(name=customer.name, who=actor.name,

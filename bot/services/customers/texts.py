@@ -45,6 +45,7 @@ STATE = {"active": "在服务期", "expiring": "即将到期（还有 {days} 天
 CREATED = "已建客户档案：{name}（{tier}）。"
 CREATED_CONTRACT = "服务合同 {start} 至 {end}。"
 EDITED = "已修改 {name}：{changes}。"
+PROVISIONAL_FILLED = "已补充临时档案：{name}（{tier}）。"
 COMPLETED = "临时档案已完善，完善档案时限已完成。"
 CONTACT_ADDED = "已为 {customer} 添加联系人 {name}。"
 CONTACT_CHANGED = "已修改 {customer} 的联系人 {name}：{changes}。"
