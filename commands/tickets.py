@@ -7,6 +7,7 @@ from bot.routing import Answer, Router
 from bot.services.attachments import store as attachments
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
+from bot.services.firstvisits import tasks as first_visit_tasks
 from bot.services.knowledge import library
 from bot.services.tickets import handling, lifecycle, service_modes, texts as ticket_texts
 from commands import texts
@@ -100,9 +101,10 @@ async def show(ctx: CommandContext, number: int) -> str:
 
 @router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
-    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题。"""
+    """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题、首访跟进任务。"""
     m = await lifecycle.mine(ctx.env, ctx.me)
-    if m.empty():
+    visit_tasks = await first_visit_tasks.mine_lines(ctx.env, ctx.me)
+    if m.empty() and not visit_tasks:
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]
     lines += [texts.TICKET_LINE.format(no=t.number, status=ticket_texts.STATUS[t.status],
@@ -127,7 +129,7 @@ async def mine(ctx: CommandContext) -> str:
         lines.append(texts.MINE_FOLLOWUPS)
         lines += [texts.MINE_FOLLOWUP_LINE.format(no=v.number, customer=v.customer.name,
                                                   issue=v.issue[:30]) for v in m.followups]
-    return "\n".join(lines)
+    return "\n".join(lines + visit_tasks)
 
 
 # One /队列 answer stays one chat message: the most urgent of each list, counts for the rest.

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.services.customers import jobs
 from bot.services.deadlines import clocks as deadlines
 from storage.models import AuditLog, Customer, Deadline, Staff, Ticket
-from storage.models.customers import Contract
+from storage.models.customers import Contract, CustomerContact
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -26,11 +26,18 @@ def by_address(pushes) -> dict[str, list[str]]:
 
 async def snapshot() -> tuple:
     """Everything a refused command must leave as it was."""
-    customers = [(c.name, c.address, c.tier, c.sales_id, c.provisional, c.contacts)
+    customers = [(c.name, c.address, c.tier, c.sales_id, c.provisional)
                  for c in await Customer.all().order_by("id")]
+    people = [(c.customer_id, c.name, c.role, c.phone, c.mobile, c.birthday, c.is_primary)
+              for c in await CustomerContact.all().order_by("id")]
     contracts = [(c.customer_id, c.signed_on, c.ends_on, c.tier)
                  for c in await Contract.all().order_by("id")]
-    return customers, contracts, await Ticket.all().count(), await Deadline.all().count()
+    return customers, people, contracts, await Ticket.all().count(), await Deadline.all().count()
+
+
+async def contacts_of(customer: Customer) -> list[tuple]:
+    return [(c.name, c.role, c.phone, c.mobile, c.birthday, c.is_primary)
+            for c in await CustomerContact.filter(customer_id=customer.id).order_by("id")]
 
 
 async def test_phones_masked_in_groups_full_in_private_and_audited(chat):
@@ -86,8 +93,7 @@ async def test_archive_contacts_and_refusals(chat, env):
                                      "业务=孙丽 合同=2026-11-01 安装=2026-11-10 至=2027-10-31")
     assert answer == "已建客户档案：西部电子有限公司（普通）。服务合同 2026-11-10 至 2027-10-31。"
     west = await Customer.get(name="西部电子有限公司").prefetch_related("sales")
-    assert west.contacts == [{"name": "赵工", "role": "信息主管", "phone": "028-66660001",
-                              "mobile": ""}]
+    assert await contacts_of(west) == [("赵工", "信息主管", "028-66660001", "", "", True)]
     assert west.sales.userid == "sunli" and west.dongle == "DG-88004"
     # Full-width digits and spaces, a care date from a full birth date.
     answer = await chat.say("sunli", "/联系人 西部电子 钱主任 手机=“１３９ ００００ ０００９” "
@@ -96,9 +102,20 @@ async def test_archive_contacts_and_refusals(chat, env):
     answer = await chat.say("zhangwei", "/联系人 西部电子 赵工 手机=139-0000-0010")
     assert answer == "已修改 西部电子有限公司 的联系人 赵工：手机=13900000010。"
     west = await Customer.get(name="西部电子有限公司")
-    assert [c["name"] for c in west.contacts] == ["赵工", "钱主任"]
-    assert west.contacts[1]["mobile"] == "13900000009"
-    assert west.contacts[1]["birthday"] == "05-12"
+    assert await contacts_of(west) == [("赵工", "信息主管", "028-66660001", "13900000010", "", True),
+                                       ("钱主任", "", "", "13900000009", "05-12", False)]
+    # The primary contact changes; a ticket without a contact shows it on its card.
+    assert await chat.say("sunli", "/联系人 西部电子 钱主任 主要=是") == \
+        "已修改 西部电子有限公司 的联系人 钱主任：主要=是。"
+    assert await chat.say("sunli", "/联系人 西部电子 钱主任 主要=不") == \
+        "“主要=不”请写 主要=是（设为主要联系人）。"
+    assert [c[-1] for c in await contacts_of(west)] == [False, True]
+    card = await chat.say("sunli", "/客户 西部电子")
+    assert "联系人：\n· 钱主任　电话 -　手机 13900000009　生日 05-12　纪念日 -　［主要联系人］\n" \
+           "· 赵工（信息主管）　电话 028-66660001　手机 13900000010\n" in card
+    await chat.say("zhangwei", "/建单 客户=西部电子 凭证打印空白")
+    ticket_card = await chat.say("zhangwei", "/单 T1", chat="hotline")
+    assert "联系人：钱主任（客户档案的主要联系人）；电话：139****0009；产品：-" in ticket_card
     answer = await chat.say("liujing", "/改客户 西部电子 级别=大客户 地址=成都市天府大道6号")
     assert answer == "已修改 西部电子有限公司：级别=大客户，地址=成都市天府大道6号。"
 
@@ -119,7 +136,7 @@ async def test_unknown_caller_gets_a_provisional_customer_and_a_ticket(chat, env
     assert answer.endswith("“西部电子”不在档案中，已建临时档案，并通知业务人员补全。")
     west = await Customer.get(name="西部电子")
     assert west.provisional and west.tier == "普通"
-    assert west.contacts == [{"name": "赵工", "role": "", "phone": "028-66660001", "mobile": ""}]
+    assert await contacts_of(west) == [("赵工", "", "028-66660001", "", "", True)]
     assert (await Ticket.get(id=1)).customer_id == west.id
     got = by_address(await chat.pushes())
     assert got["user:sunli"] == [
@@ -243,8 +260,8 @@ async def test_imports_fill_contacts_and_contracts(demo, tmp_path):
         "第 4 行：电话“12345”不是有效号码：手机 11 位（1 开头），固话带区号（如 021-55550001）。",
         "第 5 行：服务开始和服务结束日期要同时填写"]
     east = await Customer.get(name="华东制造有限公司")
-    assert [(c["name"], c["phone"], c["mobile"]) for c in east.contacts] == [
-        ("王会计", "021-55550001", "13900000001"), ("钱主任", "", "13900000099")]
+    assert [c[:4] for c in await contacts_of(east)] == [
+        ("王会计", "", "021-55550001", "13900000001"), ("钱主任", "", "", "13900000099")]
     assert east.address == "上海市浦东新区张江路1号"  # an empty cell changes nothing
     assert await Contract.filter(customer_id=east.id).count() == 1  # the same contract once
     west = await Customer.get(name="西部电子有限公司")

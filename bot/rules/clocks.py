@@ -107,6 +107,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     # First visit: the service desk phones a new customer (default within 1 working day).
     "first_visit_call": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["hotline"],
                          "escalations": [{"after": "0m", "to": ["hotline", "managers"]}]},
+    # A checklist item the customer answered "no" to, followed up by the desk engineer who
+    # made the call (/首访跟进).
+    "first_visit_task": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": _OWNER_MGR},
@@ -269,6 +272,7 @@ class Clocks(DefaultedTables):
     request_archive: ClockPolicy
     customer_archive: ClockPolicy
     first_visit_call: ClockPolicy
+    first_visit_task: ClockPolicy
     impl_form_due: ClockPolicy
     project_stage: ClockPolicy
 

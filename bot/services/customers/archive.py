@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from bot.services.customers import contracts, phones, texts
+from bot.services.customers import contacts, contracts, phones, texts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer, find_staff
 from bot.services.outbox import notify_purpose, notify_staff
@@ -33,7 +33,7 @@ CUSTOMER_KEYS = {
 CONTACT_KEYS = {
     "职务": "role", "role": "role", "电话": "phone", "phone": "phone", "手机": "mobile",
     "mobile": "mobile", "生日": "birthday", "birthday": "birthday", "纪念日": "anniversary",
-    "anniversary": "anniversary",
+    "anniversary": "anniversary", "主要": "primary", "primary": "primary",
 }
 
 
@@ -102,22 +102,23 @@ def clean_contact(values: dict[str, str]) -> dict[str, str]:
             out[key] = phones.normalize(value)
         elif key in ("birthday", "anniversary"):
             out[key] = care_date(value) if value else ""
+        elif key == "primary":
+            if value.strip().lower() not in YES_WORDS:
+                raise UserError(texts.BAD_PRIMARY.format(value=value))
+            out[key] = texts.YES
         else:
             out[key] = value
     return out
 
 
-def merge_contact(customer: Customer, name: str, values: dict[str, str]) -> bool:
-    """Add or update the contact named `name`; True when it is new."""
-    contacts = [dict(c) for c in customer.contacts or []]
-    for c in contacts:
-        if c.get("name") == name:
-            c.update(values)
-            customer.contacts = contacts
-            return False
-    contacts.append({"name": name, "role": "", "phone": "", "mobile": "", **values})
-    customer.contacts = contacts
-    return True
+YES_WORDS = ("是", "yes", "y", "1")
+
+
+async def merge_contact(customer: Customer, name: str, values: dict[str, str]) -> bool:
+    """Add or update the contact named `name` of a saved customer; True when it is new."""
+    _row, new, _changed = await contacts.upsert(customer, name, values,
+                                                make_primary="primary" in values)
+    return new
 
 
 async def _apply(env: "Runtime", customer: Customer, archive: dict[str, str],
@@ -141,13 +142,12 @@ async def _apply(env: "Runtime", customer: Customer, archive: dict[str, str],
     return changed
 
 
-def is_complete(customer: Customer) -> bool:
-    return bool(customer.address) and any(c.get("phone") or c.get("mobile")
-                                          for c in customer.contacts or [])
+async def is_complete(customer: Customer) -> bool:
+    return bool(customer.address) and await contacts.has_phone(customer.id)
 
 
 async def _maybe_complete(env: "Runtime", customer: Customer) -> bool:
-    if not customer.provisional or not is_complete(customer):
+    if not customer.provisional or not await is_complete(customer):
         return False
     customer.provisional = False
     await clocks.meet(env, OBJECT, customer.id, ARCHIVE_CLOCK)
@@ -177,10 +177,13 @@ async def create(env: "Runtime", actor: Staff, name: str, options: dict[str, str
     archive, contact = _fields(options)
     archive.pop("name", None)
     await _apply(env, customer, archive, mentions)
-    if contact_name or contact:
-        merge_contact(customer, contact_name or name, clean_contact(contact))
-    completed = await _maybe_complete(env, customer) if was_provisional else False
+    values = clean_contact(contact)  # a bad phone is refused before anything is written
     await customer.save()
+    if contact_name or contact:
+        await merge_contact(customer, contact_name or name, values)
+    completed = await _maybe_complete(env, customer) if was_provisional else False
+    if completed:
+        await customer.save(update_fields=["provisional"])
     if was_provisional and "sales" in archive:
         await _owner_changed(env, customer)
     if terms is not None:
@@ -221,11 +224,13 @@ async def set_contact(env: "Runtime", actor: Staff, name: str, person: str,
             key="、".join(archive), fields="、".join(texts.FIELD_LABELS[f] for f in
                                                    dict.fromkeys(CONTACT_KEYS.values()))))
     values = clean_contact(contact)
-    new = merge_contact(customer, person, values)
-    if new and not (values.get("phone") or values.get("mobile")):
+    if await contacts.find(customer.id, person) is None \
+            and not (values.get("phone") or values.get("mobile")):
         raise UserError(texts.CONTACT_NEED_PHONE)
+    new = await merge_contact(customer, person, values)
     completed = await _maybe_complete(env, customer)
-    await customer.save()
+    if completed:
+        await customer.save(update_fields=["provisional"])
     changes = [f"{texts.FIELD_LABELS[k]}={v}" for k, v in values.items()]
     return customer, new, changes, completed
 
@@ -240,9 +245,9 @@ async def register_provisional(env: "Runtime", actor: Staff, name: str, contact:
     customer = Customer(name=name, tier=check_tier(env, env.settings.customers.provisional_tier),
                         provisional=True)
     number = phones.normalize(phone)
-    if contact or number:
-        merge_contact(customer, contact or name, {"phone": number} if number else {})
     await customer.save()
+    if contact or number:
+        await merge_contact(customer, contact or name, {"phone": number} if number else {})
     return customer
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.messages import CARD, Button
+from bot.services.customers import contacts as customer_contacts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import mask_phone
 from bot.services.dispatches import texts
@@ -165,9 +166,11 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
                               tier=tier, context=ctx, due_at=at)
     await log_event(env, ticket, manager, "dispatched", f"{d.number} → {engineer.name}")
     c = ticket.customer
-    contact = ticket.contact or (c.contacts[0].get("name", "") if c.contacts else "")
-    phone = ticket.phone or (c.contacts[0].get("mobile") or c.contacts[0].get("phone", "")
-                             if c.contacts else "")
+    contact, phone = ticket.contact, ticket.phone
+    if not contact or not phone:
+        first = await customer_contacts.primary(c.id)
+        contact = contact or (first.name if first else "")
+        phone = phone or (first.number if first else "")
     await notify_staff(env, engineer, texts.DISPATCH_CARD.format(
         d=d.number, no=ticket.number, customer=c.name, address=c.address or "-",
         contact=contact or "-", phone=phone or "-", desc=ticket.description[:100],

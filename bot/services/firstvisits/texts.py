@@ -22,9 +22,9 @@ ANNOUNCE = "【新首访 {no}】{customer}（业务：{sales}）\n联系人：{c
 NOT_REACHED = "{no} 第 {n} 次未联系上，下次联系：{next}，时限已重新计算（{due}）。"
 TOO_MANY = "【首访多次未联系上】{no} {customer} 已 {n} 次未联系上（联系人 {contact}），请经理协调业务核实联系方式。"
 REACHED = "{no} 已联系客户，核对清单：{items}。"
-REACHED_TASKS = "需跟进：{tasks}（已通知热线群）。"
+REACHED_TASKS = "需跟进：{tasks}（已通知热线群，由你跟进，完成后用 /首访跟进 {no} 登记）。"
 REACHED_UPDATED = "档案已更新：{changes}。"
-TASK_NOTICE = "【首访跟进】{no} {customer}：{tasks}，请服务台跟进。"
+TASK_NOTICE = "【首访跟进】{no} {customer}：{tasks}，由 {who} 跟进。"
 ITEM_YES = "{item}✓"
 ITEM_NO = "{item}✗"
 NEED_DONE = "已记录 {no} 的需求（{dept}）：{content}。今天下班后汇总发给部门负责人。"
@@ -32,3 +32,14 @@ DIGEST = "【首访需求日报 {day}·{dept}】共 {n} 条：\n{lines}\n请确�
 DIGEST_LINE = "· {no} {customer}：{content}（{who}）"
 ACK_NONE = "没有待你确认的需求。"
 ACK_DONE = "已确认 {n} 条需求（{depts}）。"
+
+# follow-up tasks (/首访跟进) and /我的
+ALL_WORDS = ("全部", "all")
+TASK_NONE = "{no} 没有待跟进的任务。"
+TASK_WHICH = "{no} 有多项待跟进：{items}。请写明哪一项，例如 /首访跟进 {no} 锁号 已重新寄送加密锁号，或写 全部。"
+TASK_NOT_FOUND = "{no} 没有待跟进的“{item}”。待跟进：{items}。"
+TASK_DONE = "已完成 {no} 的跟进：{items}。"
+TASK_LEFT = "还有 {n} 项待跟进。"
+TASK_ALL_DONE = "{no} 的跟进任务已全部完成。"
+MINE_HEAD = "首访跟进："
+MINE_LINE = "· {no} {customer}：{item}（截止 {due}）"
