@@ -297,6 +297,8 @@ class FirstVisitSettings(Section):
     needs_at: str = "17:45"  # working days after work: the day's needs to each department head
     # Department → the userid of its head (empty: nobody yet; the needs wait in /需求确认).
     departments: dict[str, str] = {"实施": "", "培训": "", "热线": "", "业务": "", "其他": ""}
+    # The department whose confirmed needs become a project application (/需求确认; "" = none).
+    project_department: str = "实施"
 
     @field_validator("needs_at")
     @classmethod

@@ -87,8 +87,12 @@ async def need(ctx: CommandContext, number: int, dept: str, content: str) -> str
 
 @router.command("需求确认", aliases=("needack",), example="/需求确认")
 async def acknowledge(ctx: CommandContext) -> str:
-    """部门负责人确认收到的首访需求。"""
-    n, depts = await needs.acknowledge(ctx.env, ctx.me)
-    if not n:
+    """部门负责人确认收到的首访需求；确认的实施需求按首访生成项目申请 P（已有则追加），并通知实施经理。"""
+    done = await needs.acknowledge(ctx.env, ctx.me)
+    if not done.count:
         return texts.ACK_NONE
-    return texts.ACK_DONE.format(n=n, depts="、".join(depts))
+    lines = [texts.ACK_DONE.format(n=done.count, depts="、".join(done.departments))]
+    lines += [(texts.ACK_PROJECT if new else texts.ACK_PROJECT_ADDED).format(
+        visit=visit.number, customer=visit.customer.name, no=project.number)
+        for project, visit, new in done.projects]
+    return "\n".join(lines)

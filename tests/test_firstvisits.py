@@ -11,7 +11,7 @@ import pytest
 from bot.services.customers import jobs
 from bot.services.deadlines import clocks as deadlines
 from bot.settings import load_settings
-from storage.models import Customer, Deadline, Staff
+from storage.models import Customer, Deadline, Project, Staff
 from storage.models.customers import CustomerContact, CustomerNeed, FirstVisit, FirstVisitTask
 
 BJ = ZoneInfo("Asia/Shanghai")
@@ -223,3 +223,61 @@ async def test_follow_up_tasks_have_a_clock_are_in_mine_and_are_closed(chat, env
     assert [(r.state, r.late) for r in rows] == [("met", True), ("met", True)]
     assert "首访跟进" not in await chat.say("zhangwei", "/我的")
     assert await chat.say("zhangwei", "/首访跟进 S1 全部") == "S1 没有待跟进的任务。"
+
+
+async def test_confirmed_implementation_needs_become_a_project_application(chat, env):
+    yang = await Staff.create(userid="yang", name="杨帆", roles="impl_manager", team="实施部")
+    await chat.say("sunli", SUBMIT)
+    await chat.say("zhangwei", "/首访 S1 已联系 服务码=是 锁号=是 电话=是 报修=是")
+    await chat.say("zhangwei", "/需求 S1 部门=实施 需要上门安装并初始化账套")
+    await chat.say("zhangwei", "/需求 S1 部门=实施 总账和报表上线")
+    await chat.say("zhangwei", "/需求 S1 部门=培训 两名会计参加总账培训")
+    await chat.skip_pushes()
+
+    # Before the head confirms, a project may not be applied for from S1.
+    refusals = {
+        "/项目申请 西部电子有限公司 财务软件实施 首访=S1":
+            "首访 S1 没有已确认的实施需求：部门负责人用 /需求确认 确认后才能据此申请项目。",
+        "/项目申请 西部电子有限公司 财务软件实施 首访=S9": "找不到首访 S9。",
+    }
+    for text, expected in refusals.items():
+        assert await chat.say("yang", text) == expected
+    assert await Project.all().count() == 0
+
+    # The training head's confirmation makes no project; the implementation head's makes one.
+    assert await chat.say("liujing", "/需求确认") == "已确认 1 条需求（培训）。"
+    assert await Project.all().count() == 0
+    assert await chat.say("zhaomin", "/需求确认") == (
+        "已确认 2 条需求（实施）。\nS1 西部电子有限公司 的实施需求已生成项目申请 P1，已通知实施经理。")
+    p = await Project.get(id=1).prefetch_related("customer", "applied_by")
+    assert (p.customer.name, p.first_visit, p.status, p.title, p.content, p.applied_by.userid) == (
+        "西部电子有限公司", 1, "applied", "首访 S1 实施需求", "需要上门安装并初始化账套；总账和报表上线",
+        "zhaomin")
+    assert [(x.msg.address, x.text) for x in await chat.pushes()] == [(
+        "user:yang", "【项目申请 P1】西部电子有限公司：来自首访 S1 的实施需求（赵敏 确认）："
+                     "需要上门安装并初始化账套；总账和报表上线\n请分配项目经理和顾问：/项目分配 P1 经理=… 顾问=…")]
+
+    # A later implementation need of the same visit is added to the same application.
+    await chat.say("lina", "/需求 S1 部门=实施 固定资产模块")
+    assert await chat.say("zhaomin", "/需求确认") == (
+        "已确认 1 条需求（实施）。\nS1 西部电子有限公司 的实施需求已追加到项目申请 P1，已通知实施经理。")
+    assert (await Project.get(id=1)).content.endswith("；固定资产模块")
+    assert await Project.all().count() == 1
+    [notice] = await chat.pushes(address="user:yang")
+    assert notice.text == "【项目申请 P1】西部电子有限公司：首访 S1 又确认了实施需求（赵敏）：固定资产模块"
+    assert "追加需求" in await chat.say("yang", "/项目 P1")
+
+    # /项目申请 首访=S checks the visit's customer and refuses a second application.
+    refusals = {
+        "/项目申请 华东制造 财务软件实施 首访=S1": "首访 S1 是 西部电子有限公司 的，不是 华东制造有限公司 的。",
+        "/项目申请 西部电子有限公司 财务软件实施 首访=S1":
+            "首访 S1 的实施需求已有项目申请 P1，请用 /项目 P1 查看。",
+    }
+    for text, expected in refusals.items():
+        assert await chat.say("yang", text) == expected
+    assert await Project.all().count() == 1
+    # Once that application is terminated, the confirmed needs may be applied for again.
+    await Project.filter(id=1).update(status="terminated")
+    answer = await chat.say("yang", "/项目申请 西部电子有限公司 财务软件二期 首访=S1")
+    assert answer.startswith("已申请项目 P2：西部电子有限公司「财务软件二期」（来自首访 S1 的需求）")
+    assert yang.id == (await Project.get(id=2)).applied_by_id

@@ -32,6 +32,8 @@ DIGEST = "【首访需求日报 {day}·{dept}】共 {n} 条：\n{lines}\n请确�
 DIGEST_LINE = "· {no} {customer}：{content}（{who}）"
 ACK_NONE = "没有待你确认的需求。"
 ACK_DONE = "已确认 {n} 条需求（{depts}）。"
+ACK_PROJECT = "{visit} {customer} 的实施需求已生成项目申请 {no}，已通知实施经理。"
+ACK_PROJECT_ADDED = "{visit} {customer} 的实施需求已追加到项目申请 {no}，已通知实施经理。"
 
 # follow-up tasks (/首访跟进) and /我的
 ALL_WORDS = ("全部", "all")
