@@ -14,6 +14,7 @@ from bot import failures, keys, texts
 from bot.calendar import WorkCalendar
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import Dispatcher
+from bot.longconn import Connection, Supervisor
 from bot.metrics import Metrics, metrics_view, refused_middleware
 from bot.pipeline import Pipeline
 from bot.platforms import dingtalk, local, wecom
@@ -121,7 +122,24 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
         yield
         await sched.stop()
 
-    app.cleanup_ctx.extend([database, http_session, relay, pipeline, scheduler])
+    async def long_connections(app: web.Application) -> AsyncIterator[None]:
+        # After the pipeline: a connection hands what it receives to it.
+        async def alert(text: str, key: str) -> None:
+            await outbox.notify_admins(env, text, key)
+            env.wake_relay()
+
+        sups = [Supervisor(conn, settings.long_connection, alert=alert,
+                           on_state=metrics.connection_state)
+                for conn in _long_connections(app)]
+        app[keys.LONG_CONNECTIONS] = sups
+        if run_background:
+            for sup in sups:
+                await sup.start()
+        yield
+        for sup in sups:
+            await sup.stop()
+
+    app.cleanup_ctx.extend([database, http_session, relay, pipeline, scheduler, long_connections])
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_view)
     local.setup_routes(app)
@@ -138,6 +156,11 @@ async def report_error(env: Runtime, kind: str, notice: str, exc: BaseException,
     notice = notice.format(ref=ref, error=failures.describe(exc)[:300], **fields)
     await failures.report(env, kind, notice, exc, ref)
     env.wake_relay()
+
+
+def _long_connections(app: web.Application) -> list[Connection]:
+    """The long connections the settings ask for (WeCom robot, DingTalk stream); none by default."""
+    return []
 
 
 def _platform_senders(app: web.Application) -> dict[str, Sender]:

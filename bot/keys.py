@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from bot.calendar import WorkCalendar
     from bot.clock import Clock
     from bot.dispatcher import Dispatcher
+    from bot.longconn import Supervisor
     from bot.metrics import Metrics
     from bot.pipeline import Pipeline
     from bot.platforms.local import SimulatorHub
@@ -29,5 +30,7 @@ HTTP: web.AppKey[Any] = web.AppKey("http_session")  # aiohttp.ClientSession for 
 ENV: web.AppKey[Any] = web.AppKey("env")  # bot.runtime.Runtime shared by handlers and jobs
 METRICS: web.AppKey["Metrics"] = web.AppKey("metrics")
 QUOTA: web.AppKey["DingTalkQuota"] = web.AppKey("dingtalk_quota")
+# One per long connection this instance may hold (WeCom robot, DingTalk stream); see bot/longconn.py.
+LONG_CONNECTIONS: web.AppKey[list["Supervisor"]] = web.AppKey("long_connections")
 RUN_BACKGROUND: web.AppKey[bool] = web.AppKey("run_background")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

@@ -19,6 +19,7 @@ from tortoise.functions import Count, Min
 from bot import failures, keys, messages
 from bot.dispatcher import ERROR, IGNORED, REFUSED, CommandContext, Next
 from bot.errors import UserError
+from bot.longconn import STATES
 from storage.models import Deadline, OutboxMessage
 from storage.models.deadlines import OPEN_STATES
 from storage.models.messaging import PENDING
@@ -54,6 +55,9 @@ class Metrics:
                              ["clock"], registry=r)
         self.lateness = Gauge("deskbot_deadline_lateness_seconds", "How far past due the most "
                               "overdue open deadline of each clock is", ["clock"], registry=r)
+        self.connections = Gauge("deskbot_long_connection_state", "1 for the state each long "
+                                 "connection is in (standby, connecting, connected, down, "
+                                 "stopped), 0 for the others", ["connection", "state"], registry=r)
         self.quota_used = Gauge("deskbot_dingtalk_api_calls", "DingTalk OpenAPI calls this month",
                                 registry=r)
         self.quota_limit = Gauge("deskbot_dingtalk_api_quota", "DingTalk OpenAPI calls allowed a "
@@ -65,6 +69,10 @@ class Metrics:
 
     def inbound_result(self, platform: str, fresh: bool) -> None:
         self.inbound.labels(platform, ACCEPTED if fresh else DUPLICATE).inc()
+
+    def connection_state(self, name: str, state: str) -> None:
+        for each in STATES:
+            self.connections.labels(name, each).set(1 if each == state else 0)
 
     def tick_took(self, name: str, seconds: float) -> None:
         self.ticks.labels(name).observe(seconds)

@@ -175,6 +175,16 @@ class SchedulerSettings(Section):
     lease_s: float = Field(60.0, gt=0)
 
 
+class LongConnectionSettings(Section):
+    # Shared by every long connection (WeCom robot, DingTalk stream): one instance holds each.
+    lease_s: float = Field(30.0, gt=0)  # a dead holder's connection is taken over after this
+    standby_poll_s: float = Field(5.0, gt=0)  # how often a standby instance tries the lease
+    backoff_min_s: float = Field(1.0, gt=0)  # reconnect delay after a drop, doubling each time
+    backoff_max_s: float = Field(60.0, gt=0)
+    alert_after_s: float = Field(120.0, gt=0)  # admins are told when it stays down this long
+    kick_cooldown_s: float = Field(300.0, gt=0)  # a kicked holder waits this long before retrying
+
+
 # Service modes a ticket may record (电话 phone, 远程 remote, 上门 on-site, 送修 bring-in,
 # 邮寄 mail-in, 有偿 paid service).
 SERVICE_MODES = ("电话", "远程", "上门", "送修", "邮寄", "有偿")
@@ -328,6 +338,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     inbound: InboundSettings = InboundSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
+    long_connection: LongConnectionSettings = LongConnectionSettings()
     service: ServiceSettings = ServiceSettings()
     files: FilesSettings = FilesSettings()
     logging: LoggingSettings = LoggingSettings()

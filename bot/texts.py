@@ -142,3 +142,8 @@ CLI_CHATS_HELP = "查看与绑定群：chats list | chats bind 平台 群id 用�
 CLI_BOUND = "已绑定：{chat}（{platform}）→ {purpose}"
 SETTINGS_BAD_REMINDER_DAYS = "提醒天数应为 1 到 366 之间的整数列表，例如 [30, 7]"
 SETTINGS_NO_DEPARTMENTS = "至少要有一个部门，例如 实施 = \"负责人userid\""
+CONNECTION_DOWN = ("【连接中断】{name} 长连接已断开 {minutes} 分钟，正在自动重连（最近一次原因：{error}）。"
+                   "期间平台消息收不到，请检查网络或机器人的 ID 与 Secret。")
+CONNECTION_BACK = "【连接恢复】{name} 长连接已恢复。"
+CONNECTION_KICKED = ("【连接被顶替】{name} 长连接被另一个连接挤下线：同一机器人只允许一个连接。"
+                     "本实例 {minutes} 分钟内不再重连；若不是本系统的其他实例，请检查谁在使用同一机器人。")

@@ -13,6 +13,7 @@ from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry, KnowledgeTerm
 from storage.models.messaging import (
     AuditLog,
+    ConnectionLease,
     InboundEvent,
     JobRun,
     OutboxMessage,
@@ -47,3 +48,4 @@ __models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]
+__models__ += [ConnectionLease]

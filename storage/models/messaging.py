@@ -95,3 +95,15 @@ class JobRun(Model):
 
     class Meta:
         table = "job_run"
+
+
+class ConnectionLease(Model):
+    # One row per long connection (a WeCom robot, a DingTalk app): the platform allows one
+    # connection each, so the instance holding the unexpired lease is the only one to open it.
+    name = fields.CharField(64, primary_key=True)
+    holder = fields.CharField(64)
+    lease_until = fields.DatetimeField()
+    acquired_at = fields.DatetimeField()
+
+    class Meta:
+        table = "connection_lease"
