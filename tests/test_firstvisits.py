@@ -96,7 +96,8 @@ async def test_first_visit_from_submission_to_the_evening_digest(chat, env):
                         "· S1 西部电子有限公司：需要上门安装并初始化账套（张伟）\n请确认：/需求确认",
         "user:liujing": "【首访需求日报 2026-11-25·培训】共 1 条：\n"
                         "· S1 西部电子有限公司：两名会计参加下月的总账培训（张伟）\n请确认：/需求确认"}
-    assert await chat.say("zhaomin", "/需求确认") == "已确认 1 条需求（实施）。"
+    assert await chat.say("zhaomin", "/需求确认") == (
+        "已确认 1 条需求（实施）。\nS1 西部电子有限公司 的实施需求已生成项目申请 P1，已通知实施经理。")
     assert await chat.say("zhaomin", "/需求确认") == "没有待你确认的需求。"
     assert await chat.say("chenjian", "/需求确认") == "你不是任何部门的负责人（配置 first_visit.departments）。"
 

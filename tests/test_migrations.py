@@ -132,3 +132,39 @@ async def test_contact_lists_become_rows(db_url, tmp_path):
         ("甲公司", "钱主任", "", "", "13900000009", "05-12", False)]
     assert await Customer.all().count() == 2 and await Contract.all().count() == 2
     await Tortoise.close_connections()
+
+
+async def test_upgrading_an_archive_with_tickets_keeps_them(db_url, tmp_path):
+    """0008 and 0009 drop columns of customer in place: on SQLite, rebuilding the table dropped
+    the old one, and that DROP deleted every ticket through the foreign key's cascade."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/t.sqlite3"
+    await _fresh(url)
+    await run_migrations(config=tortoise_config(url), target="models.0007_scale")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    conn = connection()
+    await conn.execute_query(
+        "INSERT INTO staff (userid, name, mobile, roles, team, active) "
+        "VALUES ('zhangwei', '张伟', '', 'engineer', '', true)")
+    await conn.execute_query(
+        "INSERT INTO customer (name, contacts, address, region, products, service_code, dongle, "
+        "tier, contract_start, contract_end) VALUES ('甲公司', "
+        "'[{\"name\": \"王会计\", \"phone\": \"021-55550001\"}]', '', '', '', '', '', '普通', "
+        "'2026-01-01', '2026-12-31')")
+    await conn.execute_query(
+        "INSERT INTO ticket (contact, phone, product, priority, channel, category, service_mode, "
+        "description, status, solution, created_at, source_platform, source_chat, creator_id, "
+        "customer_id, owner_id) SELECT '', '', '', '普通', '热线', '', '电话', '打印报错', 'new', "
+        "'', CURRENT_TIMESTAMP, '', '', s.id, c.id, s.id FROM staff s, customer c")
+    await Tortoise.close_connections()
+    await migrate(url)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from storage.models import Ticket
+    from storage.models.customers import Contract, CustomerContact
+
+    [ticket] = await Ticket.all().select_related("customer")
+    assert (ticket.customer.name, ticket.description) == ("甲公司", "打印报错")
+    assert await Contract.filter(customer_id=ticket.customer_id).count() == 1
+    assert [c.name for c in await CustomerContact.filter(customer_id=ticket.customer_id)] == ["王会计"]
+    await Tortoise.close_connections()

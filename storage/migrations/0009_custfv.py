@@ -2,6 +2,8 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
+
+from storage.migration_ops import DropColumn
 import json
 import re
 
@@ -51,19 +53,6 @@ async def contacts_aside(apps, schema_editor):
                 seq, row["id"], str(c["name"])[:64], str(c.get("role") or "")[:64],
                 _phone(c.get("phone"))[:32], _phone(c.get("mobile"))[:32],
                 str(c.get("birthday") or "")[:5], str(c.get("anniversary") or "")[:5], i == 0])
-
-
-class DropColumn(ops.RemoveField):
-    """RemoveField without SQLite's table rebuild: the rebuild drops the customer table, and
-    with foreign keys on that delete cascades to every ticket, contract and contact. Both
-    databases drop a plain column in place (SQLite since 3.35)."""
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):
-        if not state_editor:
-            return
-        model = old_state.apps.get_model(f"{app_label}.{self.model_name}")
-        await state_editor.client.execute_script(
-            f'ALTER TABLE "{model._meta.db_table}" DROP COLUMN "{self.name}"')
 
 
 class Migration(migrations.Migration):
