@@ -101,6 +101,9 @@ MARKDOWN = "markdown"
 CARD = "card"
 IMAGE = "image"
 FILE = "file"
+# A card shown earlier, redrawn with its object's state: task_id names the card, text and buttons
+# are what it shows now, extra["state"] the state in a few words (a WeCom button's new label).
+CARD_UPDATE = "card_update"
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from tortoise.transactions import in_transaction
 from bot import audit, failures, replies, texts
 from bot.dispatcher import Dispatcher
 from bot.messages import InboundMessage
+from bot.services.cards import refresh as cards
 from bot.services.outbox import notify_admins
 from storage import inbound
 from storage.db import connection
@@ -305,6 +306,8 @@ class Pipeline:
         token = failures.REQUEST_ID.set(event.request_id or f"E{event.id}")
         try:
             msg = InboundMessage.from_json(event.payload)
+            # Before the command: its own redraw of the clicked card may use the click's code.
+            await cards.note_click(self.env, msg)
             ctx = await self.dispatcher.handle(msg)
             await audit.record(self.env, ctx)
             await replies.answer(self.env, ctx, event.id)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot import failures, texts
-from bot.messages import CH_WECOM_CARD_UPDATE, TEXT, InboundMessage, OutboundMessage
+from bot.messages import TEXT, InboundMessage, OutboundMessage
+from bot.services.cards import refresh as cards
 from bot.services.outbox import enqueue
 
 if TYPE_CHECKING:
@@ -27,15 +28,10 @@ async def tell_sender(env: "Runtime", msg: InboundMessage, text: str, key: str, 
 
 async def answer(env: "Runtime", ctx: "CommandContext", event_id: int) -> None:
     msg = ctx.msg
-    now = env.now()
     if ctx.answer is not None:
         await tell_sender(env, msg, ctx.answer.text, f"reply:{event_id}")
-    action = msg.action
-    if action is not None and action.response_code and ctx.answer and ctx.answer.card_note:
-        update = OutboundMessage(channel=CH_WECOM_CARD_UPDATE, address=action.response_code,
-                                 text=ctx.answer.card_note, task_id=action.task_id,
-                                 extra={"userid": msg.sender_id})
-        await enqueue(update, f"card:{event_id}", now=now)
+    if msg.action is not None:
+        await cards.after_click(env, msg)
     if ctx.outcome == "error":
         # The one error path: logged with the reference, the admins told (rate-limited).
         command = ctx.command.name if ctx.command else ""

@@ -49,8 +49,6 @@ def usage_line(name: str, params: Sequence[Param]) -> str:
 @dataclass
 class Answer:
     text: str
-    # Replaces the clicked card's buttons (e.g. "已由 张三 接单") when the command came from a card.
-    card_note: str = ""
 
 
 @dataclass

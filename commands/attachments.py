@@ -64,4 +64,4 @@ async def keep_attachments(ctx: CommandContext, nxt: Next) -> None:
         store.discard(env, saved)
         return
     note = await store.attach(env, saved, target, msg)
-    ctx.answer = Answer(f"{ctx.answer.text}\n{note}", card_note=ctx.answer.card_note)
+    ctx.answer = Answer(f"{ctx.answer.text}\n{note}")

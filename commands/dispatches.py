@@ -63,8 +63,7 @@ async def take(ctx: CommandContext, number: int) -> Answer:
     """确认派给你的上门任务（派工卡片上的按钮同样有效）。"""
     d = await visits.accept(ctx.env, ctx.me, number)
     return Answer(texts.TAKE_DONE.format(d=d.number, no=f"T{d.ticket_id}",
-                                         customer=d.ticket.customer.name),
-                  card_note=texts.TAKEN_BY.format(who=ctx.me.name))
+                                         customer=d.ticket.customer.name))
 
 
 @router.command("预约", aliases=("appoint",), roles=(Role.ENGINEER,), args=(

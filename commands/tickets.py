@@ -86,8 +86,7 @@ async def new_ticket(ctx: CommandContext, customer: str, description: str, conta
 async def claim(ctx: CommandContext, number: int) -> Answer:
     """认领一张无人接的工单，你成为负责人。"""
     ticket = await lifecycle.claim(ctx.env, ctx.me, number)
-    return Answer(texts.CLAIM_DONE.format(no=ticket.number, customer=ticket.customer.name),
-                  card_note=texts.CLAIMED_BY.format(who=ctx.me.name))
+    return Answer(texts.CLAIM_DONE.format(no=ticket.number, customer=ticket.customer.name))
 
 
 @router.command("单", aliases=("show",), args=(TICKET,), example="/单 T12")
@@ -205,8 +204,7 @@ async def transfer(ctx: CommandContext, number: int, target: Staff, note: str) -
 async def accept(ctx: CommandContext, number: int) -> Answer:
     """接收转派给你的工单，从此由你负责。"""
     ticket = await handling.accept_transfer(ctx.env, ctx.me, number)
-    return Answer(texts.ACCEPT_DONE.format(no=ticket.number, customer=ticket.customer.name),
-                  card_note=texts.ACCEPTED_BY.format(who=ctx.me.name))
+    return Answer(texts.ACCEPT_DONE.format(no=ticket.number, customer=ticket.customer.name))
 
 
 @router.command("回电", aliases=("callback",), roles=STAFF, args=(

@@ -38,6 +38,7 @@ from bot.messages import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
 from notifiers.senders.base import Sender, SendFailed, SendRetry
+from storage import cards
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -281,6 +282,11 @@ class Relay:
             # A slow pass outlived its lease and another relay took the row over.
             log.warning("relay %s: lease on row %s lost before sending", self.owner, row.id)
             return 0
+        card, version = msg.extra.get("card"), msg.extra.get("card_version")
+        if card and version and await cards.is_stale(int(card), int(version)):
+            # A newer state of this card is already out (this row was retried): never go back.
+            await relay_store.mark_sent(row.id, self.clock.now())
+            return 0
         sender = self.senders[row.channel]
         try:
             await sender.send(msg, row.dedupe_key)
@@ -302,6 +308,8 @@ class Relay:
             await relay_store.retry(row.id, until, str(exc) or repr(exc))
             raise _Backoff(until) from exc
         await relay_store.mark_sent(row.id, self.clock.now())
+        if card and version:
+            await cards.mark_shown(int(card), int(version))
         return 1
 
     async def _report(self, kind: str, exc: BaseException, what: str) -> None:

@@ -8,8 +8,8 @@ DIGEST_SEPARATOR = "\n———\n"
 # A card that has to travel as text (a digest, or a channel without buttons).
 CARD_ACTIONS = "可用操作：{labels}（也可使用对应命令）"
 
-# What a clicked card shows instead of its buttons; callers fill in who did what.
-CARD_TAKEN = "已由 {name} {action}"
+# A card's new state sent as a fresh message where the card itself can no longer be redrawn.
+CARD_STATE = "{title}\n状态：{state}"
 
 # A channel that cannot carry a long text in several messages (one-shot reply URLs).
 TRUNCATED = "…（内容过长，已截断）"

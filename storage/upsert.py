@@ -13,9 +13,11 @@ from tortoise.models import Model
 from storage.db import connection
 
 
-async def insert_unless_exists(model: type[Model], conflict: str, values: dict[str, Any],
+async def insert_unless_exists(model: type[Model], conflict: str | tuple[str, ...],
+                               values: dict[str, Any],
                                conn: BaseDBAsyncClient | None = None) -> bool:
-    """Insert one row; False when a row with the same `conflict` column value already exists."""
+    """Insert one row; False when a row with the same `conflict` column value (or values of a
+    unique set of columns) already exists."""
     db = conn or connection()
     meta = model._meta
     columns, params = [], []
@@ -27,7 +29,9 @@ async def insert_unless_exists(model: type[Model], conflict: str, values: dict[s
         marks = ", ".join("?" for _ in params)
     else:
         marks = ", ".join(f"${i}" for i in range(1, len(params) + 1))
+    names = (conflict,) if isinstance(conflict, str) else conflict
+    on = ", ".join(f'"{meta.fields_map[n].source_field or n}"' for n in names)
     sql = (f'INSERT INTO "{meta.db_table}" ({", ".join(columns)}) VALUES ({marks}) '
-           f'ON CONFLICT ("{conflict}") DO NOTHING RETURNING "{meta.db_pk_column}"')
+           f'ON CONFLICT ({on}) DO NOTHING RETURNING "{meta.db_pk_column}"')
     # execute_query_dict, not execute_query: asyncpg's client drops an INSERT's RETURNING rows there.
     return bool(await db.execute_query_dict(sql, params))

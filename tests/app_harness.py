@@ -25,6 +25,7 @@ from bot.settings import load_settings
 from notifiers.senders.dingtalk import DingTalkSender
 from notifiers.senders.local import LocalSender
 from notifiers.senders.wecom import WeComSender
+from storage import cards
 from storage.models import InboundEvent, OutboxMessage
 
 
@@ -41,7 +42,7 @@ class AppSenders:
             app = self.app
             assert app is not None, "bind the app first"
             settings, http, clock = app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK]
-            built = [WeComSender(settings, http, clock=clock),
+            built = [WeComSender(settings, http, clock=clock, keep_code=cards.note_code),
                      DingTalkSender(settings, http, clock=clock),
                      LocalSender(app[keys.SIMULATOR])]
             self._built = {ch: s for s in built for ch in s.channels}

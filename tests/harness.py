@@ -77,8 +77,10 @@ class ChatHarness:
         return await self.send(self.message(userid, "", action=CardAction(key=key), **kw))
 
     async def pushes(self, *, channel: str | None = None, address: str | None = None,
-                     new: bool = True) -> list[Sent]:
-        """Messages the bot queued that were not answers to a command (notices, reminders)."""
+                     new: bool = True, cards: bool = False) -> list[Sent]:
+        """Messages the bot queued that were not answers to a command (notices, reminders).
+
+        Redraws of cards shown earlier (tests/test_cards.py) only with `cards=True`."""
         q = OutboxMessage.filter(id__gt=self._seen_outbox if new else 0).order_by("id")
         if channel:
             q = q.filter(channel=channel)
@@ -88,7 +90,8 @@ class ChatHarness:
         if new and rows:
             self._seen_outbox = max(self._seen_outbox, rows[-1].id)
         return [Sent(r.id, r.dedupe_key, OutboundMessage.from_json(r.payload)) for r in rows
-                if not r.dedupe_key.startswith("reply:")]
+                if not r.dedupe_key.startswith("reply:")
+                and (cards or not r.dedupe_key.startswith("card:"))]
 
     async def skip_pushes(self) -> None:
         last = await OutboxMessage.all().order_by("-id").first()

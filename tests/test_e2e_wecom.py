@@ -178,7 +178,10 @@ async def test_card_click_claims_once_and_updates_the_card(bot, clock, wecom):
     await bot.settle()
     assert wecom.contents("message/send", "wangqiang") == ["T1 已由 李娜 接单。"]
     assert await TicketEvent.filter(ticket_id=1, kind="claimed").count() == 1
-    assert len(wecom.card_updates) == 1
+    # His card was stale (it still offered 接单): his click's code redraws it with the state.
+    assert len(wecom.card_updates) == 2
+    assert wecom.card_updates[1]["userids"] == ["wangqiang"]
+    assert wecom.card_updates[1]["button"]["replace_name"] == "已由 李娜 接单"
 
 
 @pytest.mark.parametrize("case", ["forged", "stale", "future", "wrong_corp", "wrong_agent"])

@@ -72,4 +72,4 @@ async def test_hotline_day_through_wecom_callbacks(demo, clock, wecom, aiohttp_c
              for r in wecom.received if r.msgtype == "template_card"]
     assert cards == [("wangqiang", ("accept:T1",)), ("wangqiang", ("take:D1",))]
     assert [u["button"]["replace_name"] for u in wecom.card_updates] == [
-        "已由 李娜 接单", "已由 王强 接收", "已由 王强 接受"]
+        "已由 李娜 接单", "已由 王强 接收", "已由 王强 接受派工"]

@@ -10,7 +10,7 @@ import pytest
 from bot import messages as base
 from bot.messages import CARD, FILE, IMAGE, MARKDOWN, Button, OutboundMessage
 from bot.settings import load_settings
-from notifiers import render, texts
+from notifiers import render
 from notifiers.senders.base import SendFailed, SendRetry
 from notifiers.senders.dingtalk import DingTalkSender
 from storage.models import Chat
@@ -159,13 +159,25 @@ async def test_interactive_card_buttons_carry_keys_and_update_after_click(dingta
     assert [(a["id"], a["label"]["text"], a["actionType"]) for a in actions] == [
         ("claim:T12", "接单", "request"), ("view:T12", "查看", "request")]
 
-    taken = texts.CARD_TAKEN.format(name="张三", action="接单")
     await sender.send(OutboundMessage(channel=base.CH_DINGTALK_CARD_UPDATE,
-                                      address="ticket-T12-1", title="新工单 T12", text=taken,
-                                      extra={"card_text": "客户：某某医院"}), "taken:T12")
-    update = json.loads(fake.card_updates[0]["cardData"]["cardParamMap"]["sys_full_json_obj"])
+                                      address="ticket-T12-1", kind=base.CARD_UPDATE,
+                                      title="新工单 T12", text="客户：某某医院\n状态：已由 张三 接单",
+                                      extra={"state": "已由 张三 接单"}), "taken:T12")
+    assert fake.card_updates[0]["outTrackId"] == "ticket-T12-1"
+    # Everyone in the group now sees the card without its buttons, with the state.
+    update = fake.card("ticket-T12-1")
     assert not [c for c in update["contents"] if c["type"] == "action"]
-    assert "已由 张三 接单" in json.dumps(update, ensure_ascii=False)
+    assert [c["text"] for c in update["contents"]] == [
+        "客户：某某医院\n状态：已由 张三 接单", "**已由 张三 接单**"]
+
+
+async def test_card_update_before_its_card_is_out_is_retried(dingtalk):
+    fake, sender, _ = dingtalk
+    with pytest.raises(SendRetry):
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_CARD_UPDATE, address="claim-T9",
+                                          kind=base.CARD_UPDATE, text="状态：已撤单",
+                                          extra={"state": "已撤单"}), "card:1:v1")
+    assert fake.card_updates == []
 
 
 async def test_card_through_custom_robot_goes_as_markdown_naming_actions(dingtalk):

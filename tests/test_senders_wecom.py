@@ -188,16 +188,48 @@ async def test_button_card_and_its_update_after_a_click(wecom):
     assert [b["key"] for b in tc["button_list"]] == ["claim:T12", "view:T12"]
     assert tc["main_title"]["title"] == "新工单 T12"
 
-    code = fake.issue_response_code()  # what the click callback carries as ResponseCode
-    taken = texts.CARD_TAKEN.format(name="张三", action="接单")
-    await sender.send(OutboundMessage(channel=base.CH_WECOM_CARD_UPDATE, address=code,
-                                      text=taken), "taken:T12")
+    # what the click callback carries as ResponseCode
+    code = fake.issue_response_code("ticket-T12-1", "zhangsan")
+    taken = OutboundMessage(channel=base.CH_WECOM_CARD_UPDATE, address=code,
+                            kind=base.CARD_UPDATE, title="新工单 T12", task_id="ticket-T12-1",
+                            text="状态：已由 张三 接单", extra={"state": "已由 张三 接单"})
+    await sender.send(taken, "taken:T12")
     assert fake.card_updates[0]["button"] == {"replace_name": "已由 张三 接单"}
     assert fake.card_updates[0]["response_code"] == code
     assert fake.card_updates[0]["atall"] == 1
+    assert fake.card("ticket-T12-1", "zhangsan")["replaced_by"] == "已由 张三 接单"
     with pytest.raises(SendFailed):  # a ResponseCode is good for one update only
-        await sender.send(OutboundMessage(channel=base.CH_WECOM_CARD_UPDATE, address=code,
-                                          text=taken), "taken:T12b")
+        await sender.send(taken, "taken:T12b")
+
+
+async def test_card_update_with_a_spent_code_tells_the_member_afresh(wecom):
+    fake, sender = wecom
+    code = fake.issue_response_code("claim-T3", "zhangsan")
+    first = OutboundMessage(channel=base.CH_WECOM_CARD_UPDATE, address=code,
+                            kind=base.CARD_UPDATE, title="新工单 T3", task_id="claim-T3",
+                            text="状态：已由 张三 接单",
+                            extra={"state": "已由 张三 接单", "userid": "zhangsan"})
+    await sender.send(first, "card:1:v1")
+    second = OutboundMessage(channel=base.CH_WECOM_CARD_UPDATE, address=code,
+                             kind=base.CARD_UPDATE, title="新工单 T3", task_id="claim-T3",
+                             text="状态：已由 张三 解决",
+                             extra={"state": "已由 张三 解决", "userid": "zhangsan"})
+    await sender.send(second, "card:1:v2")
+    assert len(fake.card_updates) == 1
+    assert fake.contents("message/send", "zhangsan") == ["新工单 T3\n状态：已由 张三 解决"]
+
+
+async def test_card_update_after_72_hours_is_refused_and_sent_afresh(wecom, clock):
+    fake, sender = wecom
+    code = fake.issue_response_code("claim-T4", "zhangsan")
+    clock.advance(hours=72)
+    await sender.send(OutboundMessage(channel=base.CH_WECOM_CARD_UPDATE, address=code,
+                                      kind=base.CARD_UPDATE, title="新工单 T4",
+                                      task_id="claim-T4", text="状态：已撤单",
+                                      extra={"state": "已撤单", "userid": "zhangsan"}),
+                      "card:2:v1")
+    assert fake.card_updates == []
+    assert fake.contents("message/send", "zhangsan") == ["新工单 T4\n状态：已撤单"]
 
 
 async def test_card_task_id_is_made_safe_from_the_dedupe_key(wecom):

@@ -86,7 +86,9 @@ class SimulatorHub:
         """Store and fan out one entry; None when `dedupe_key` was already published.
 
         The entry needs "conv" ("user:<userid>" or "chat:<chat_key>") and "dir" ("in" typed by a
-        person, "out" sent by the bot); the hub adds "id" and, when absent, "at".
+        person, "out" sent by the bot); the hub adds "id" and, when absent, "at". An entry with
+        "update" replaces the card of the same "task_id" in its conversation where it stands (it
+        keeps that card's place, "pos"; its new id makes live pages and replays see the change).
         """
         if dedupe_key:
             if dedupe_key in self._keys:
@@ -104,7 +106,12 @@ class SimulatorHub:
                 self._convs.popitem(last=False)
         else:
             self._convs.move_to_end(entry["conv"])
-        ring.append(entry)
+        old = self._card_index(ring, entry) if entry.get("update") else None
+        if old is None:
+            ring.append(entry)
+        else:
+            entry["pos"] = ring[old].get("pos", ring[old]["id"])
+            ring[old] = entry
         for sub in list(self._subs):
             sub.offer(entry)
         return entry
@@ -114,8 +121,24 @@ class SimulatorHub:
         rings = self._convs.values() if convs is None else (
             self._convs[c] for c in convs if c in self._convs)
         out = [e for ring in rings for e in ring if e["id"] > since]
-        out.sort(key=lambda e: e["id"])
+        out.sort(key=lambda e: (e.get("pos", e["id"]), e["id"]))
         return out
+
+    @staticmethod
+    def _card_index(ring: deque[dict], entry: dict) -> int | None:
+        task_id = entry.get("task_id")
+        if not task_id:
+            return None
+        for i, e in enumerate(ring):
+            if e.get("kind") == "card" and e.get("task_id") == task_id:
+                return i
+        return None
+
+    def card(self, conv: str, task_id: str) -> dict | None:
+        """The card of `task_id` as the conversation shows it now."""
+        ring = self._convs.get(conv)
+        index = self._card_index(ring, {"task_id": task_id}) if ring is not None else None
+        return None if index is None or ring is None else ring[index]
 
     def conversations(self) -> list[str]:
         return list(self._convs)
@@ -169,7 +192,7 @@ class SimulatorHub:
         from storage.models import InboundEvent, OutboxMessage, Staff
         from storage.models.messaging import SENT
 
-        rows: list[tuple[datetime, int, str, dict]] = []
+        rows: list[tuple[datetime, int, int, str, dict]] = []
         sent = await (OutboxMessage.filter(channel=messages.CH_LOCAL, status=SENT,
                                            merged_into__isnull=True)
                       .order_by("-sent_at", "-id").limit(limit))
@@ -181,7 +204,7 @@ class SimulatorHub:
                 log.warning("simulator: skipping outbox row %s", row.id, exc_info=True)
                 continue
             when = row.sent_at or row.created_at
-            rows.append((when, 1, row.dedupe_key, dict(entry, at=when.isoformat())))
+            rows.append((when, 1, row.id, row.dedupe_key, dict(entry, at=when.isoformat())))
         events = await (InboundEvent.filter(platform=messages.LOCAL)
                         .order_by("-received_at", "-id").limit(limit))
         names = dict(await Staff.all().values_list("userid", "name"))
@@ -192,10 +215,11 @@ class SimulatorHub:
                 log.warning("simulator: skipping inbound event %s", ev.id, exc_info=True)
                 continue
             if typed is not None:
-                rows.append((ev.received_at, 0, ev.dedupe_key,
+                rows.append((ev.received_at, 0, ev.id, ev.dedupe_key,
                              dict(typed, at=ev.received_at.isoformat())))
-        rows.sort(key=lambda r: (r[0], r[1]))
-        for _, _, key, entry in rows:
+        # Ties in time keep the order rows were written in: a card before its redraws.
+        rows.sort(key=lambda r: (r[0], r[1], r[2]))
+        for _, _, _, key, entry in rows:
             self.publish(entry, dedupe_key=key)
         return len(rows)
 

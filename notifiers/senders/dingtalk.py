@@ -12,9 +12,11 @@ Channels and what their address is:
   signed: timestamp (ms) and sign = base64(HmacSHA256(secret, timestamp + "\\n" + secret)),
   URL-encoded. The secret is `extra["secret"]`, else the `push_secret` of the chat whose
   `push_address` is this URL (secrets never have to travel in outbox rows).
-- CH_DINGTALK_CARD_UPDATE: the outTrackId of a card sent earlier; the card is redrawn with
-  `extra["card_text"]` (and the title) and, in place of its buttons, the message text
-  (texts.CARD_TAKEN, e.g. "已由 张三 接单").
+- CH_DINGTALK_CARD_UPDATE (kind CARD_UPDATE): the outTrackId of a card sent earlier;
+  PUT /v1.0/im/interactiveCards redraws it for everyone with the message's title, text (which
+  ends in its state line) and the buttons still live, and the state in bold where buttons are
+  gone (`extra["state"]`, e.g. "已由 张三 接单"). An outTrackId DingTalk does not know yet (the
+  card itself still queued) is retried.
 
 Images and files (kind IMAGE or FILE, `file_path` on disk) go to groups and users: the bytes are
 first uploaded through the legacy media API, POST {oapi_base}/media/upload?access_token=&type=
@@ -66,6 +68,7 @@ OFFICIAL_OAPI = "https://oapi.dingtalk.com"
 BLOCKED = frozenset({130101, 130102})  # custom robot over 20 a minute: blocked 10 minutes
 BLOCK_S = 600.0
 THROTTLED_S = 60.0
+CARD_NOT_YET_S = 5.0  # a card update that overtook its card: try again shortly
 CARD_TEMPLATE = "StandardCard"
 CARD_LOGO = "@lALPDfJ6V_FPDmvNAfTNAfQ"
 MEDIA_MAX = 20 * 1024 * 1024  # image and file uploads alike
@@ -309,10 +312,18 @@ class DingTalkSender:
         await self._openapi("POST", "/v1.0/im/interactiveCards/send", body)
 
     async def _update_card(self, msg: OutboundMessage) -> None:
-        card = card_json(msg.title, str(msg.extra.get("card_text", "")), (), done=msg.text)
-        body = {"outTrackId": msg.address, "cardData": {"cardParamMap": {
+        done = "" if msg.buttons else str(msg.extra.get("state") or "")
+        card = card_json(msg.title, msg.text, msg.buttons, done=done)
+        track = task_id_for(OutboundMessage(channel=msg.channel, address=msg.address,
+                                            task_id=msg.address), "")
+        body = {"outTrackId": track, "cardData": {"cardParamMap": {
             "sys_full_json_obj": json.dumps(card, ensure_ascii=False)}}}
-        await self._openapi("PUT", "/v1.0/im/interactiveCards", body)
+        try:
+            await self._openapi("PUT", "/v1.0/im/interactiveCards", body)
+        except SendFailed as exc:
+            if "outTrackId" in str(exc):
+                raise SendRetry(str(exc), retry_after=CARD_NOT_YET_S) from exc
+            raise
 
 
 def card_json(title: str, text: str, buttons: Any, *, done: str = "") -> dict:

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot import texts
-from bot.messages import CARD, CH_LOCAL, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
+from bot.messages import CARD, CARD_UPDATE, CH_LOCAL, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
 from notifiers.senders.base import SendFailed
 
 if TYPE_CHECKING:
     from bot.platforms.local_hub import SimulatorHub
 
-KINDS = (TEXT, MARKDOWN, CARD, IMAGE, FILE)
+KINDS = (TEXT, MARKDOWN, CARD, CARD_UPDATE, IMAGE, FILE)
 
 
 def check_address(address: str) -> str:
@@ -31,13 +31,16 @@ def render(msg: OutboundMessage, hub: "SimulatorHub") -> dict[str, Any]:
     if msg.kind not in KINDS:
         raise SendFailed(f"simulator cannot show kind {msg.kind!r}")
     entry: dict[str, Any] = {
-        "conv": check_address(msg.address), "dir": "out", "kind": msg.kind,
+        "conv": check_address(msg.address), "dir": "out",
+        "kind": CARD if msg.kind == CARD_UPDATE else msg.kind,
         "sender": "", "sender_name": texts.SIM_BOT_NAME,
         "text": msg.text, "title": msg.title, "mentions": list(msg.mentions),
     }
-    if msg.kind == CARD:
+    if msg.kind in (CARD, CARD_UPDATE):
         entry["buttons"] = [{"key": b.key, "text": b.text} for b in msg.buttons]
         entry["task_id"] = msg.task_id
+    if msg.kind == CARD_UPDATE:
+        entry["update"] = True  # the hub and the page redraw the card of this task_id in place
     if msg.kind in (IMAGE, FILE):
         path = Path(msg.file_path) if msg.file_path else None
         if path is None or not path.is_file():

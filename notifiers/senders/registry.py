@@ -19,8 +19,9 @@ def build(settings: "Settings", session: Any, clock: Any, hub: Any = None,
         senders.append(LocalSender(hub))
     if settings.wecom.enabled or settings.wecom.bot.enabled:
         from notifiers.senders.wecom import WeComSender
+        from storage import cards
 
-        senders.append(WeComSender(settings, session, clock=clock))
+        senders.append(WeComSender(settings, session, clock=clock, keep_code=cards.note_code))
     if settings.dingtalk.enabled:
         from notifiers.senders.dingtalk import DingTalkSender
 

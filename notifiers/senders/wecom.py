@@ -15,10 +15,14 @@ Channels and what their address is:
   markdown (mentions written as `<@userid>`), image (base64 + md5), file (`webhook/upload_media`).
 - CH_WECOM_RESPONSE: an intelligent robot's `response_url`, answered once with markdown; a text
   too long for one message is cut there, since the URL takes one answer only.
-- CH_WECOM_CARD_UPDATE: the ResponseCode of a clicked card; `message/update_template_card`
-  replaces the card's buttons with one inert button whose label is the message text
-  (texts.CARD_TAKEN, e.g. "已由 张三 接单"). `extra["userids"]` limits the update to those
-  members; by default every receiver of the card sees it.
+- CH_WECOM_CARD_UPDATE (kind CARD_UPDATE): an unused response_code of an app card (the one
+  `message/send` answered, or a click's); `message/update_template_card`, which WeCom takes
+  once per code within 72 hours. With no button left the card's buttons become one inert button
+  labelled with the state (`extra["state"]`, e.g. "已由 张三 接单"); with buttons left the card is
+  replaced by a new `button_interaction` card (same task_id, the text with its state line).
+  `extra["userid"]` limits the update to that member. A code WeCom no longer takes (spent,
+  expired: errcode 40058) turns the update into a fresh text to that member.
+  The response_code of every app card sent is kept on its card row (storage/cards.py).
 
 The access token is fetched with `gettoken` once per app and cached until shortly before its
 7200 s run out; 40014/42001/40001 drop it and the call is made once more with a fresh one.
@@ -31,17 +35,21 @@ import hashlib
 import os
 import re
 from dataclasses import replace
-from typing import Any, Callable
+from datetime import datetime
+from typing import Any, Awaitable, Callable
 
 import aiohttp
 
 from bot import messages
 from bot.clock import Clock, SystemClock
 from bot.messages import CARD, FILE, IMAGE, MARKDOWN, TEXT, OutboundMessage
-from notifiers import render
+from notifiers import render, texts
 from notifiers.senders.base import SendFailed, SendRetry
 from notifiers.senders.http import call, media_form, read_file, rebase
 from notifiers.tokens import TokenCache
+
+# (task_id, channel, userid, response_code, when): keeps a card's code for one later update.
+KeepCode = Callable[[str, str, str, str, datetime], Awaitable[Any]]
 
 OFFICIAL_BASE = "https://qyapi.weixin.qq.com"
 TOKEN_INVALID = frozenset({40014, 42001, 40001})
@@ -53,6 +61,7 @@ WEBHOOK_IMAGE_MAX = 2 * 1024 * 1024
 _TASK_ID_BAD = re.compile(r"[^0-9A-Za-z_\-@]")
 CARD_TITLE_CHARS = 26  # WeCom shows about this many characters of a card title
 CARD_MAX_BUTTONS = 6
+CODE_REFUSED = 40058  # update_template_card: response_code spent, expired or unknown
 
 
 def task_id_for(msg: OutboundMessage, dedupe_key: str) -> str:
@@ -65,12 +74,16 @@ class WeComSender:
                 messages.CH_WECOM_RESPONSE, messages.CH_WECOM_CARD_UPDATE)
 
     def __init__(self, settings: Any, session: aiohttp.ClientSession, *,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, keep_code: KeepCode | None = None) -> None:
+        # Where the response_code of each app card sent is kept (storage.cards.note_code in the
+        # bot); without it the code is dropped, as a bare sender has no database.
+        self._keep_code = keep_code
         self._cfg = settings.wecom
         self._source = settings.center.name
         self._base = settings.wecom.api_base.rstrip("/")
         self._session = session
-        self.tokens = TokenCache(self._fetch_token, clock or SystemClock())
+        self._clock = clock or SystemClock()
+        self.tokens = TokenCache(self._fetch_token, self._clock)
 
     # -- access token ---------------------------------------------------------------------
 
@@ -175,6 +188,11 @@ class WeComSender:
         invalid = {u for u in str(result.get("invaliduser") or "").split("|") if u}
         if body["touser"] in invalid:
             raise SendFailed(f"message/send: invalid user {body['touser']}")
+        code = result.get("response_code")
+        if code and body.get("msgtype") == "template_card" and self._keep_code is not None:
+            # The send's own code allows one update: a claim by typed command redraws the card.
+            await self._keep_code(body["template_card"]["task_id"], messages.CH_WECOM_APP,
+                                  body["touser"], str(code), self._clock.now())
 
     def _appchat_body(self, msg: OutboundMessage) -> dict:
         return {"chatid": msg.address, "safe": 0, **_text_content(msg)}
@@ -209,14 +227,29 @@ class WeComSender:
         _check("response_url", _errcode(status, result), result)
 
     async def _update_card(self, msg: OutboundMessage) -> None:
-        body: dict[str, Any] = {"agentid": self._cfg.agent_id, "response_code": msg.address,
-                                "button": {"replace_name": msg.text}}
-        userids = msg.extra.get("userids")
-        if userids:
-            body["userids"] = list(userids)
+        body: dict[str, Any] = {"agentid": self._cfg.agent_id, "response_code": msg.address}
+        state = str(msg.extra.get("state") or msg.text)
+        if msg.buttons:
+            body["template_card"] = self._card(msg, msg.task_id)
+        else:
+            body["button"] = {"replace_name": state}
+        userid = msg.extra.get("userid")
+        if userid:
+            body["userids"] = [userid]
         else:
             body["atall"] = 1
-        await self._api("/cgi-bin/message/update_template_card", json_body=body)
+        try:
+            await self._api("/cgi-bin/message/update_template_card", json_body=body)
+        except SendFailed as exc:
+            if f": {CODE_REFUSED} " not in f"{exc} ":
+                raise
+            if not userid:
+                raise
+            # WeCom no longer takes the code: the member gets the state as a fresh message.
+            title = msg.title or msg.task_id
+            fresh = OutboundMessage(channel=messages.CH_WECOM_APP, address=str(userid),
+                                    text=texts.CARD_STATE.format(title=title, state=state))
+            await self._app_send(self._app_body(fresh, f"card-fallback:{msg.task_id}:{state}"))
 
     # -- images and files --------------------------------------------------------------------
 

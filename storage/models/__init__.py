@@ -1,5 +1,6 @@
 """All Tortoise models, one module per aggregate; Tortoise discovers them through this package."""
 from storage.models.attachments import AttachmentWait, TicketAttachment
+from storage.models.cards import CardRef
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
 from storage.models.customers import (
     Contract,
@@ -45,6 +46,7 @@ __models__ += [Complaint, ComplaintEvent, FollowUp]
 __models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed, CustomerContact]
 __models__ += [RejectedInbound]
 __models__ += [TicketAttachment, AttachmentWait, ApiUsage]
+__models__ += [CardRef]
 __models__ += [Project, ProjectStage, ProjectLog, ProjectRequest, ProjectForm, ProjectEvent]
 __models__ += [Course, TrainingSession, Trainee]
 __models__ += [ChangeRequest, SensitiveRequest, RequestEvent]

@@ -258,10 +258,24 @@ class FakeDingTalk:
         if refused:
             return refused
         body = await self._json(request)
-        if body.get("outTrackId") not in self.cards:
+        track = body.get("outTrackId")
+        if track not in self.cards:
             return self._error(400, "param.invalid", "outTrackId 不存在")
+        data = (body.get("cardData") or {}).get("cardParamMap") or {}
+        try:
+            card = json.loads(data.get("sys_full_json_obj") or "")
+        except ValueError:
+            card = None
+        if not isinstance(card, dict) or not card.get("header"):
+            return self._error(400, "param.invalid", "卡片内容不合法")
+        # What every member of the conversation now sees.
+        self.cards[track] = {**self.cards[track], "cardData": body["cardData"]}
         self.card_updates.append(body)
         return web.json_response({"success": True})
+
+    def card(self, track: str) -> dict:
+        """The card of `track` as DingTalk shows it now: its StandardCard JSON."""
+        return json.loads(self.cards[track]["cardData"]["cardParamMap"]["sys_full_json_obj"])
 
     # -- legacy media upload (oapi) -----------------------------------------------------------
 

@@ -27,6 +27,7 @@ from bot.clock import SystemClock
 
 LIMITS = {"message/send": 30, "appchat/send": 200, "webhook/send": 20}
 BYTE_LIMITS = {"text": 2048, "markdown": 4096}
+CODE_TTL = timedelta(hours=72)  # a response_code updates a card once, within 72 hours
 APPCHAT_BYTE_LIMITS = {"text": 2048, "markdown": 2048}
 
 
@@ -76,7 +77,9 @@ class FakeWeCom:
         self.calls: list[str] = []  # every API path called, in order
         self._tokens: dict[str, datetime] = {}
         self._errors: list[tuple[str | None, int]] = []
-        self._response_codes: dict[str, bool] = {}  # card response codes -> used
+        # card response codes -> (issued at, used, the cards it may update: (task_id, userid))
+        self._response_codes: dict[str, tuple[datetime, bool, list[tuple[str, str]]]] = {}
+        self.cards: dict[tuple[str, str], dict] = {}  # (task_id, userid) -> the card shown now
         self._used_response_urls: set[str] = set()
         self._ids = itertools.count(1)
         self._hold_at: int | None = None
@@ -247,8 +250,15 @@ class FakeWeCom:
                 return self._answer(40058, "invalid template_card")
             if any(not b.get("key") for b in card.get("button_list", [])):
                 return self._answer(40058, "button key missing")
+            users = [u for u in str(body.get("touser", "")).split("|") if u]
+            task = str(card["task_id"])
+            if any((task, u) in self.cards for u in users):
+                return self._answer(40078, "duplicate task_id")  # unique per app
+            for u in users:
+                self.cards[(task, u)] = card
             extra["response_code"] = f"rc-{next(self._ids)}"
-            self._response_codes[extra["response_code"]] = False
+            self._response_codes[extra["response_code"]] = (self.clock.now(), False,
+                                                            [(task, u) for u in users])
         self._cut(body, BYTE_LIMITS)
         dest = str(body.get("touser", ""))
         if body.get("enable_duplicate_check"):
@@ -269,20 +279,45 @@ class FakeWeCom:
         if code:
             return self._answer(code, "refused")
         body = await self._json(request)
-        rc = body.get("response_code")
-        if rc not in self._response_codes or self._response_codes[rc]:
+        if body.get("agentid") != self.agent_id:
+            return self._answer(40056, "invalid agentid")
+        rc = str(body.get("response_code", ""))
+        if rc not in self._response_codes:
             return self._answer(40058, "invalid response_code")
-        if not (body.get("button") or {}).get("replace_name"):
-            return self._answer(40058, "button.replace_name missing")
-        self._response_codes[rc] = True
+        issued, used, targets = self._response_codes[rc]
+        if used:
+            return self._answer(40058, "response_code has been used")
+        if self.clock.now() - issued >= CODE_TTL:
+            return self._answer(40058, "response_code expired")
+        replace = (body.get("button") or {}).get("replace_name")
+        card = body.get("template_card")
+        if not replace and not isinstance(card, dict):
+            return self._answer(40058, "button.replace_name or template_card missing")
+        userids = body.get("userids") or []
+        if not body.get("atall") and not userids:
+            return self._answer(40058, "no receiver to update")
+        self._response_codes[rc] = (issued, True, targets)
+        for task, user in targets:
+            if body.get("atall") or user in userids:
+                shown = self.cards.get((task, user), {"task_id": task})
+                if replace:
+                    shown = {**shown, "button_list": [], "replaced_by": replace}
+                else:
+                    shown = card
+                self.cards[(task, user)] = shown
         self.card_updates.append(body)
         return self._answer()
 
-    def issue_response_code(self) -> str:
-        """A ResponseCode as a card click callback would carry it."""
+    def issue_response_code(self, task_id: str = "", userid: str = "") -> str:
+        """A ResponseCode as a click on card `task_id` by `userid` would carry it."""
         code = f"rc-{next(self._ids)}"
-        self._response_codes[code] = False
+        self._response_codes[code] = (self.clock.now(), False,
+                                      [(task_id, userid)] if task_id else [])
         return code
+
+    def card(self, task_id: str, userid: str) -> dict | None:
+        """The template card `userid` sees for `task_id` now (None: never sent to them)."""
+        return self.cards.get((task_id, userid))
 
     async def _appchat_create(self, request: web.Request) -> web.Response:
         code = await self._preamble(request, "appchat/create")

@@ -255,7 +255,8 @@
     // Our own message comes back with an id: it takes the place of its pending copy.
     const pend = entry.client_id ? list.findIndex((e) => !e.id && e.client_id === entry.client_id) : -1;
     if (pend >= 0) list.splice(pend, 1);
-    // A card sent again under the same task id is that card updated (e.g. who claimed it).
+    // A card sent again under the same task id, or redrawn ("update"), is that card updated in
+    // place (e.g. who claimed it): it keeps its place and is not counted as unread.
     const card = entry.kind === "card" && entry.task_id
       ? list.findIndex((e) => e.kind === "card" && e.task_id === entry.task_id) : -1;
     if (card >= 0) {
@@ -273,7 +274,7 @@
       if (appended && box.querySelector(".empty") === null) box.appendChild(renderEntry(entry));
       else renderOpen(false);
       if (stick) box.scrollTop = box.scrollHeight;
-    } else if (live && !(entry.dir === "in" && entry.sender === state.me)) {
+    } else if (live && card < 0 && !(entry.dir === "in" && entry.sender === state.me)) {
       state.unread.set(entry.conv, (state.unread.get(entry.conv) || 0) + 1);
       renderConvList();
     }

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UserError
+from bot.services.cards.refresh import refresh as redraw_cards
 from bot.services.deadlines import clocks
 from bot.services.deadlines.steps import WARN, all_steps
 from bot.services.dispatches import texts
@@ -127,6 +128,7 @@ async def accept(env: "Runtime", actor: Staff, number: int) -> Dispatch:
     await _tell_manager(env, d, texts.DISPATCH_ACCEPTED_NOTICE.format(
         d=d.number, no=d.ticket.number, customer=d.ticket.customer.name, who=actor.name),
         f"dispatch:{d.id}:accepted")
+    await redraw_cards(env, "dispatch", d.id, actor=actor)
     return await get_dispatch(number)
 
 
@@ -158,6 +160,7 @@ async def appoint(env: "Runtime", actor: Staff, number: int, at: datetime) -> Di
     await _tell_manager(env, d, texts.DISPATCH_APPOINTED_NOTICE.format(
         d=d.number, no=d.ticket.number, at=when(env, at), who=actor.name),
         f"dispatch:{d.id}:appointed:{at.isoformat()}")
+    await redraw_cards(env, "dispatch", d.id, actor=actor)
     return d
 
 
@@ -171,6 +174,7 @@ async def arrive(env: "Runtime", actor: Staff, number: int) -> Dispatch:
     await clocks.start(env, "dispatch", d.id, WRITEOFF_CLOCK, owner=actor,
                           tier=d.ticket.customer.tier, context=dispatch_context(d, d.ticket))
     await log_event(env, d.ticket, actor, "arrived", d.number)
+    await redraw_cards(env, "dispatch", d.id, actor=actor)
     return d
 
 
@@ -235,6 +239,8 @@ async def complete(env: "Runtime", actor: Staff, number: int, signatory: str, re
                                                  resolved_at=now)
         await log_event(env, ticket, actor, "resolved", d.result)
         await clocks.close_all(env, "ticket", ticket.id)
+        await redraw_cards(env, "ticket", ticket.id, actor=actor)
+    await redraw_cards(env, "dispatch", d.id, actor=actor)
     product, version = library.split_product(ticket.product)
     entry = await library.add_entry(env, symptom=ticket.description, cause=d.cause,
                                       solution=d.result, product=product, version=version,
@@ -272,6 +278,7 @@ async def unsolved(env: "Runtime", actor: Staff, number: int, reason: str,
     await d.save(update_fields=["status", "finished_at", "result", "outcome"])
     ticket = d.ticket
     await log_event(env, ticket, actor, "onsite_unsolved", f"{d.number}：{reason}")
+    await redraw_cards(env, "dispatch", d.id, actor=actor)
     forms_due = await _after_visit(env, d, actor)
     if to_hq:
         row = await escalate_to_hq(env, actor, ticket,
@@ -290,6 +297,7 @@ async def write_off(env: "Runtime", actor: Staff, number: int) -> tuple[Dispatch
     await d.save(update_fields=["status", "written_off_at"])
     await clocks.meet(env, "dispatch", d.id, WRITEOFF_CLOCK)
     await log_event(env, d.ticket, actor, "written_off", d.number)
+    await redraw_cards(env, "dispatch", d.id, actor=actor)
     forms = None
     if d.forms_at is None:
         rows = [r for r in await clocks.get(env, "dispatch", d.id)

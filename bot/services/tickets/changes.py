@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
+from bot.services.cards.refresh import refresh as redraw_cards
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
 from bot.services.directory.phones import normalise_phone, shown_phone
@@ -134,6 +135,7 @@ async def reopen(env: "Runtime", actor: Staff, number: int, reason: str) -> Tick
         await notify_staff(env, ticket.owner, texts.REOPEN_NOTICE.format(
             no=ticket.number, who=actor.name, reason=reason),
             f"ticket:{ticket.id}:reopened:{env.now().timestamp()}")
+    await redraw_cards(env, "ticket", ticket.id, actor=actor)
     return await get_ticket(number)
 
 
@@ -155,4 +157,5 @@ async def cancel(env: "Runtime", actor: Staff, number: int, reason: str) -> Tick
     if ticket.owner_id != actor.id:
         await notify_staff(env, ticket.owner, texts.CANCEL_NOTICE.format(
             no=ticket.number, who=actor.name, reason=reason), f"ticket:{ticket.id}:cancelled")
+    await redraw_cards(env, "ticket", ticket.id, actor=actor)
     return await get_ticket(number)

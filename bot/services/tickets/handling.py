@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
+from bot.services.cards.refresh import refresh as redraw_cards
 from bot.services.deadlines import clocks
 from bot.services.outbox import notify_purpose, notify_staff
 from bot.services.tickets import texts
@@ -62,6 +63,7 @@ async def transfer(env: "Runtime", actor: Staff, number: int, target: Staff,
         await notify_staff(env, ticket.owner, texts.TRANSFER_OWNER_NOTICE.format(
             no=ticket.number, who=actor.name, target=target.name, note=note or "-"),
             f"ticket:{ticket.id}:offer:{n}:owner")
+    await redraw_cards(env, "ticket", ticket.id, actor=actor)
     return await get_ticket(number)
 
 
@@ -86,6 +88,7 @@ async def accept_transfer(env: "Runtime", actor: Staff, number: int) -> Ticket:
     n = await TicketEvent.filter(ticket_id=ticket.id, kind="accepted").count()
     await notify_staff(env, previous, texts.ACCEPT_NOTICE.format(no=ticket.number, who=actor.name),
                        f"ticket:{ticket.id}:accepted:{n}")
+    await redraw_cards(env, "ticket", ticket.id, actor=actor)
     return await get_ticket(number)
 
 

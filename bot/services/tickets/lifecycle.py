@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
+from bot.services.cards.refresh import refresh as redraw_cards
 from bot.services.customers import archive, contacts as customer_contacts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import CustomerNotFound, find_customer
@@ -230,6 +231,7 @@ async def claim(env: "Runtime", actor: Staff, number: int) -> Ticket:
     if creator.id != actor.id:
         await notify_staff(env, creator, texts.TICKET_CLAIMED_NOTICE.format(
             no=ticket.number, who=actor.name), f"ticket:{ticket.id}:claimed")
+    await redraw_cards(env, "ticket", ticket.id, actor=actor)
     return await get_ticket(number)
 
 
@@ -262,6 +264,7 @@ async def resolve_ticket(env: "Runtime", actor: Staff, number: int, solution: st
                                           solution=solution, product=product, version=version,
                                           ticket=ticket, author=actor)
         await log_event(env, ticket, actor, "knowledge", entry.number)
+    await redraw_cards(env, "ticket", ticket.id, actor=actor)
     return Resolved(await get_ticket(number), entry)
 
 

@@ -56,7 +56,7 @@ async def contacts_aside(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_cust')]
+    dependencies = [('models', '0010_cards')]
 
     initial = False
 
