@@ -47,7 +47,8 @@ EDIT_FIELDS = tuple(_opt(label, keys) for label, keys in (
     ("加密锁号", ("加密锁号", "dongle")), ("级别", ("级别", "tier")), ("业务", ("业务", "sales"))))
 CONTACT_FIELDS = tuple(_opt(label, keys) for label, keys in (
     ("职务", ("职务", "role")), ("电话", ("电话", "phone")), ("手机", ("手机", "mobile")),
-    ("生日", ("生日", "birthday")), ("纪念日", ("纪念日", "anniversary"))))
+    ("生日", ("生日", "birthday")), ("纪念日", ("纪念日", "anniversary")),
+    ("是", ("主要", "primary"))))
 
 
 @router.command("客户", aliases=("customer",), args=(CUSTOMER,), example="/客户 华东制造")
@@ -103,7 +104,9 @@ async def edit(ctx: CommandContext, customer: str, **_fields: str) -> str:
                       *CONTACT_FIELDS),
                 example="/联系人 华东制造 钱主任 职务=财务主任 手机=13900000009 生日=05-12")
 async def contact(ctx: CommandContext, customer: str, person: str, **_fields: str) -> str:
-    """添加或修改客户的联系人（同名即修改）；电话自动去掉空格、横线，全角数字也可以。"""
+    """添加或修改客户的联系人（同名即修改）；电话自动去掉空格、横线，全角数字也可以。
+    第一位联系人是主要联系人；写 主要=是 改设。工单没写联系人时，/单 显示主要联系人。
+    """
     found, new, changes, completed = await archive.set_contact(
         ctx.env, ctx.me, customer, person, ctx.args.options)
     if new:

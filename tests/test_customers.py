@@ -110,6 +110,7 @@ async def test_archive_contacts_and_refusals(chat, env):
     assert await chat.say("sunli", "/联系人 西部电子 钱主任 主要=不") == \
         "“主要=不”请写 主要=是（设为主要联系人）。"
     assert [c[-1] for c in await contacts_of(west)] == [False, True]
+    assert "纪念日=纪念日 主要=是]" in await chat.say("sunli", "/帮助 联系人")
     card = await chat.say("sunli", "/客户 西部电子")
     assert "联系人：\n· 钱主任　电话 -　手机 13900000009　生日 05-12　纪念日 -　［主要联系人］\n" \
            "· 赵工（信息主管）　电话 028-66660001　手机 13900000010\n" in card
