@@ -17,7 +17,7 @@ from bot.dispatcher import Dispatcher
 from bot.longconn import Connection, Supervisor
 from bot.metrics import Metrics, metrics_view, refused_middleware
 from bot.pipeline import Pipeline
-from bot.platforms import dingtalk, local, wecom
+from bot.platforms import dingtalk, dingtalk_stream, local, wecom, wecom_ws
 from bot.runtime import Runtime
 from bot.scheduler import Scheduler
 from bot.services import outbox
@@ -70,6 +70,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None,
     app[keys.QUOTA] = quota = DingTalkQuota(settings, clock, partial(outbox.notify_admins, env))
     if settings.dingtalk.enabled:
         metrics.quota_reader = quota.used
+    if wecom_ws.wanted(settings):
+        # Before the relay: its sender writes through this connection.
+        app[keys.WECOM_WS] = wecom_ws.RobotConnection(app)
 
     async def database(app: web.Application) -> AsyncIterator[None]:
         if open_database:
@@ -160,14 +163,19 @@ async def report_error(env: Runtime, kind: str, notice: str, exc: BaseException,
 
 def _long_connections(app: web.Application) -> list[Connection]:
     """The long connections the settings ask for (WeCom robot, DingTalk stream); none by default."""
-    return []
+    conns: list[Connection] = []
+    if app[keys.SETTINGS].dingtalk.enabled:
+        conns.extend(dingtalk_stream.connections(app))
+    if keys.WECOM_WS in app:
+        conns.append(app[keys.WECOM_WS])
+    return conns
 
 
 def _platform_senders(app: web.Application) -> dict[str, Sender]:
     from notifiers.senders import registry
 
     return registry.build(app[keys.SETTINGS], app[keys.HTTP], app[keys.CLOCK],
-                          app.get(keys.SIMULATOR), app[keys.QUOTA])
+                          app.get(keys.SIMULATOR), app[keys.QUOTA], app.get(keys.WECOM_WS))
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from bot.metrics import Metrics
     from bot.pipeline import Pipeline
     from bot.platforms.local import SimulatorHub
+    from bot.platforms.wecom_ws import RobotConnection
     from bot.scheduler import Scheduler
     from bot.settings import Settings
     from notifiers.quota import DingTalkQuota
@@ -32,5 +33,7 @@ METRICS: web.AppKey["Metrics"] = web.AppKey("metrics")
 QUOTA: web.AppKey["DingTalkQuota"] = web.AppKey("dingtalk_quota")
 # One per long connection this instance may hold (WeCom robot, DingTalk stream); see bot/longconn.py.
 LONG_CONNECTIONS: web.AppKey[list["Supervisor"]] = web.AppKey("long_connections")
+# The WeCom intelligent robot's long connection (wecom.bot.mode = "long_connection").
+WECOM_WS: web.AppKey["RobotConnection"] = web.AppKey("wecom_ws")
 RUN_BACKGROUND: web.AppKey[bool] = web.AppKey("run_background")
 REQUEST_ID: web.RequestKey[str] = web.RequestKey("request_id", str)

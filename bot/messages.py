@@ -90,6 +90,13 @@ CH_WECOM_APPCHAT = "wecom_appchat"  # appchat/send to a group the app created (a
 CH_WECOM_WEBHOOK = "wecom_webhook"  # group robot webhook (address: webhook key or full URL)
 CH_WECOM_RESPONSE = "wecom_response_url"  # intelligent robot response_url (address: the URL)
 CH_WECOM_CARD_UPDATE = "wecom_card_update"  # update a clicked card (address: response_code)
+# Intelligent robot over its long connection (bot/platforms/wecom_ws.py): an answer on the
+# message's req_id (address: req_id; extra: chatid, chattype, the connection it came on), and a
+# proactive push to a chat that has talked to the robot (address: chatid, or userid in private).
+CH_WECOM_WS_REPLY = "wecom_ws_reply"
+CH_WECOM_WS_SEND = "wecom_ws_send"
+# Replace the buttons of a card clicked over the long connection (address: the click's req_id).
+CH_WECOM_WS_CARD_UPDATE = "wecom_ws_card_update"
 CH_DINGTALK_SESSION = "dingtalk_session"  # sessionWebhook of an incoming message (address: URL)
 CH_DINGTALK_GROUP = "dingtalk_group"  # robot OpenAPI group message (address: openConversationId)
 CH_DINGTALK_USER = "dingtalk_user"  # robot OpenAPI one-to-one (address: staffId)

@@ -7,6 +7,7 @@ expected, in Chinese, because the people who deploy the bot read Chinese too.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal
@@ -93,6 +94,17 @@ class WeComBotSettings(Section):
     # The robot's display name in WeCom, so its @-mention is stripped wherever it stands in the
     # text; empty strips only a leading @-mention.
     name: str = ""
+    # "callback": WeCom posts to /wecom/bot/callback (needs a public URL, token and key);
+    # "long_connection": the bot opens a WebSocket to WeCom with the robot's id and secret.
+    mode: Literal["callback", "long_connection"] = "callback"
+    bot_id: str = ""
+    secret: str = ""
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+    ping_s: float = Field(30.0, gt=0)  # WeCom expects a ping every 30 s
+    # How long after a message its req_id is answered on; later answers go as a proactive push.
+    respond_window_s: float = Field(300.0, gt=0)
+    # How long a row for the connection waits when this instance does not hold it (or it is down).
+    wait_s: float = Field(2.0, gt=0)
 
 
 class WeComSettings(Section):
@@ -122,6 +134,13 @@ class DingTalkSettings(Section):
     api_base: str = "https://api.dingtalk.com"
     oapi_base: str = "https://oapi.dingtalk.com"
     sign_window_s: int = Field(3600, ge=1)
+    # How robot messages and card clicks arrive: "http" (callbacks to our public URL) or
+    # "stream" (a WebSocket we open to DingTalk: no public URL needed).
+    mode: Literal["http", "stream"] = "http"
+    # Where the stream is opened (POST /v1.0/gateway/connections/open); tests point it at a fake.
+    stream_base: str = "https://api.dingtalk.com"
+    # A WebSocket ping this often; a connection that stops answering is dropped and reopened.
+    stream_heartbeat_s: float = Field(30.0, gt=0)
     # The callbackRouteKey under which the card callback URL is registered with DingTalk.
     card_callback_route_key: str = "deskbot"
     # OpenAPI calls a month the edition allows (standard edition: about 10,000); admins are
@@ -395,7 +414,10 @@ def _problem(e: Any) -> tuple[tuple[Any, ...], str]:
     template = texts.SETTINGS_PROBLEMS.get(e["type"])
     if template is None:
         return tuple(e["loc"]), e["msg"]
-    return tuple(e["loc"]), template.format(**(e.get("ctx") or {}))
+    ctx = dict(e.get("ctx") or {})
+    if e["type"] == "literal_error":  # pydantic lists the choices in English: "'a', 'b' or 'c'"
+        ctx["expected"] = re.sub(r", | or ", "、", str(ctx.get("expected", "")))
+    return tuple(e["loc"]), template.format(**ctx)
 
 
 def _describe(err: ValidationError) -> str:

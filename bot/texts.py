@@ -24,6 +24,7 @@ SETTINGS_PROBLEMS = {
     "greater_than_equal": "应不小于 {ge}",
     "less_than": "应小于 {lt}",
     "less_than_equal": "应不大于 {le}",
+    "literal_error": "应为以下之一：{expected}",
 }
 
 # simulator

@@ -25,7 +25,8 @@ async def bind(ctx: CommandContext, purpose: str, push: str | None, secret: str)
     """把本群绑定为某种用途的群：热线、服务经理、质量监督、总部、部门负责人；通知按用途推送到群。
 
     推送= 设置主动推送用的群机器人 Webhook（企业微信群机器人地址或 key；钉钉自定义机器人地址，
-    加签时再写 密钥=）；写“推送=无”清除。钉钉群不写推送时由机器人 OpenAPI 推送。
+    加签时再写 密钥=）；写“推送=无”清除。钉钉群不写推送时由机器人 OpenAPI 推送；
+    企业微信智能机器人走长连接时，群里跟机器人说过话即可由长连接推送，不必写推送。
     """
     msg = ctx.msg
     route = binding.parse_push(msg.platform, push, secret) if push is not None else None
@@ -56,6 +57,7 @@ async def show(ctx: CommandContext) -> str:
 
 async def register_chats(ctx: CommandContext, nxt: Next) -> None:
     """Every group the bot hears from gets its row, so it can be listed and bound later."""
-    if ctx.msg.chat_type == GROUP and ctx.msg.chat_id:
-        await binding.register(ctx.msg.platform, ctx.msg.chat_id)
+    msg = ctx.msg
+    if msg.chat_type == GROUP and msg.chat_id:
+        await binding.register(msg.platform, msg.chat_id, msg.reply.channel if msg.reply else "")
     await nxt(ctx)

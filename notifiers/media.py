@@ -4,7 +4,8 @@
   the body is the file, or a JSON error (token errors refetch once).
 - WeCom intelligent robot (image, and the images of a "mixed" message): the callback carries a
   URL whose content is AES-256-CBC encrypted with the robot's EncodingAESKey (IV: the key's
-  first 16 bytes, PKCS#7 padding to 32 bytes), as WeCom documents for robot media.
+  first 16 bytes, PKCS#7 padding to 32 bytes), as WeCom documents for robot media; over the long
+  connection the same scheme under the message's own `aeskey`.
 - DingTalk robot (picture, file, the pictures of richText): POST {api_base}/v1.0/robot/
   messageFiles/download {downloadCode, robotCode} answers {downloadUrl}, which is then fetched.
 The platform senders' token caches are reused, so a download costs no extra token fetch.
@@ -43,8 +44,11 @@ class MediaFetcher:
             if platform == messages.WECOM_APP and self._wecom is not None:
                 return await self._wecom_media(att)
             if platform == messages.WECOM_BOT:
+                key = str(att.extra.get("aeskey") or self._settings.wecom.bot.encoding_aes_key)
+                if not key:
+                    raise MediaError("robot media without a key to decrypt it")
                 data, ctype, name = await self._get(att.ref)
-                return _robot_decrypt(self._settings.wecom.bot.encoding_aes_key, data), ctype, name
+                return _robot_decrypt(key, data), ctype, name
             if platform == messages.DINGTALK and self._dingtalk is not None:
                 return await self._dingtalk_file(att)
         except (SendRetry, SendFailed) as exc:
@@ -106,9 +110,16 @@ def _json_errcode(data: bytes) -> int:
 
 
 def _robot_decrypt(encoding_aes_key: str, data: bytes) -> bytes:
+    """Robot media: AES-256-CBC under the robot's EncodingAESKey (43 characters), or under the
+    per-message `aeskey` the long connection gives (base64, with or without its padding)."""
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-    key = base64.b64decode(encoding_aes_key + "=")
+    try:
+        key = base64.b64decode(encoding_aes_key + "=" * (-len(encoding_aes_key) % 4))
+        if len(key) != 32:
+            raise ValueError(f"{len(key)} bytes")
+    except ValueError as exc:
+        raise MediaError(f"robot media key unusable: {exc}") from exc
     if not data or len(data) % 16:
         raise MediaError("robot media is not AES blocks")
     decryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).decryptor()

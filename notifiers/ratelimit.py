@@ -37,6 +37,8 @@ WINDOW_S = 60.0
 LIMITS: dict[str, int] = {
     messages.CH_WECOM_APP: 30,
     messages.CH_WECOM_WEBHOOK: 20,
+    # The robot's proactive push publishes no figure: held to a group robot's 20 a minute.
+    messages.CH_WECOM_WS_SEND: 20,
     messages.CH_WECOM_APPCHAT: 200,
     messages.CH_DINGTALK_GROUP: 20,
     messages.CH_DINGTALK_USER: 20,

@@ -18,6 +18,11 @@ the settings.outbox.max_attempts-th failed try, marks the row dead and hands a n
 `notify_admins` (the services side queues it to every admin of settings.center.admins), except
 for rows that are themselves such notices.
 
+Long connections: only the instance holding one can send on its channels. A sender that says so
+(`unavailable()`, senders.base.Pausable) has its channels left out of this relay's claims while
+the connection is elsewhere or down, so another instance's relay sends those rows; a row caught
+by a drop between claim and send raises SendLater and is held briefly, counting no attempt.
+
 `owner` names this relay in leases; it must be unique per running process. Unexpected errors
 (a failed pass, a destination that raised, a sender that raised) go to `on_error(kind, exc)`, the
 app's one error path (bot/failures.py); the rows involved wait and are retried, and a relay
@@ -37,7 +42,7 @@ from tortoise.transactions import in_transaction
 from bot.messages import OutboundMessage
 from notifiers import ratelimit, relay_store, render, texts
 from notifiers.ratelimit import AS_IS, DIGEST, BaseRateLimiter, DbRateLimiter, Unit
-from notifiers.senders.base import Sender, SendFailed, SendRetry
+from notifiers.senders.base import Pausable, Sender, SendFailed, SendLater, SendRetry
 from storage import cards
 from storage.models import OutboxMessage
 
@@ -79,6 +84,8 @@ class Relay:
         self._sem = asyncio.Semaphore(concurrency)
         self._notify_admins = notify_admins
         self._on_error = on_error
+        self._pausable = [s for s in {id(s): s for s in self.senders.values()}.values()
+                          if isinstance(s, Pausable)]
 
     @staticmethod
     def registry(*senders: Sender) -> dict[str, Sender]:
@@ -139,7 +146,7 @@ class Relay:
         delay = self._cfg.poll_s
         with suppress(Exception):
             now = self.clock.now()
-            due = await relay_store.next_due(now)
+            due = await relay_store.next_due(now, self._skipped())
             if due is not None:
                 delay = min(delay, max(IDLE_MIN_S, (due - now).total_seconds()))
         with suppress(asyncio.TimeoutError):
@@ -156,9 +163,14 @@ class Relay:
 
     # -- one pass ----------------------------------------------------------------------------
 
+    def _skipped(self) -> list[str]:
+        """Channels not sendable from here now: their rows are left for another relay."""
+        return [ch for s in self._pausable for ch in s.unavailable()]
+
     async def _pass(self) -> tuple[int, int]:
         now = self.clock.now()
-        rows = await relay_store.claim(self.owner, now, self._lease, self._cfg.batch)
+        rows = await relay_store.claim(self.owner, now, self._lease, self._cfg.batch,
+                                       self._skipped())
         if not rows:
             return 0, 0
         claimed = len(rows)
@@ -293,6 +305,11 @@ class Relay:
         except SendFailed as exc:
             await self._dead(row, msg, str(exc))
             return 0
+        except SendLater as exc:
+            # Not this row's fault and not this relay's to send now: no attempt counted.
+            until = now + timedelta(seconds=exc.retry_after)
+            await relay_store.hold([row.id], until, self.owner)
+            raise _Backoff(until) from exc
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -37,11 +37,14 @@ def _utc(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc)
 
 
-async def claim(owner: str, now: datetime, lease: timedelta, limit: int) -> list[OutboxMessage]:
-    """Take up to `limit` due rows nobody holds."""
+async def claim(owner: str, now: datetime, lease: timedelta, limit: int,
+                skip_channels: Sequence[str] = ()) -> list[OutboxMessage]:
+    """Take up to `limit` due rows nobody holds, none on `skip_channels` (channels this process
+    cannot send on now: a long connection another instance holds, or that is down)."""
     ids = await claim_due(OutboxMessage, now=_utc(now), lease_until=_utc(now + lease),
                           limit=limit, due_field="next_attempt_at", owner=owner,
-                          owner_field="lease_owner", where={"status": PENDING})
+                          owner_field="lease_owner", where={"status": PENDING},
+                          where_not_in={"channel": list(skip_channels)})
     if not ids:
         return []
     return list(await OutboxMessage.filter(id__in=ids, lease_owner=owner))
@@ -73,13 +76,15 @@ async def claim_destination(owner: str, now: datetime, lease: timedelta, channel
                                            lease_until=now + lease))
 
 
-async def next_due(now: datetime) -> datetime | None:
+async def next_due(now: datetime, skip_channels: Sequence[str] = ()) -> datetime | None:
     """The earliest moment a pending row may become claimable (its due time or lease end)."""
     now = _utc(now)
-    free = await (OutboxMessage.filter(Q(status=PENDING) & (
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)))
-        .order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True))
-    leased = await (OutboxMessage.filter(status=PENDING, lease_until__gte=now)
+    pending = OutboxMessage.filter(status=PENDING)
+    if skip_channels:
+        pending = pending.exclude(channel__in=list(skip_channels))
+    free = await (pending.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+                  .order_by("next_attempt_at").first().values_list("next_attempt_at", flat=True))
+    leased = await (pending.filter(lease_until__gte=now)
                     .order_by("lease_until").first().values_list("lease_until", flat=True))
     times = [cast(datetime, t) for t in (free, leased) if t is not None]
     return min(times) if times else None

@@ -34,6 +34,9 @@ LIMITS: dict[str, dict[str, int]] = {
     messages.CH_WECOM_APPCHAT: {TEXT: 2048, MARKDOWN: 2048, CARD: 2048},
     messages.CH_WECOM_WEBHOOK: _WECOM,
     messages.CH_WECOM_RESPONSE: {TEXT: 4096, MARKDOWN: 4096, CARD: 4096},
+    # The robot's long connection takes markdown only; text goes as markdown, so one limit.
+    messages.CH_WECOM_WS_REPLY: {TEXT: 4096, MARKDOWN: 4096, CARD: 2048},
+    messages.CH_WECOM_WS_SEND: {TEXT: 4096, MARKDOWN: 4096, CARD: 2048},
     messages.CH_DINGTALK_SESSION: _DINGTALK,
     messages.CH_DINGTALK_GROUP: _DINGTALK,
     messages.CH_DINGTALK_USER: _DINGTALK,
@@ -41,13 +44,15 @@ LIMITS: dict[str, dict[str, int]] = {
 }
 
 # Channels whose address can be answered once only: a long text is cut, never split.
-ONE_SHOT = frozenset({messages.CH_WECOM_RESPONSE})
+ONE_SHOT = frozenset({messages.CH_WECOM_RESPONSE, messages.CH_WECOM_WS_REPLY})
 # Messages that are not notices at all and never take part in splitting or digests.
-UNSPLITTABLE_CHANNELS = frozenset({messages.CH_WECOM_CARD_UPDATE, messages.CH_DINGTALK_CARD_UPDATE})
+UNSPLITTABLE_CHANNELS = frozenset({messages.CH_WECOM_CARD_UPDATE, messages.CH_DINGTALK_CARD_UPDATE,
+                                   messages.CH_WECOM_WS_CARD_UPDATE})
 # Which kind a digest takes on a channel: markdown where it is both allowed and roomier.
 _DIGEST_KIND = {
     messages.CH_WECOM_APP: MARKDOWN,
     messages.CH_WECOM_WEBHOOK: MARKDOWN,
+    messages.CH_WECOM_WS_SEND: MARKDOWN,
     messages.CH_WECOM_APPCHAT: TEXT,
     messages.CH_DINGTALK_SESSION: MARKDOWN,
     messages.CH_DINGTALK_GROUP: MARKDOWN,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, Sequence
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
@@ -42,11 +42,13 @@ def _column(model: type[Model], field: str) -> str:
 async def claim_due(model: type[Model], *, now: datetime, lease_until: datetime, limit: int,
                     due_field: str = "next_check_at", lease_field: str = "lease_until",
                     owner: str | None = None, owner_field: str | None = None,
-                    where: dict[str, Any] | None = None, conn: Any = None) -> list[int]:
+                    where: dict[str, Any] | None = None, conn: Any = None,
+                    where_not_in: dict[str, Sequence[Any]] | None = None) -> list[int]:
     """Lease up to `limit` rows whose `due_field` <= now and whose lease is free or expired.
 
-    `where` adds equality conditions (e.g. {"status": "pending"}); `owner`/`owner_field` stamp the
-    claimer's name. Returns the claimed primary keys, earliest due first.
+    `where` adds equality conditions (e.g. {"status": "pending"}), `where_not_in` exclusions
+    (e.g. {"channel": [...]}); `owner`/`owner_field` stamp the claimer's name. Returns the
+    claimed primary keys, earliest due first.
     """
     c = _conn(model, conn)
     pg = c.capabilities.dialect == "postgres"
@@ -67,6 +69,10 @@ async def claim_due(model: type[Model], *, now: datetime, lease_until: datetime,
     conds = [f'"{due}" <= {ph(now)}', f'("{lease}" IS NULL OR "{lease}" < {ph(now)})']
     for field, value in (where or {}).items():
         conds.append(f'"{_column(model, field)}" = {ph(value)}')
+    for field, values in (where_not_in or {}).items():
+        if values:
+            marks = ", ".join(ph(v) for v in values)
+            conds.append(f'"{_column(model, field)}" NOT IN ({marks})')
     inner = (f'SELECT "{pk}" FROM "{table}" WHERE {" AND ".join(conds)} '
              f'ORDER BY "{due}" LIMIT {ph(int(limit))}')
     if pg:

@@ -25,6 +25,7 @@ from bot.settings import load_settings
 from notifiers.senders.dingtalk import DingTalkSender
 from notifiers.senders.local import LocalSender
 from notifiers.senders.wecom import WeComSender
+from notifiers.senders.wecom_ws import WeComWsSender
 from storage import cards
 from storage.models import InboundEvent, OutboxMessage
 
@@ -45,6 +46,10 @@ class AppSenders:
             built = [WeComSender(settings, http, clock=clock, keep_code=cards.note_code),
                      DingTalkSender(settings, http, clock=clock),
                      LocalSender(app[keys.SIMULATOR])]
+            if keys.WECOM_WS in app:  # the robot's long connection, as create_app wires it
+                built.append(WeComWsSender(app[keys.WECOM_WS], clock=clock,
+                                           wait_s=settings.wecom.bot.wait_s,
+                                           source=settings.center.name))
             self._built = {ch: s for s in built for ch in s.channels}
         return self._built
 
@@ -62,6 +67,14 @@ class _Channel:
 
     async def send(self, msg: OutboundMessage, dedupe_key: str) -> None:
         await self.owner._senders()[self.channel].send(msg, dedupe_key)
+
+    def unavailable(self) -> tuple[str, ...]:
+        """The production sender's answer (a long connection held elsewhere or down)."""
+        if self.owner.app is None or keys.HTTP not in self.owner.app:
+            return ()
+        sender = self.owner._senders().get(self.channel)
+        paused = getattr(sender, "unavailable", None)
+        return (self.channel,) if paused is not None and self.channel in paused() else ()
 
 
 @dataclass

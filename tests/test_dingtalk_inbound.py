@@ -176,3 +176,12 @@ async def test_routes_follow_the_settings(aiohttp_client, clock):
     assert (await client.post(dingtalk.PATH)).status == 404
     with pytest.raises(SettingsError, match="dingtalk.app_secret"):
         edge_app(dingtalk.setup_routes, clock, dingtalk__enabled=True)
+    # Stream mode: no HTTP door, and the stream needs the AppKey (Client ID) to open.
+    with pytest.raises(SettingsError, match="dingtalk.app_key"):
+        edge_app(dingtalk.setup_routes, clock, dingtalk__enabled=True, dingtalk__mode="stream",
+                 dingtalk__app_secret="s")
+    app, _ = edge_app(dingtalk.setup_routes, clock, dingtalk__enabled=True,
+                      dingtalk__mode="stream", dingtalk__app_secret="s", dingtalk__app_key="k")
+    client = await aiohttp_client(app)
+    assert (await client.post(dingtalk.PATH)).status == 404
+    assert (await client.post(dingtalk.CARD_PATH)).status == 404

@@ -164,6 +164,7 @@ async def test_interactive_card_buttons_carry_keys_and_update_after_click(dingta
                                       title="新工单 T12", text="客户：某某医院\n状态：已由 张三 接单",
                                       extra={"state": "已由 张三 接单"}), "taken:T12")
     assert fake.card_updates[0]["outTrackId"] == "ticket-T12-1"
+    assert fake.card_update_paths == ["/v1.0/im/interactiveCards"]
     # Everyone in the group now sees the card without its buttons, with the state.
     update = fake.card("ticket-T12-1")
     assert not [c for c in update["contents"] if c["type"] == "action"]
@@ -178,6 +179,44 @@ async def test_card_update_before_its_card_is_out_is_retried(dingtalk):
                                           kind=base.CARD_UPDATE, text="状态：已撤单",
                                           extra={"state": "已撤单"}), "card:1:v1")
     assert fake.card_updates == []
+
+
+async def test_in_stream_mode_cards_call_back_over_the_stream(aiohttp_server, clock):
+    fake = FakeDingTalk(clock)
+    server = await aiohttp_server(fake.app())
+    url = str(server.make_url("")).rstrip("/")
+    settings = load_settings(None, dingtalk__enabled=True, dingtalk__app_key=fake.app_key,
+                             dingtalk__app_secret=fake.app_secret, dingtalk__mode="stream",
+                             dingtalk__robot_code=fake.robot_code, dingtalk__api_base=url,
+                             dingtalk__oapi_base=url)
+    async with aiohttp.ClientSession() as session:
+        sender = DingTalkSender(settings, session, clock=clock)
+        buttons = (Button("claim:T12", "接单"),)
+        await sender.send(group("打印凭证时报错", kind=CARD, title="新工单 T12", buttons=buttons,
+                                task_id="ticket-T12-1"), "new:T12")
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_USER, address="staff01",
+                                          kind=CARD, text="请接单", buttons=buttons,
+                                          task_id="ticket-T12-2"), "ask:T12")
+        await sender.send(OutboundMessage(channel=base.CH_DINGTALK_CARD_UPDATE,
+                                          address="ticket-T12-1", kind=base.CARD_UPDATE,
+                                          title="新工单 T12", text="打印凭证时报错\n状态：已由 张三 接单",
+                                          extra={"state": "已由 张三 接单"}), "taken:T12")
+    in_group, to_user = fake.cards["ticket-T12-1"], fake.cards["ticket-T12-2"]
+    assert in_group["callbackType"] == to_user["callbackType"] == "STREAM"
+    assert "callbackRouteKey" not in in_group
+    assert in_group["openSpaceId"] == "dtv1.card//IM_GROUP.cidGROUP=="
+    assert in_group["imGroupOpenDeliverModel"] == {"robotCode": fake.robot_code}
+    assert to_user["openSpaceId"] == "dtv1.card//IM_ROBOT.staff01"
+    assert to_user["imRobotOpenDeliverModel"] == {"spaceType": "IM_ROBOT",
+                                                  "robotCode": fake.robot_code}
+    assert [(r.api, r.dest) for r in fake.received] == [("groupMessages", "cidGROUP=="),
+                                                        ("oToMessages", "staff01")]
+    # Redrawn through the API it was created with.
+    assert fake.card_update_paths == ["/v1.0/card/instances"]
+    update = fake.card("ticket-T12-1")
+    assert not [c for c in update["contents"] if c["type"] == "action"]
+    assert [c["text"] for c in update["contents"]] == [
+        "打印凭证时报错\n状态：已由 张三 接单", "**已由 张三 接单**"]
 
 
 async def test_card_through_custom_robot_goes_as_markdown_naming_actions(dingtalk):

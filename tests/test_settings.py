@@ -21,6 +21,20 @@ def test_bad_value_names_the_key(tmp_path):
     assert "server.port" in str(exc.value) and "配置错误" in str(exc.value)
 
 
+def test_a_value_outside_its_choices_names_them():
+    with pytest.raises(SettingsError) as exc:
+        load_settings(None, dingtalk__mode="steam")
+    assert str(exc.value) == "配置错误：dingtalk.mode：应为以下之一：'http'、'stream'"
+
+
+def test_a_choice_outside_the_list_names_the_choices_in_chinese(tmp_path):
+    path = tmp_path / "deskbot.toml"
+    path.write_text('[wecom.bot]\nmode = "websocket"\n', encoding="utf-8")
+    with pytest.raises(SettingsError) as exc:
+        load_settings(path)
+    assert "wecom.bot.mode：应为以下之一：'callback'、'long_connection'" in str(exc.value)
+
+
 def test_unknown_key_is_refused(tmp_path):
     path = tmp_path / "deskbot.toml"
     path.write_text("[wecom]\ncorpid = 'x'\n", encoding="utf-8")

@@ -257,5 +257,10 @@ def setup_routes(app: web.Application) -> None:
     if not d.app_secret:
         raise SettingsError(bot_texts.SETTINGS_BAD_KEY.format(key="dingtalk.app_secret",
                                                               problem=texts.MISSING_KEY))
+    if d.mode == "stream":
+        if not d.app_key:  # the stream is opened with it (the console's Client ID)
+            raise SettingsError(bot_texts.SETTINGS_BAD_KEY.format(key="dingtalk.app_key",
+                                                                  problem=texts.MISSING_KEY))
+        return  # they arrive over the stream deskbot opens (bot/platforms/dingtalk_stream.py)
     app.router.add_post(PATH, receive)
     app.router.add_post(CARD_PATH, receive_card)

@@ -205,29 +205,41 @@ def excerpt(data: bytes | str) -> str:
 
 async def reject(request: web.Request, platform: str, reason: str, received: bytes | str) -> None:
     """Keep a signed request we could not understand, for the operator to look at."""
+    await reject_in(request.app, request.get(keys.REQUEST_ID, ""), platform, reason, received)
+
+
+async def reject_in(app: web.Application, rid: str, platform: str, reason: str,
+                    received: bytes | str) -> None:
+    """`reject` for what arrives without an HTTP request (a long connection's frame)."""
     from storage.models import RejectedInbound
 
-    rid = request.get(keys.REQUEST_ID, "")
     log.warning("rejected signed %s request %s: %s", platform, rid, reason)
-    metrics = request.app.get(keys.METRICS)
+    metrics = app.get(keys.METRICS)
     if metrics is not None:
         metrics.inbound.labels(platform, "rejected").inc()
     await RejectedInbound.create(
         platform=platform, request_id=rid[:64], reason=excerpt(reason)[:255],
-        received_at=request.app[keys.CLOCK].now().astimezone(timezone.utc),
+        received_at=app[keys.CLOCK].now().astimezone(timezone.utc),
         excerpt=excerpt(received))
 
 
 async def deliver(request: web.Request, msg: InboundMessage | None, received: bytes | str) -> None:
     """Clean `msg` and hand it to the pipeline, or store the request as rejected."""
+    await deliver_in(request.app, request.get(keys.REQUEST_ID, ""), msg, received)
+
+
+async def deliver_in(app: web.Application, rid: str, msg: InboundMessage | None,
+                     received: bytes | str) -> bool:
+    """`deliver` for what arrives without an HTTP request; True when the message was new."""
     if msg is None:
-        return
+        return False
     try:
         msg = clean_message(msg)
     except Malformed as why:
-        await reject(request, msg.platform, str(why), received)
-        return
-    fresh = await request.app[keys.PIPELINE].accept(msg)
-    metrics = request.app.get(keys.METRICS)
+        await reject_in(app, rid, msg.platform, str(why), received)
+        return False
+    fresh = await app[keys.PIPELINE].accept(msg)
+    metrics = app.get(keys.METRICS)
     if metrics is not None:
         metrics.inbound_result(msg.platform, fresh)
+    return fresh

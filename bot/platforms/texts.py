@@ -1,6 +1,8 @@
 """Chinese texts of the platform edges: what a deployer reads when a platform is misconfigured."""
 
 MISSING_KEY = "启用该平台时必须填写"
+# How the admins' connection notices name the DingTalk stream (bot/platforms/dingtalk_stream.py).
+DINGTALK_STREAM_TITLE = "钉钉 Stream 模式"
 BAD_AES_KEY = "EncodingAESKey 应为 43 个字符（企业微信后台随机生成的那一串）"
 BAD_AES_KEY_CHARS = "EncodingAESKey 不是有效的 base64：只能包含字母、数字、+ 和 /（请从企业微信后台重新复制）"
 
@@ -20,3 +22,6 @@ SIM_LOGIN_PAGE = {
     "wrong": "口令不对，请重试。",
 }
 SIM_FIELD_CONTROLS = "字段 {field} 含有控制字符"
+
+# The WeCom intelligent robot's long connection (bot/platforms/wecom_ws.py).
+ROBOT_TITLE = "企业微信智能机器人长连接"

@@ -1,7 +1,8 @@
 """WeCom's two inbound doors, wired by configuration.
 
 `wecom.enabled` opens the self-built app callback (bot/platforms/wecom_app.py) and
-`wecom.bot.enabled` the intelligent robot callback (bot/platforms/wecom_bot.py); each checks at
+`wecom.bot.enabled` the intelligent robot callback (bot/platforms/wecom_bot.py), or with
+`wecom.bot.mode = "long_connection"` its WebSocket (bot/platforms/wecom_ws.py); each checks at
 start that its token and key are present, so a half-configured door fails the start, not the
 first message.
 """
@@ -30,7 +31,10 @@ def setup_routes(app: web.Application) -> None:
         _require({"wecom.corp_id": w.corp_id, "wecom.token": w.token,
                   "wecom.encoding_aes_key": w.encoding_aes_key})
         wecom_app.setup_routes(app)
-    if w.bot.enabled:
+    if w.bot.enabled and w.bot.mode == "long_connection":
+        # No callback URL: the robot's messages arrive over bot/platforms/wecom_ws.py.
+        _require({"wecom.bot.bot_id": w.bot.bot_id, "wecom.bot.secret": w.bot.secret})
+    elif w.bot.enabled:
         _require({"wecom.bot.token": w.bot.token,
                   "wecom.bot.encoding_aes_key": w.bot.encoding_aes_key})
         wecom_bot.setup_routes(app)

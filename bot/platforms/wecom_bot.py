@@ -60,10 +60,15 @@ UNSUPPORTED = frozenset({"voice", "video", "location", "link", "emotion"})
 
 
 def _media(item: dict[str, Any], kind: str) -> messages.Attachment:
-    url = guard.string(guard.obj(item, kind), "url")
+    media = guard.obj(item, kind)
+    url = guard.string(media, "url")
     if not url:
         raise Malformed(f"{kind} without url")
-    return messages.Attachment(messages.IMAGE if kind == "image" else messages.FILE, url)
+    # Over the long connection each picture or file comes with its own key; over the callback
+    # door it is encrypted with the robot's EncodingAESKey.
+    aeskey = guard.string(media, "aeskey")
+    return messages.Attachment(messages.IMAGE if kind == "image" else messages.FILE, url,
+                               extra={"aeskey": aeskey} if aeskey else {})
 
 
 def _content_of(data: dict[str, Any]) -> tuple[str | None, tuple[messages.Attachment, ...]]:
@@ -91,10 +96,11 @@ def _content_of(data: dict[str, Any]) -> tuple[str | None, tuple[messages.Attach
     return None, ()
 
 
-def to_inbound(data: dict[str, Any], now: float,
-               bot_name: str = "") -> messages.InboundMessage | None:
+def to_inbound(data: dict[str, Any], now: float, bot_name: str = "",
+               reply: messages.Reply | None = None) -> messages.InboundMessage | None:
     """The message the core should see, or None for what deskbot does not act on; Malformed
-    when a field has the wrong type."""
+    when a field has the wrong type. `reply` replaces the way back through response_url (the
+    long connection answers on the frame's req_id instead)."""
     msg_id = guard.string(data, "msgid")
     sender = guard.string(guard.obj(data, "from"), "userid")
     if not msg_id or not sender:
@@ -103,8 +109,7 @@ def to_inbound(data: dict[str, Any], now: float,
     chat_type = guard.string(data, "chattype")
     group = chat_type == "group"
     response_url = guard.string(data, "response_url")
-    reply = None
-    if response_url:
+    if reply is None and response_url:
         reply = messages.Reply(
             channel=messages.CH_WECOM_RESPONSE, address=response_url,
             expires_at=now + RESPONSE_URL_TTL_S,

@@ -23,12 +23,16 @@ def staff_platform(settings: "Settings") -> str:
         return messages.CH_WECOM_APP
     if settings.dingtalk.enabled:
         return messages.CH_DINGTALK_USER
+    if settings.wecom.bot.enabled and settings.wecom.bot.mode == "long_connection":
+        # No app to message people with: the robot reaches each privately, once they have
+        # messaged it (its chat with a person is addressed by their userid).
+        return messages.CH_WECOM_WS_SEND
     return messages.CH_LOCAL
 
 
 def staff_target(settings: "Settings", staff: Staff) -> tuple[str, str]:
     channel = staff_platform(settings)
-    if channel == messages.CH_WECOM_APP:
+    if channel in (messages.CH_WECOM_APP, messages.CH_WECOM_WS_SEND):
         return channel, staff.userid
     if channel == messages.CH_DINGTALK_USER:
         return channel, staff.dingtalk_id or staff.userid

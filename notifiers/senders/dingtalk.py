@@ -13,7 +13,8 @@ Channels and what their address is:
   URL-encoded. The secret is `extra["secret"]`, else the `push_secret` of the chat whose
   `push_address` is this URL (secrets never have to travel in outbox rows).
 - CH_DINGTALK_CARD_UPDATE (kind CARD_UPDATE): the outTrackId of a card sent earlier;
-  PUT /v1.0/im/interactiveCards redraws it for everyone with the message's title, text (which
+  PUT /v1.0/im/interactiveCards (in Stream mode PUT /v1.0/card/instances, the API the card was
+  created with) redraws it for everyone with the message's title, text (which
   ends in its state line) and the buttons still live, and the state in bold where buttons are
   gone (`extra["state"]`, e.g. "已由 张三 接单"). An outTrackId DingTalk does not know yet (the
   card itself still queued) is retried.
@@ -36,7 +37,9 @@ the callback URL registered for that route key (registration: POST
 {oapi_base}/topapi/im/chat/scencegroup/interactivecard/callback/register with callback_url,
 api_secret and callbackRouteKey) a JSON body carrying `outTrackId`, `userId` (the clicker's
 staffId) and `content` = '{"cardPrivateData": {"actionIds": ["<Button.key>"], "params": {}}}';
-the inbound side turns that into CardAction(key=actionIds[0], task_id=outTrackId). Custom robots
+the inbound side turns that into CardAction(key=actionIds[0], task_id=outTrackId). In Stream
+mode cards go through the card-instance API instead, the only one that routes clicks to the
+stream (notifiers/senders/dingtalk_cards.py). Custom robots
 and session webhooks cannot call back, so there a card goes as markdown naming its actions.
 
 The OpenAPI token comes from POST /v1.0/oauth2/accessToken {appKey, appSecret}, cached until
@@ -59,6 +62,7 @@ from bot import messages
 from bot.clock import Clock, SystemClock
 from bot.messages import CARD, FILE, IMAGE, MARKDOWN, OutboundMessage
 from notifiers import render
+from notifiers.senders import dingtalk_cards as cards
 from notifiers.senders.base import SendFailed, SendRetry
 from notifiers.senders.http import call, media_form, read_file, rebase
 from notifiers.senders.wecom import task_id_for
@@ -69,8 +73,6 @@ BLOCKED = frozenset({130101, 130102})  # custom robot over 20 a minute: blocked 
 BLOCK_S = 600.0
 THROTTLED_S = 60.0
 CARD_NOT_YET_S = 5.0  # a card update that overtook its card: try again shortly
-CARD_TEMPLATE = "StandardCard"
-CARD_LOGO = "@lALPDfJ6V_FPDmvNAfTNAfQ"
 MEDIA_MAX = 20 * 1024 * 1024  # image and file uploads alike
 # oapi errcodes: an access_token DingTalk no longer takes (invalid, expired).
 OAPI_TOKEN_INVALID = frozenset({40014, 42001, 40001})
@@ -295,54 +297,25 @@ class DingTalkSender:
     # -- interactive cards -------------------------------------------------------------------
 
     async def _send_card(self, msg: OutboundMessage, dedupe_key: str) -> None:
-        body: dict[str, Any] = {
-            "cardTemplateId": CARD_TEMPLATE,
-            "outTrackId": task_id_for(msg, dedupe_key),
-            "robotCode": self._cfg.robot_code,
-            "callbackRouteKey": self._cfg.card_callback_route_key,
-            "cardData": {"cardParamMap": {"sys_full_json_obj": json.dumps(
-                card_json(msg.title, msg.text, msg.buttons), ensure_ascii=False)}},
-        }
-        if msg.channel == messages.CH_DINGTALK_GROUP:
-            body["conversationType"] = 1
-            body["openConversationId"] = msg.address
-        else:
-            body["conversationType"] = 0
-            body["receiverUserIdList"] = [msg.address]
-        await self._openapi("POST", "/v1.0/im/interactiveCards/send", body)
+        track_id = task_id_for(msg, dedupe_key)
+        if self._cfg.mode != "stream":
+            await self._openapi("POST", "/v1.0/im/interactiveCards/send",
+                                cards.route_key_body(self._cfg, msg, track_id))
+            return
+        result = await self._openapi("POST", "/v1.0/card/instances/createAndDeliver",
+                                     cards.stream_body(self._cfg, msg, track_id))
+        failed = [r for r in (result.get("result") or {}).get("deliverResults") or []
+                  if isinstance(r, dict) and r.get("success") is False]
+        if failed:
+            raise SendFailed(f"card/instances/createAndDeliver: {failed[0].get('errorMsg', '')}")
 
     async def _update_card(self, msg: OutboundMessage) -> None:
-        done = "" if msg.buttons else str(msg.extra.get("state") or "")
-        card = card_json(msg.title, msg.text, msg.buttons, done=done)
-        track = task_id_for(OutboundMessage(channel=msg.channel, address=msg.address,
-                                            task_id=msg.address), "")
-        body = {"outTrackId": track, "cardData": {"cardParamMap": {
-            "sys_full_json_obj": json.dumps(card, ensure_ascii=False)}}}
         try:
-            await self._openapi("PUT", "/v1.0/im/interactiveCards", body)
+            await self._openapi("PUT", cards.update_path(self._cfg), cards.update_body(msg))
         except SendFailed as exc:
             if "outTrackId" in str(exc):
                 raise SendRetry(str(exc), retry_after=CARD_NOT_YET_S) from exc
             raise
-
-
-def card_json(title: str, text: str, buttons: Any, *, done: str = "") -> dict:
-    """The StandardCard body: a header, the markdown text, and buttons (or what was done)."""
-    contents: list[dict] = []
-    if text:
-        contents.append({"type": "markdown", "text": text, "id": "text"})
-    if buttons:
-        contents.append({"type": "action", "id": "actions", "actions": [
-            {"type": "button", "id": b.key, "actionType": "request",
-             "status": "primary" if i == 0 else "normal",
-             "label": {"type": "text", "text": b.text, "id": f"label_{i}"}}
-            for i, b in enumerate(buttons)]})
-    if done:
-        contents.append({"type": "markdown", "text": f"**{done}**", "id": "done"})
-    return {"config": {"autoLayout": True, "enableForward": True},
-            "header": {"title": {"type": "text", "text": title or text.split("\n", 1)[0][:30]},
-                       "logo": CARD_LOGO},
-            "contents": contents}
 
 
 def _retarget(msg: OutboundMessage, channel: str, address: str) -> OutboundMessage:

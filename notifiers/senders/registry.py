@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 
 def build(settings: "Settings", session: Any, clock: Any, hub: Any = None,
-          quota: Any = None) -> dict[str, Sender]:
+          quota: Any = None, robot_link: Any = None) -> dict[str, Sender]:
     senders: list[Sender] = []
     if hub is not None:
         from notifiers.senders.local import LocalSender
@@ -26,4 +26,9 @@ def build(settings: "Settings", session: Any, clock: Any, hub: Any = None,
         from notifiers.senders.dingtalk import DingTalkSender
 
         senders.append(DingTalkSender(settings, session, clock=clock, quota=quota))
+    if robot_link is not None:  # the WeCom robot's long connection (bot/platforms/wecom_ws.py)
+        from notifiers.senders.wecom_ws import WeComWsSender
+
+        senders.append(WeComWsSender(robot_link, wait_s=settings.wecom.bot.wait_s, clock=clock,
+                                     source=settings.center.name))
     return Relay.registry(*senders)

@@ -69,6 +69,27 @@ def task_id_for(msg: OutboundMessage, dedupe_key: str) -> str:
     return _TASK_ID_BAD.sub("_", msg.task_id or dedupe_key)[:128]
 
 
+def button_card(msg: OutboundMessage, dedupe_key: str, source: str) -> dict[str, Any]:
+    """A `template_card` of type button_interaction, as app messages and the intelligent
+    robot's long connection both take it."""
+    lines = msg.text.split("\n", 1)
+    title = msg.title or lines[0]
+    desc = msg.text if msg.title else (lines[1] if len(lines) > 1 else "")
+    if len(title) > CARD_TITLE_CHARS:
+        title = title[: CARD_TITLE_CHARS - 1] + "…"
+    card: dict[str, Any] = {
+        "card_type": "button_interaction",
+        "source": {"desc": source},
+        "main_title": {"title": title},
+        "task_id": task_id_for(msg, dedupe_key),
+        "button_list": [{"text": b.text, "style": 1 if i == 0 else 2, "key": b.key}
+                        for i, b in enumerate(msg.buttons[:CARD_MAX_BUTTONS])],
+    }
+    if desc:
+        card["sub_title_text"] = render.truncate_utf8(desc, render.LIMITS[msg.channel][CARD])
+    return card
+
+
 class WeComSender:
     channels = (messages.CH_WECOM_APP, messages.CH_WECOM_APPCHAT, messages.CH_WECOM_WEBHOOK,
                 messages.CH_WECOM_RESPONSE, messages.CH_WECOM_CARD_UPDATE)
@@ -166,22 +187,7 @@ class WeComSender:
         return {**self._app_head(msg.address), **_text_content(marked)}
 
     def _card(self, msg: OutboundMessage, dedupe_key: str) -> dict:
-        lines = msg.text.split("\n", 1)
-        title = msg.title or lines[0]
-        desc = msg.text if msg.title else (lines[1] if len(lines) > 1 else "")
-        if len(title) > CARD_TITLE_CHARS:
-            title = title[: CARD_TITLE_CHARS - 1] + "…"
-        card: dict[str, Any] = {
-            "card_type": "button_interaction",
-            "source": {"desc": self._source},
-            "main_title": {"title": title},
-            "task_id": task_id_for(msg, dedupe_key),
-            "button_list": [{"text": b.text, "style": 1 if i == 0 else 2, "key": b.key}
-                            for i, b in enumerate(msg.buttons[:CARD_MAX_BUTTONS])],
-        }
-        if desc:
-            card["sub_title_text"] = render.truncate_utf8(desc, render.LIMITS[msg.channel][CARD])
-        return card
+        return button_card(msg, dedupe_key, self._source)
 
     async def _app_send(self, body: dict) -> None:
         result = await self._api("/cgi-bin/message/send", json_body=body)

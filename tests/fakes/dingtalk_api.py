@@ -2,7 +2,8 @@
 
 A real aiohttp app on loopback. It issues and checks OpenAPI access tokens (expiring them on
 demand: 401 InvalidAuthentication), verifies custom-robot signatures and their timestamp window,
-serves session webhooks that expire, keeps interactive cards by outTrackId, takes legacy media
+serves session webhooks that expire, keeps interactive cards by outTrackId (sent the HTTP
+callback way, interactiveCards/send, or the stream way, card/instances/createAndDeliver), takes legacy media
 uploads (oapi `media/upload`, with the same access tokens, keeping each file's bytes under the
 media_id it answers) and refuses image and file messages whose media_id it never issued, and
 enforces 20
@@ -62,6 +63,7 @@ class FakeDingTalk:
         self.received: list[Received] = []
         self.rejected: list[Received] = []  # refused for going too fast (130101, 429, flow control)
         self.card_updates: list[dict] = []
+        self.card_update_paths: list[str] = []  # which API each update came through
         self.cards: dict[str, dict] = {}
         self.media: dict[str, tuple[str, str, bytes]] = {}  # media_id -> (type, filename, data)
         self.token_calls = 0
@@ -113,6 +115,8 @@ class FakeDingTalk:
         app.router.add_post("/v1.0/robot/oToMessages/batchSend", self._oto_send)
         app.router.add_post("/v1.0/im/interactiveCards/send", self._card_send)
         app.router.add_put("/v1.0/im/interactiveCards", self._card_update)
+        app.router.add_post("/v1.0/card/instances/createAndDeliver", self._card_deliver)
+        app.router.add_put("/v1.0/card/instances", self._card_update)
         app.router.add_post("/robot/send", self._robot_send)
         app.router.add_post("/media/upload", self._media_upload)
         app.router.add_post("/robot/sendBySession", self._session_send)
@@ -253,6 +257,39 @@ class FakeDingTalk:
         self.received.append(item)
         return web.json_response({"processQueryKey": f"pqk{next(self._ids)}"})
 
+    async def _card_deliver(self, request: web.Request) -> web.Response:
+        """The card-instance API: the one whose cards call back over the stream."""
+        refused = self._auth(request)
+        body = await self._json(request)
+        if refused:
+            return refused
+        track = body.get("outTrackId")
+        if not track or track in self.cards:
+            return self._error(400, "param.outTrackIdEmpty", "outTrackId 为空或重复")
+        if body.get("callbackType") not in ("STREAM", "HTTP") or (
+                body["callbackType"] == "HTTP" and not body.get("callbackRouteKey")):
+            return self._error(400, "param.invalid", "callbackType 不合法")
+        space = str(body.get("openSpaceId", ""))
+        kind, _, dest = space.removeprefix("dtv1.card//").partition(".")
+        deliver = {"IM_GROUP": ("groupMessages", "imGroupOpenDeliverModel"),
+                   "IM_ROBOT": ("oToMessages", "imRobotOpenDeliverModel")}.get(kind)
+        if deliver is None or not dest:
+            return self._error(400, "param.openSpaceModelInvalid", "openSpaceId 不合法")
+        api, model = deliver
+        if (body.get(model) or {}).get("robotCode") != self.robot_code:
+            return self._error(400, "chatbotNotFound", "不存在的机器人")
+        card = json.loads(body["cardData"]["cardParamMap"]["sys_full_json_obj"])
+        if not card.get("header") or not isinstance(card.get("contents"), list):
+            return self._error(400, "param.invalid", "卡片内容不合法")
+        item = Received(api, dest, body, self.clock.now())
+        if self._count(api, dest) >= self.limit:
+            self.rejected.append(item)
+            return self._error(429, "Throttling", "send too fast")
+        self.cards[track] = body
+        self.received.append(item)
+        return web.json_response({"success": True, "result": {"outTrackId": track, "deliverResults": [
+            {"spaceType": kind, "spaceId": dest, "success": True}]}})
+
     async def _card_update(self, request: web.Request) -> web.Response:
         refused = self._auth(request)
         if refused:
@@ -271,6 +308,7 @@ class FakeDingTalk:
         # What every member of the conversation now sees.
         self.cards[track] = {**self.cards[track], "cardData": body["cardData"]}
         self.card_updates.append(body)
+        self.card_update_paths.append(request.path)
         return web.json_response({"success": True})
 
     def card(self, track: str) -> dict:

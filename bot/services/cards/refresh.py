@@ -8,6 +8,9 @@ the change does. Per place the card was shown:
 - WeCom app cards: `update_template_card` with the card's unused response_code (one from the
   send, or the newest click's), which WeCom takes once, within 72 hours; without one the state
   goes to the member as a fresh message;
+- WeCom robot cards sent over its long connection: `aibot_respond_update_msg` on the req_id of a
+  click on that card, which WeCom takes within 5 s of the click on the same connection;
+  otherwise the state goes to the chat as a fresh message;
 - everywhere a card could only travel as text (WeCom robot webhooks, app group chats, DingTalk
   custom robots): the state as a fresh message to the same chat.
 Each redraw is an outbox row keyed by the card and a version counted on the card row, and the
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from bot.runtime import Runtime
 
 WECOM_CODE_TTL = timedelta(hours=72)  # WeCom: a response_code works once, within 72 hours
+WS_CLICK_TTL = timedelta(seconds=5)  # WeCom robot: a card update within 5 s of the click
 # Cards that are interactive on their platform and can be redrawn there.
 _DINGTALK_CARDS = (messages.CH_DINGTALK_GROUP, messages.CH_DINGTALK_USER)
 
@@ -132,6 +136,15 @@ async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None, 
             updates.update(response_code="", code_at=None)  # WeCom takes a code once
         else:
             kind = TEXT
+    elif ref.channel == messages.CH_WECOM_WS_SEND and ref.response_code and ref.code_at \
+            and now - ref.code_at < WS_CLICK_TTL:
+        # The click's req_id, on the connection (session) it came on: "<session> <req_id>".
+        session, _, req_id = ref.response_code.partition(" ")
+        channel, address = messages.CH_WECOM_WS_CARD_UPDATE, req_id
+        extra.update(session=session, chatid=ref.address,
+                     update_until=(ref.code_at + WS_CLICK_TTL).timestamp(),
+                     keys=[b["key"] for b in json.loads(ref.buttons or "[]")])
+        updates.update(response_code="", code_at=None)  # one update per click
     elif ref.channel in _DINGTALK_CARDS and await _went_as_card(ref, conn):
         channel, address = messages.CH_DINGTALK_CARD_UPDATE, ref.card_key
     elif ref.channel != messages.CH_LOCAL:
@@ -157,11 +170,30 @@ async def _went_as_card(ref: CardRef, conn: Any = None) -> bool:
     return row is None or (row.merged_into is None and row.status != DEAD)
 
 
+async def _note_robot_click(env: "Runtime", msg: InboundMessage) -> CardRef | None:
+    """A click on a card the robot pushed over its long connection: its req_id (and the
+    session it came on) lets the next redraw update that card, within 5 s."""
+    action, reply = msg.action, msg.reply
+    if action is None or reply is None or reply.channel != messages.CH_WECOM_WS_REPLY:
+        return None
+    chat = msg.chat_id or msg.sender_id
+    ref = await CardRef.filter(card_key=action.task_id or action.key,
+                               channel=messages.CH_WECOM_WS_SEND, address=chat).first()
+    if ref is None:
+        return None
+    ref.response_code = f"{reply.extra.get('session', '')} {reply.address}"[:255]
+    ref.code_at = env.now()
+    await ref.save(update_fields=["response_code", "code_at"])
+    return ref
+
+
 async def note_click(env: "Runtime", msg: InboundMessage) -> CardRef | None:
     """Keep the response_code a WeCom card click brings (one more redraw of that card).
 
     A card sent before cards were remembered is registered here, from its button's key."""
     action = msg.action
+    if action is not None and msg.platform == messages.WECOM_BOT:
+        return await _note_robot_click(env, msg)
     if action is None or not action.response_code or msg.platform != messages.WECOM_APP:
         return None
     about = object_of_key(action.key)

@@ -42,11 +42,23 @@ class Unbound:
     last_hotline: bool
 
 
-async def register(platform: str, chat_key: str) -> Chat:
-    """The chat's row, created unbound when the bot hears from a group for the first time."""
+# The way back a message came with -> how pushes reach its chat without any webhook: a group
+# that talks to the WeCom robot over its long connection can be pushed to over it.
+_PUSH_BY_REPLY = {messages.CH_WECOM_WS_REPLY: messages.CH_WECOM_WS_SEND}
+
+
+async def register(platform: str, chat_key: str, via: str = "") -> Chat:
+    """The chat's row, created unbound when the bot hears from a group for the first time.
+
+    `via` is the reply channel of the message heard: where it implies a push route and the chat
+    has none of its own (never set, or a webhook cleared with 推送=无), that route is recorded."""
     chat = await Chat.filter(platform=platform, chat_key=chat_key).first()
     if chat is None:
         chat, _ = await Chat.get_or_create(platform=platform, chat_key=chat_key)
+    push = _PUSH_BY_REPLY.get(via)
+    if push and not chat.push_channel:
+        chat.push_channel, chat.push_address = push, chat_key
+        await chat.save(update_fields=["push_channel", "push_address"])
     return chat
 
 

@@ -17,7 +17,7 @@ PLATFORM_NAMES = {"wecom_bot": "企业微信（智能机器人）", "wecom_app":
 CHANNEL_NAMES = {
     "wecom_webhook": "企业微信群机器人 Webhook", "wecom_appchat": "企业微信应用群聊",
     "dingtalk_group": "钉钉机器人 OpenAPI 群消息", "dingtalk_webhook": "钉钉自定义机器人 Webhook",
-    "local": "本地模拟器",
+    "local": "本地模拟器", "wecom_ws_send": "企业微信智能机器人长连接主动推送",
 }
 
 UNKNOWN_PURPOSE = "不认识的用途“{word}”，可选：热线、服务经理、质量监督、总部、部门负责人"
