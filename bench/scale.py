@@ -8,8 +8,8 @@ For each database (a fresh SQLite file in a temporary directory; PostgreSQL data
   2. fills it, by INSERT ... SELECT over a generated series (the database does the work, the
      Python heap holds no rows): N tickets over the two years before the bench's clock, 3N ticket
      events, 1.1N deadlines of which 0.1N open, N/10 dispatches, and min(100k, N/10) knowledge
-     entries copied from a few real ones (indexed like any entry: FTS5 / GIN and term counts);
-     then ANALYZE;
+     entries copied from a few real ones (indexed like any entry: FTS5 / GIN and term counts),
+     N/20 complaints and N/5 follow-up visits; then ANALYZE;
   3. runs each command `--repeat` times through the real dispatcher inside one transaction (what
      the pipeline does per event; the ack, dedupe and relay are not counted) and prints p50 / p99
      of processing and the SQL statements one run costs;
@@ -146,6 +146,32 @@ async def fill(url: str, n: int, env: Runtime) -> None:
         "data_authorized_by, data_authorization_ref, signatory, result, cause, outcome) "
         f"SELECT i * 10, 'done', '', {_at(sqlite, ago)}, '', '', '', '', '', '', '' "
         f"FROM {_series(sqlite, n // 10)} t")
+    # N/20 complaints (a third valid and counted, a tenth from HQ) and N/5 follow-up visits
+    # (scores 2-5), spread over the same two years: the monthly reports' registers and figures.
+    cats = ("服务延时", "服务质量", "服务态度", "服务收费")
+    flag = (lambda cond: f"CASE WHEN {cond} THEN 1 ELSE 0 END") if sqlite else (lambda cond: cond)
+    await conn.execute_script(
+        "INSERT INTO complaint (status, source, channel, customer_id, contact, phone, category, "
+        "level, content, received_at, registered_by_id, created_at, valid, counted, "
+        "confirm_note, department, responsible_id, cause, measure, opinion, reopened, "
+        "escalation_note, corrective, preventive, archived_at) "
+        f"SELECT 'archived', CASE WHEN i % 10 = 0 THEN 'hq' ELSE 'customer' END, '电话', {cust}, "
+        "'周会计', '13900000001', "
+        f"CASE i % 4 {' '.join(f'WHEN {k} THEN {c!r}' for k, c in enumerate(cats))} END, "
+        f"'general', '上门一周未到 ' || i, {_at(sqlite, f'({n // 20} - i) * {20 * step:.6f}')}, "
+        f"{owner}, {_at(sqlite, f'({n // 20} - i) * {20 * step:.6f}')}, {flag('i % 3 = 0')}, "
+        f"{flag('i % 3 = 0')}, '', '', {owner}, '回电超时', '', '', 0, '', '重新上门', '', "
+        f"{_at(sqlite, f'({n // 20} - i) * {20 * step:.6f} - 86400')} "
+        f"FROM {_series(sqlite, n // 20)} t")
+    await conn.execute_script(
+        "INSERT INTO followup (service_key, ticket_id, customer_id, engineer_id, service_at, "
+        "status, created_at, visitor_id, visited_at, timeliness, skill, attitude, remarks, "
+        "issue_kind, issue, issue_status, issue_result) "
+        f"SELECT 'bench:' || i, i * 5, {cust}, {owner}, {_at(sqlite, f'({n // 5} - i) * {5 * step:.6f}')}, "
+        f"'done', {_at(sqlite, f'({n // 5} - i) * {5 * step:.6f}')}, {owner}, "
+        f"{_at(sqlite, f'({n // 5} - i) * {5 * step:.6f} - 3600')}, 2 + i % 4, 2 + (i / 3) % 4, "
+        "5 - i % 3, '', '', '', '', '' "
+        f"FROM {_series(sqlite, n // 5)} t")
     for symptom, solution in KB_SAMPLES:
         await library.add_entry(env, symptom=symptom, solution=solution, product="财务软件")
     kb = min(100_000, n // 10) - len(KB_SAMPLES)
@@ -158,7 +184,8 @@ async def fill(url: str, n: int, env: Runtime) -> None:
     await search_index.install(conn)
     await conn.execute_script("ANALYZE")
     if not sqlite:  # ids were given explicitly: move the sequences past them
-        for table in ("ticket", "ticket_event", "deadline", "dispatch", "knowledge_entry"):
+        for table in ("ticket", "ticket_event", "deadline", "dispatch", "knowledge_entry",
+                      "complaint", "followup"):
             await conn.execute_script(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT MAX(id) FROM {table}))")

@@ -21,8 +21,8 @@ LARGE = {"ticket", "ticket_event", "deadline", "deadline_event", "complaint", "c
          "training_session", "trainee", "duty_assignment", "job_run"}
 
 HOT = ["/单 T1", "/我的", "/队列", "/查 打印凭证", "/建单 客户=华东制造 打印报表时报错",
-       "/单 T2", "/指标", "/日报 11-23"]
-MANAGER_ONLY = {"/指标", "/日报 11-23"}
+       "/单 T2", "/指标", "/日报 11-23", "/月报 2026-11"]
+MANAGER_ONLY = {"/指标", "/日报 11-23", "/月报 2026-11"}
 
 
 async def _scenario(chat) -> None:

@@ -12,6 +12,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,9 @@ from tests.fakes.wecom_api import FakeWeCom
 from tests.month_data import bj, generate
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-SHEETS = ["指标", "投诉登记表", "回访记录", "时限达标"]
-WORKBOOK = "registers-2026-11.xlsx"
+SHEETS = ["指标", "工单登记表", "投诉登记表", "回访记录", "时限达标"]
+# Each run names its files apart (a rerun must not replace what was sent): month, time, nonce.
+WORKBOOK = re.compile(r"registers-2026-11-\d{8}-\d{6}-[0-9a-f]{6}\.xlsx")
 MANAGERS_HOOK_KEY = "managers-robot-key"
 HQ_APPCHAT = "wrhqchat01"
 DT_MANAGERS = "cidManagers+group=="
@@ -183,7 +185,7 @@ def check_wecom_files(fake: FakeWeCom, api: str, dest: str,
         if kind == "image":
             check_png(data, msg.file_path)
         else:
-            assert name == WORKBOOK
+            assert WORKBOOK.fullmatch(name) and name == Path(msg.file_path).name
             check_xlsx(data, msg.file_path)
 
 
@@ -273,9 +275,9 @@ def check_dingtalk_files(fake: FakeDingTalk, api: str, dest: str,
             assert kind == "image"
             check_png(data, msg.file_path)
         else:
-            assert param["fileName"] == WORKBOOK and param["fileType"] == "xlsx"
+            assert WORKBOOK.fullmatch(param["fileName"]) and param["fileType"] == "xlsx"
             kind, name, data = fake.media[param["mediaId"]]
-            assert (kind, name) == ("file", WORKBOOK)
+            assert (kind, name) == ("file", Path(msg.file_path).name)
             check_xlsx(data, msg.file_path)
 
 

@@ -116,7 +116,7 @@ async def test_monthly_reports_on_the_first_working_day(chat, env, boss, tmp_pat
     for msgs in by_target.values():
         assert [m.kind for m in msgs] == [TEXT, IMAGE, IMAGE, FILE]
     text, cat_png, comp_png, xlsx = by_target["user:boss"]
-    assert cat_png.title == "2026-11 投诉分类图" and xlsx.title == "2026-11 登记表（投诉、回访、时限达标）"
+    assert cat_png.title == "2026-11 投诉分类图" and xlsx.title == "2026-11 登记表（工单、投诉、回访、时限达标）"
     assert by_target["chat:managers"][3].file_path == xlsx.file_path
 
     # The complaint analysis report, figure by figure.
@@ -162,7 +162,7 @@ async def test_monthly_reports_on_the_first_working_day(chat, env, boss, tmp_pat
 
     # The workbook: sheets, row counts and totals.
     wb = load_workbook(xlsx.file_path)
-    assert wb.sheetnames == ["指标", "投诉登记表", "回访记录", "时限达标"]
+    assert wb.sheetnames == ["指标", "工单登记表", "投诉登记表", "回访记录", "时限达标"]
     targets = [list(r) for r in wb["指标"].iter_rows(values_only=True)]
     assert targets[0] == ["指标", "分子", "分母", "数值", "目标", "说明"]
     assert targets[1][:2] == ["完成服务", 40]

@@ -55,6 +55,9 @@ class ReportSettings(RuleModel):
     compliance_target: Fraction = 0.0  # clock compliance warning threshold; 0: no warning
     warn_min_services: Count = 10  # no complaint-rate warning on fewer services so far
     warn_min_visits: Count = 5  # no satisfaction warning on fewer visits so far
+    # No linear projection to the month's end before this share of its working time is gone:
+    # on the 1st a few hours would be multiplied by a hundred.
+    projection_min_gone: Fraction = 0.1
     key_tiers: Words = ("大客户",)  # a valid complaint from these tiers goes to the general manager
     service_manager: Text = ""  # userid owning the follow-up assignment clock (optional)
     categories: Words = CATEGORIES  # complaint categories

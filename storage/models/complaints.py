@@ -97,7 +97,8 @@ class Complaint(Model):
 
     class Meta:
         table = "complaint"
-        indexes = (("confirmed_at",),)
+        # The digest's complaints not archived at a moment: NULL or later, received before it.
+        indexes = (("confirmed_at",), ("archived_at", "received_at"))
 
     @property
     def number(self) -> str:

@@ -55,8 +55,12 @@ class Deadline(Model):
     class Meta:
         table = "deadline"
         unique_together = (("object_type", "object_id", "clock"),)
-        # The reports' "open at the end of the day" walks closed_at (NULL or after a moment).
-        indexes = (("closed_at",),)
+        # The reports' "open at the end of the day" walks closed_at (NULL or after a moment);
+        # the month's clock compliance counts from an index that covers it (due_at first), the
+        # month's breaches walk breached_at; the digest's overdue deadlines are those still open
+        # (closed_at NULL) by due_at.
+        indexes = (("closed_at",), ("due_at", "clock", "state", "late", "remaining_s"),
+                   ("breached_at",), ("closed_at", "due_at"))
 
     @property
     def is_open(self) -> bool:

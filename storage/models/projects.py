@@ -54,6 +54,8 @@ class Project(Model):
 
     class Meta:
         table = "project"
+        # The monthly report counts the projects started and ended in the month.
+        indexes = (("started_at",), ("ended_at",))
 
     @property
     def number(self) -> str:

@@ -45,7 +45,8 @@ class TrainingSession(Model):
 
     class Meta:
         table = "training_session"
-        indexes = (("course_id",),)
+        # The monthly report counts a month's sessions by day.
+        indexes = (("course_id",), ("day",))
 
     @property
     def number(self) -> str:

@@ -18,6 +18,7 @@ from bot.errors import UsageError
 from bot.services.followups.calls import count_completed
 from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
+from storage.aggregate import Sql, n
 from storage.models import Complaint, Deadline, FollowUp, Ticket, TicketEvent
 from storage.models.complaints import DONE
 from storage.models.deadlines import PAUSED
@@ -68,7 +69,8 @@ class Digest:
     open_tickets: int = 0
     reopened: int = 0  # /重开 of resolved tickets: a solution that did not hold
     cancelled: int = 0  # /撤单: neither open work nor a service
-    overdue: list[Overdue] = field(default_factory=list)
+    overdue_count: int = 0
+    overdue: list[Overdue] = field(default_factory=list)  # the earliest few
     complaints_new: int = 0
     complaints_valid: int = 0
     complaints_open: int = 0
@@ -90,13 +92,11 @@ async def build(env: "Runtime", day: date) -> Digest:
     d.new = await created.filter(duplicate_of_id__isnull=True).count()
     d.duplicates = await created.filter(duplicate_of_id__not_isnull=True).count()
     d.solved, d.written_off = await count_completed(env, start, as_of)
-    d.open_tickets = await Ticket.filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of), created_at__lt=as_of,
-        duplicate_of_id__isnull=True).exclude(status=CANCELLED).count()
+    d.open_tickets = await open_tickets_at(as_of)
     changed = TicketEvent.filter(at__gte=start, at__lt=as_of)
     d.reopened = await changed.filter(kind="reopened").count()
     d.cancelled = await changed.filter(kind="cancelled").count()
-    d.overdue = await overdue_at(env, as_of)
+    d.overdue_count, d.overdue = await overdue_at(env, as_of)
     d.complaints_new = await Complaint.filter(received_at__gte=start, received_at__lt=as_of).count()
     d.complaints_valid = await Complaint.filter(confirmed_at__gte=start, confirmed_at__lt=as_of,
                                                 valid=True).count()
@@ -106,22 +106,57 @@ async def build(env: "Runtime", day: date) -> Digest:
                                      visited_at__lt=as_of).count()
     d.followups_due = await FollowUp.filter(
         Q(visited_at__isnull=True) | Q(visited_at__gte=as_of), created_at__lt=as_of).count()
-    d.issues_open = await FollowUp.filter(
-        Q(issue_closed_at__isnull=True) | Q(issue_closed_at__gte=as_of),
-        issue_status__not="", visited_at__lt=as_of).count()
+    d.issues_open = await open_issues_at(as_of)
     d.duty_tomorrow = await _duty(env, day + timedelta(days=1))
     return d
 
 
-async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
-    """Deadlines past due and not closed at `as_of` (a paused one only if already overdue)."""
+async def open_tickets_at(as_of: datetime) -> int:
+    """Tickets created before `as_of` and not resolved by then (duplicates and cancelled ones are
+    no open work). Counted as the unresolved ones plus those resolved later, each an indexed walk
+    over resolved_at, never over the whole history before `as_of`."""
+    open_ = Ticket.filter(created_at__lt=as_of, duplicate_of_id__isnull=True) \
+        .exclude(status=CANCELLED)
+    return await open_.filter(resolved_at__isnull=True).count() + \
+        await open_.filter(resolved_at__gte=as_of).count()
+
+
+def _overdue(q: Sql, still_open: bool, as_of: datetime) -> tuple[str, str]:
+    """The condition and the order of one part of the overdue deadlines. Still open: the
+    (closed_at, due_at) index serves both. Closed since: the few rows closed after `as_of`,
+    never a walk down the due_at index of the whole history. The open ones are ordered as the
+    (closed_at, due_at) index holds them, so no planner walks the due_at index instead."""
+    due = "d.due_at" if still_open else q.unindexed("d.due_at")
+    closed = "d.closed_at IS NULL" if still_open else f"d.closed_at > {q.p(as_of)}"
+    return (f"{closed} AND {due} <= {q.p(as_of)} AND (d.state <> '{PAUSED}' "
+            "OR d.remaining_s IS NULL OR d.remaining_s <= 0)",
+            "d.closed_at, d.due_at" if still_open else due)
+
+
+async def overdue_at(env: "Runtime", as_of: datetime,
+                     limit: int = MAX_OVERDUE_LINES) -> tuple[int, list[Overdue]]:
+    """How many deadlines are past due and not closed at `as_of`, and the `limit` earliest.
+
+    A paused deadline counts only if it was already overdue when it paused. Counted in two
+    parts, still open and closed since, each over the (closed_at, due_at) index: a range over
+    due_at alone would walk the whole history of met deadlines."""
     policies = env.settings.clocks
-    rows = await Deadline.filter(Q(closed_at__isnull=True) | Q(closed_at__gt=as_of),
-                                 due_at__lte=as_of).order_by("due_at", "id")
+    total, ids = 0, []
+    for still_open in (True, False):
+        q = Sql()
+        where, _ = _overdue(q, still_open, as_of)
+        found = n((await q.one(f"SELECT COUNT(*) AS n FROM deadline d WHERE {where}"))["n"])
+        total += found
+        if not found:
+            continue
+        q = Sql()
+        where, order = _overdue(q, still_open, as_of)
+        ids += [r["id"] for r in await q.rows(
+            f"SELECT d.id AS id FROM deadline d WHERE {where} ORDER BY {order} "
+            f"LIMIT {int(limit)}")]
+    rows = await Deadline.filter(id__in=ids).order_by("due_at", "id").limit(limit) if ids else []
     out = []
     for r in rows:
-        if r.state == PAUSED and (r.remaining_s or 0.0) > 0:
-            continue
         try:
             label = policies.get(r.clock, r.tier).label
         except ValueError:
@@ -129,7 +164,19 @@ async def overdue_at(env: "Runtime", as_of: datetime) -> list[Overdue]:
         ctx = r.context or {}
         subject = str(ctx.get("title") or ctx.get("number") or f"{r.object_type} {r.object_id}")
         out.append(Overdue(label, subject, r.due_at))
-    return out
+    return total, out
+
+
+async def open_issues_at(as_of: datetime) -> int:
+    """Follow-up issues raised by `as_of` and not closed by then."""
+    q = Sql()
+    row = await q.one(
+        # Over the visits made before `as_of` (visited_at index): nearly all have no issue, so
+        # an index on the issue status would look to the planner like the whole table.
+        "SELECT COUNT(*) AS n FROM followup f WHERE f.issue_status <> '' "
+        f"AND f.visited_at < {q.p(as_of)} "
+        f"AND (f.issue_closed_at IS NULL OR f.issue_closed_at >= {q.p(as_of)})")
+    return n(row["n"])
 
 
 async def _duty(env: "Runtime", day: date) -> str | None:
@@ -159,12 +206,12 @@ def render(env: "Runtime", d: Digest) -> str:
                                       written_off=d.written_off, open=d.open_tickets)
              + (texts.DIGEST_REOPENED.format(n=d.reopened) if d.reopened else "")
              + (texts.DIGEST_CANCELLED.format(n=d.cancelled) if d.cancelled else ""),
-             texts.DIGEST_OVERDUE.format(n=len(d.overdue))]
+             texts.DIGEST_OVERDUE.format(n=d.overdue_count)]
     lines += [texts.DIGEST_OVERDUE_LINE.format(
         label=o.label, subject=o.subject, due=cal.local(o.due).strftime("%m-%d %H:%M"))
-        for o in d.overdue[:MAX_OVERDUE_LINES]]
-    if len(d.overdue) > MAX_OVERDUE_LINES:
-        lines.append(texts.DIGEST_MORE.format(n=len(d.overdue) - MAX_OVERDUE_LINES))
+        for o in d.overdue]
+    if d.overdue_count > len(d.overdue):
+        lines.append(texts.DIGEST_MORE.format(n=d.overdue_count - len(d.overdue)))
     lines.append(texts.DIGEST_COMPLAINTS.format(new=d.complaints_new, valid=d.complaints_valid,
                                                 open=d.complaints_open))
     lines.append(texts.DIGEST_FOLLOWUPS.format(visits=d.visits, due=d.followups_due,

@@ -15,6 +15,7 @@ compliance of every clock. The definitions (also in the README):
   Cancelled deadlines and those not yet due do not count.
 - Projection: both counts extrapolated linearly over the month's working time; the projected
   rate therefore equals the month-to-date rate, and the warning adds the complaint budget left.
+  None before `projection_min_gone` of the working time has passed (the answer says so).
 """
 from __future__ import annotations
 
@@ -22,16 +23,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, cast
-
-from tortoise.functions import Count
+from typing import TYPE_CHECKING
 
 from bot.errors import UsageError
 from bot.rules.reports import ReportSettings as ReportConfig
 from bot.services.followups.calls import count_completed
 from bot.services.outbox import notify_purpose
 from bot.services.reports import texts
-from storage.models import Complaint, Deadline, FollowUp
+from storage.aggregate import Sql, count_if, n
+from storage.models import Complaint, FollowUp
 from storage.models.complaints import DONE
 from storage.models.deadlines import BREACHED, MET, PAUSED, RUNNING
 from storage.models.people import Purpose
@@ -173,20 +173,8 @@ class MonthKpi:
         return None if v is None else v >= self.cfg.satisfaction_target
 
 
-def scores(f: FollowUp) -> tuple[int, int, int]:
-    """Timeliness, skill and attitude of a visit that was made (the columns are empty before)."""
-    return cast(int, f.timeliness), cast(int, f.skill), cast(int, f.attitude)
-
-
-def satisfied(f: FollowUp, cfg: ReportConfig) -> bool:
-    # Compared on the sum so 4+4+4 against 4.0 never falls to rounding.
-    return sum(scores(f)) >= 3 * cfg.satisfied_score - 1e-9
-
-
-def _mean(values: list[int]) -> float | None:
-    return sum(values) / len(values) if values else None
-
-
+# The month's complaints and visits as rows, for whoever needs them one by one; the reports
+# themselves count in SQL (below) and read the registers a day at a time (workbook.py).
 async def complaints_in(start: datetime, end: datetime) -> list[Complaint]:
     return await Complaint.filter(received_at__gte=start, received_at__lt=end) \
         .select_related("customer", "registered_by", "confirmed_by", "responsible",
@@ -201,36 +189,55 @@ async def visits_in(start: datetime, end: datetime) -> list[FollowUp]:
 
 async def clock_stats(env: "Runtime", start: datetime, end: datetime,
                       as_of: datetime) -> list[ClockStat]:
-    """Per clock, the deadlines due in [start, end) that are settled as of `as_of`.
-
-    Counted in the database (GROUP BY), since a busy center has many thousands of rows a month.
-    """
+    """Per clock, the deadlines due in [start, end) that are settled as of `as_of`: one pass
+    over the due_at index, counted in the database."""
     policies = env.settings.clocks
-    in_month = Deadline.filter(due_at__gte=start, due_at__lt=end)
-    groups = [
-        (in_month.filter(state=MET), ("clock", "late")),
-        (in_month.filter(state__in=(RUNNING, BREACHED), due_at__lte=as_of), ("clock",)),
-        (in_month.filter(state=PAUSED, remaining_s__lte=0), ("clock",)),
-    ]
-    stats: dict[str, ClockStat] = {}
-    for query, keys in groups:
-        rows = await query.annotate(n=Count("id")).group_by(*keys).values(*keys, "n")
-        for row in rows:
-            clock = row["clock"]
-            if clock not in stats:
-                try:
-                    label = policies.get(clock).label
-                except ValueError:
-                    label = clock
-                stats[clock] = ClockStat(clock, label)
-            stat = stats[clock]
-            if "late" not in keys:
-                stat.overdue += row["n"]
-            elif row["late"]:
-                stat.late += row["n"]
-            else:
-                stat.on_time += row["n"]
-    return sorted(stats.values(), key=lambda s: s.clock)
+    q = Sql()
+    met = f"state = '{MET}'"
+    rows = await q.rows(
+        f"SELECT clock, {count_if(met)} AS met, {count_if(met + ' AND late')} AS late, "
+        + count_if(f"(state IN ('{RUNNING}', '{BREACHED}') AND due_at <= {q.p(as_of)}) "
+                   f"OR (state = '{PAUSED}' AND remaining_s <= 0)")
+        + f" AS overdue FROM deadline WHERE {q.between('due_at', start, end)} GROUP BY clock")
+    stats = []
+    for row in rows:
+        met_n, late, overdue = n(row["met"]), n(row["late"]), n(row["overdue"])
+        if not met_n and not overdue:
+            continue  # only cancelled or not yet due: nothing settled
+        try:
+            label = policies.get(row["clock"]).label
+        except ValueError:
+            label = row["clock"]
+        stats.append(ClockStat(row["clock"], label, on_time=met_n - late, late=late,
+                               overdue=overdue))
+    return sorted(stats, key=lambda s: s.clock)
+
+
+def satisfied_sum(cfg: ReportConfig) -> int:
+    """The least score sum (three integer scores) of a satisfied visit, for SQL."""
+    return math.ceil(round(3 * cfg.satisfied_score, 9))
+
+
+async def complaint_counts(start: datetime, end: datetime) -> dict[str, int]:
+    """Complaints received in [start, end): received, valid (counted), invalid, unconfirmed."""
+    q = Sql()
+    row = await q.one(
+        f"SELECT COUNT(*) AS received, {count_if('valid AND counted')} AS valid, "
+        f"{count_if('NOT valid')} AS invalid, {count_if('valid IS NULL')} AS unconfirmed "
+        f"FROM complaint WHERE {q.between('received_at', start, end)}")
+    return {k: n(row.get(k)) for k in ("received", "valid", "invalid", "unconfirmed")}
+
+
+async def visit_counts(cfg: ReportConfig, start: datetime, end: datetime) -> dict[str, int]:
+    """Visits recorded in [start, end): their number, the satisfied ones, each score's sum."""
+    q = Sql()
+    need = q.p(satisfied_sum(cfg))
+    row = await q.one(
+        f"SELECT COUNT(*) AS visits, "
+        f"{count_if(f'timeliness + skill + attitude >= {need}')} AS satisfied, "
+        "SUM(timeliness) AS timeliness, SUM(skill) AS skill, SUM(attitude) AS attitude "
+        f"FROM followup WHERE status = '{DONE}' AND {q.between('visited_at', start, end)}")
+    return {k: n(row.get(k)) for k in ("visits", "satisfied", "timeliness", "skill", "attitude")}
 
 
 async def month_kpi(env: "Runtime", month: Month) -> MonthKpi:
@@ -238,17 +245,16 @@ async def month_kpi(env: "Runtime", month: Month) -> MonthKpi:
     start, end = month.bounds(env)
     as_of = min(env.now(), end)
     tickets, written_off = await count_completed(env, start, end)
-    complaints = await complaints_in(start, end)
-    visits = await visits_in(start, end)
+    c = await complaint_counts(start, end)
+    v = await visit_counts(cfg, start, end)
+    visits = v["visits"]
     return MonthKpi(
         month=month, start=start, end=end, as_of=as_of, tickets_solved=tickets,
-        visits_written_off=written_off, received=len(complaints),
-        valid=sum(1 for c in complaints if c.valid and c.counted),
-        invalid=sum(1 for c in complaints if c.valid is False),
-        unconfirmed=sum(1 for c in complaints if c.valid is None),
-        visits=len(visits), satisfied=sum(1 for f in visits if satisfied(f, cfg)),
-        means=(_mean([scores(f)[0] for f in visits]), _mean([scores(f)[1] for f in visits]),
-               _mean([scores(f)[2] for f in visits])),
+        visits_written_off=written_off, received=c["received"], valid=c["valid"],
+        invalid=c["invalid"], unconfirmed=c["unconfirmed"], visits=visits,
+        satisfied=v["satisfied"],
+        means=(v["timeliness"] / visits, v["skill"] / visits, v["attitude"] / visits)
+        if visits else (None, None, None),
         clocks=await clock_stats(env, start, end, as_of), cfg=cfg)
 
 
@@ -270,7 +276,8 @@ def project(env: "Runtime", k: MonthKpi) -> Projection:
     gone = cal.working_time_between(k.start, k.as_of).total_seconds()
     fraction = gone / total if total else 1.0
     services = valid = allowed = None
-    if fraction > 0:
+    # Too little of the month gone: a projection would multiply a few hours' figures.
+    if fraction > 0 and fraction >= cfg.projection_min_gone:
         services, valid = k.services / fraction, k.valid / fraction
         allowed = max(math.ceil(round(cfg.complaint_rate_target * services, 9)) - 1, 0)
     misses = []
@@ -311,10 +318,14 @@ def render(env: "Runtime", k: MonthKpi, p: Projection | None = None) -> str:
     lines += [texts.KPI_CLOCK.format(label=c.label, num=c.on_time, den=c.total,
                                      pct=c.ratio.pct(), late=c.late, overdue=c.overdue)
               for c in k.clocks]
-    if p is not None and k.as_of < k.end and p.services and k.services:
-        lines.append(texts.KPI_PROJECTION.format(
-            gone=f"{p.fraction * 100:.0f}%", services=f"{p.services:.0f}",
-            valid=f"{p.valid:.1f}", allowed=p.allowed, have=k.valid))
+    if p is not None and k.as_of < k.end:
+        if p.services is None:
+            lines.append(texts.KPI_PROJECTION_EARLY.format(
+                gone=f"{p.fraction * 100:.1f}%", least=f"{cfg.projection_min_gone * 100:g}%"))
+        elif p.services and k.services:
+            lines.append(texts.KPI_PROJECTION.format(
+                gone=f"{p.fraction * 100:.0f}%", services=f"{p.services:.0f}",
+                valid=f"{p.valid:.1f}", allowed=p.allowed, have=k.valid))
     return "\n".join(lines)
 
 
@@ -331,7 +342,11 @@ async def watch(env: "Runtime") -> list[str]:
     today = env.calendar.local(env.now()).date()
     cfg = k.cfg
     for miss in p.misses:
-        if miss == COMPLAINT_RATE:
+        if miss == COMPLAINT_RATE and p.services is None:
+            text = texts.KPI_WARN_RATE_EARLY.format(
+                month=month.key, num=k.valid, den=k.services, pct=k.complaint_rate.pct(),
+                target=f"{cfg.complaint_rate_target * 100:g}%", gone=f"{p.fraction * 100:.1f}%")
+        elif miss == COMPLAINT_RATE:
             text = texts.KPI_WARN_RATE.format(
                 month=month.key, num=k.valid, den=k.services, pct=k.complaint_rate.pct(),
                 target=f"{cfg.complaint_rate_target * 100:g}%", gone=f"{p.fraction * 100:.0f}%",

@@ -1,12 +1,14 @@
 """Making the monthly reports' files and queueing them: texts, PNG charts (kind IMAGE) and the
 XLSX registers (kind FILE) through the outbox; the relay's senders upload the files.
 
-Files go under `[reports] dir` (default ./data/reports/), one folder per month; a rerun of the
-same month rewrites them, and the outbox keys make each push happen once.
+Files go under `[reports] dir` (default ./data/reports/), one folder per month, each run's files
+under names of their own (a rerun never overwrites what was sent); the outbox keys make each push
+happen once.
 """
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
@@ -49,19 +51,26 @@ class Generated:
                  texts.CAPTION_SATISFACTION.format(month=self.month.key))]
 
 
-def _draw(r: monthly.MonthReport, env: "Runtime", folder: Path) -> tuple[Path, Path, Path, Path]:
-    m = r.kpi.month.key
-    return (charts.complaints_by_category(r, folder / f"complaints-by-category-{m}.png"),
-            charts.clock_compliance(r, folder / f"clock-compliance-{m}.png"),
-            charts.satisfaction(r, folder / f"satisfaction-{m}.png"),
-            workbook.write(r, env.calendar, folder / texts.WORKBOOK_NAME.format(month=m)))
+def run_id(env: "Runtime") -> str:
+    """Each run's files get names of their own: a rerun must not overwrite the files (and the
+    media URLs) an earlier run already sent."""
+    return f"{env.calendar.local(env.now()):%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:6]}"
 
 
 async def generate(env: "Runtime", month: kpi.Month) -> Generated:
     r = await monthly.build(env, month)
     folder = (env.settings.reports.dir / month.key).resolve()
-    # Drawing and writing take a few hundred milliseconds of CPU: off the event loop.
-    cat, comp, sat, xlsx = await asyncio.to_thread(_draw, r, env, folder)
+    m, run = month.key, run_id(env)
+    cat, comp, sat = (folder / f"{name}-{m}-{run}.png" for name in (
+        "complaints-by-category", "clock-compliance", "satisfaction"))
+    # The charts are drawn in another process while this one writes the workbook.
+    drawing = asyncio.ensure_future(charts.draw_in_subprocess(charts.ChartData.of(r), cat, comp,
+                                                              sat))
+    try:
+        xlsx = await workbook.write(r, env.calendar,
+                                    folder / texts.WORKBOOK_NAME.format(month=m, run=run))
+    finally:
+        await drawing
     return Generated(month, r, monthly.render_complaints(env, r),
                      monthly.render_followups(env, r), cat, comp, sat, xlsx)
 

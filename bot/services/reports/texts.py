@@ -42,7 +42,7 @@ CR_CLOCKS = "投诉时限达标：{items}"
 CR_DETAILS = "有效投诉明细："
 CR_DETAIL = "· {no} {customer}［{category}］责任人 {responsible}；原因：{cause}；纠正：{corrective}；预防：{preventive}"
 CR_PENDING = "待填"
-CR_ATTACHMENTS = "附件：投诉分类图、时限达标图、登记表（Excel：指标、投诉登记表、回访记录、时限达标）。"
+CR_ATTACHMENTS = "附件：投诉分类图、时限达标图、登记表（Excel：指标、工单登记表、投诉登记表、回访记录、时限达标）。"
 
 # follow-up report (monthly.py)
 FR_HEAD = "【回访报表】{month}"
@@ -67,10 +67,12 @@ CHART_ATTITUDE = "服务态度"
 CHART_CATEGORY_TITLE = "{month} 投诉分类（投诉率 {rate}）"
 CHART_COMPLIANCE_TITLE = "{month} 时限达标率（合计 {pct}）"
 CHART_SATISFACTION_TITLE = "{month} 回访满意度 {pct}（{n} 次回访）"
+CHART_EMPTY = "本月无数据"
 
 # workbook (workbook.py)
-WORKBOOK_NAME = "registers-{month}.xlsx"
+WORKBOOK_NAME = "registers-{month}-{run}.xlsx"
 SHEET_TARGETS = "指标"
+SHEET_TICKETS = "工单登记表"
 SHEET_COMPLAINTS = "投诉登记表"
 SHEET_VISITS = "回访记录"
 SHEET_CLOCKS = "时限达标"
@@ -78,17 +80,22 @@ XL_TARGET_HEADER = ("指标", "分子", "分母", "数值", "目标", "说明")
 XL_SERVICES = "完成服务"
 XL_SERVICES_NOTE = "热线工单解决 {tickets} + 上门派工核销 {visits}"
 XL_RATE = "投诉率"
-XL_RATE_NOTE = "当月受理且确认有效（计入）的投诉 / 当月完成服务；目标：低于"
+XL_RATE_NOTE = "当月受理且确认有效（计入）的投诉起数除以当月完成服务次数。目标：低于 {target}。"
 XL_SATISFACTION = "满意度"
-XL_SATISFACTION_NOTE = "当月回访中三项平均 ≥ {score} 分的次数 / 当月回访次数；目标：不低于"
+XL_SATISFACTION_NOTE = "当月回访中三项平均分不低于 {score} 分的次数除以当月回访次数。目标：不低于 {target}。"
 XL_COMPLIANCE = "时限达标率（合计）"
-XL_COMPLIANCE_NOTE = "当月到期且已了结（完成或超时未完成）的时限中按时完成的比例"
+XL_COMPLIANCE_NOTE = "当月到期且已了结（已完成或超时仍未完成）的时限中，按时完成的比例。"
+XL_COMPLIANCE_TARGET = "目标：不低于 {target}。"
+XL_COMPLIANCE_NO_TARGET = "未设目标。"
 XL_COMPLAINT_HEADER = (
     "编号", "受理时间", "来源", "渠道", "投诉单位", "客户级别", "联系人", "联系电话", "关联工单",
     "投诉类别", "级别", "投诉内容", "登记人", "确认结果", "确认人", "确认时间", "确认说明",
     "责任部门", "责任人", "投诉原因", "处理措施", "首次回应时间", "处理结果时间", "核实人", "核实时间",
     "客户是否满意", "客户意见", "重新处理次数", "升级总部时间", "升级说明", "纠正措施", "预防措施",
     "归档人", "归档时间", "反馈总部时间", "状态")
+XL_TICKET_HEADER = (
+    "编号", "客户", "联系人", "电话", "产品", "优先级", "状态", "负责人", "创建时间", "接单时间",
+    "解决时间", "是否超时", "重开次数", "撤单")
 XL_VISIT_HEADER = (
     "编号", "服务", "客户", "工程师", "服务完成时间", "回访人", "回访时间", "响应及时", "服务技能",
     "服务态度", "平均分", "满意", "意见", "问题类型", "问题", "问题状态", "指派给")
@@ -100,6 +107,9 @@ XL_YES = "是"
 XL_NO = "否"
 XL_TOTAL = "合计"
 XL_TOTAL_COMPLAINTS = "合计 {n} 起"
+XL_TOTAL_TICKETS = "合计 {n} 张"
+XL_TOTAL_LATE = "超时 {n} 张"
+XL_TOTAL_CANCELLED = "撤单 {n} 张"
 XL_TOTAL_VERDICTS = "有效 {valid}，不计入 {invalid}，待确认 {pending}"
 XL_TOTAL_VISITS = "合计 {n} 次"
 XL_TOTAL_SATISFIED = "满意 {n} 次"
@@ -109,7 +119,7 @@ XL_TOTAL_ISSUES = "问题 {n} 项"
 CAPTION_CATEGORY = "{month} 投诉分类图"
 CAPTION_COMPLIANCE = "{month} 时限达标图"
 CAPTION_SATISFACTION = "{month} 回访满意度图"
-CAPTION_WORKBOOK = "{month} 登记表（投诉、回访、时限达标）"
+CAPTION_WORKBOOK = "{month} 登记表（工单、投诉、回访、时限达标）"
 
 KPI_NONE = "—"
 KPI_THIS_MONTH_WORDS = ("本月", "这个月", "当月")
@@ -126,6 +136,8 @@ KPI_MEANS = "回访平均分：响应及时 {timeliness}，服务技能 {skill}�
 KPI_COMPLIANCE = "时限达标率：{num}/{den} = {pct}"
 KPI_CLOCK = "· {label}：{num}/{den} = {pct}（超时完成 {late}，超时未完成 {overdue}）"
 KPI_PROJECTION = "预测：本月工作时间已过 {gone}，按此线性推算月底完成服务约 {services} 次、有效投诉约 {valid} 起；投诉率要达标，本月有效投诉最多 {allowed} 起（已有 {have} 起）。"
+KPI_PROJECTION_EARLY = "预测：本月工作时间才过 {gone}（不足 {least}），数据太少，暂不推算月底的服务和投诉。"
+KPI_WARN_RATE_EARLY = "【指标预警】{month} 投诉率 {num}/{den} = {pct}，高于目标 {target}（本月工作时间才过 {gone}，暂不推算月底）。"
 KPI_NO_DATA = "（暂无数据）"
 KPI_OK = "达标"
 KPI_MISS = "未达标"
