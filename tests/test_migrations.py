@@ -100,7 +100,7 @@ async def test_customer_periods_become_contracts(db_url, tmp_path):
 
 
 async def test_contact_lists_become_rows(db_url, tmp_path):
-    """0011_custfv moves each customer's JSON list of contacts into customer_contact rows (the first
+    """0012_custfv moves each customer's JSON list of contacts into customer_contact rows (the first
     one primary, phones in the archive's spelling) and drops the column without touching the
     rows that refer to the customer (SQLite's table rebuild would cascade to them)."""
     from tortoise.migrations.api import migrate as run_migrations
@@ -135,7 +135,7 @@ async def test_contact_lists_become_rows(db_url, tmp_path):
 
 
 async def test_upgrading_an_archive_with_tickets_keeps_them(db_url, tmp_path):
-    """0008 and 0011 drop columns of customer in place: on SQLite, rebuilding the table dropped
+    """0008 and 0012 drop columns of customer in place: on SQLite, rebuilding the table dropped
     the old one, and that DROP deleted every ticket through the foreign key's cascade."""
     from tortoise.migrations.api import migrate as run_migrations
 

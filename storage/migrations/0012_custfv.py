@@ -56,7 +56,7 @@ async def contacts_aside(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_cards')]
+    dependencies = [('models', '0011_reports')]
 
     initial = False
 
