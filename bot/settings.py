@@ -298,9 +298,14 @@ class CustomerSettings(Section):
     renewal_reminders: list[int] = [30, 7]
     renewal_at: str = "09:00"  # working days: the renewal reminders go out at this time
     care_at: str = "09:00"  # working days: care dates up to the next working day, to sales
+    # Every day: a customer's tier becomes that of the contract in force (future renewals start).
+    tier_switch_at: str = "00:05"
     # Roles that see phone numbers in full in a private chat (every such read is audited).
     full_phone_roles: list[str] = ["engineer", "manager", "sales", "admin"]
     provisional_tier: str = "普通"  # tier of a customer registered from an unknown caller
+    # Userid answering for provisional archives when no sales person of the customer or its
+    # region is known ("": the person who registered it from the call).
+    archive_owner: str = ""
     history: int = Field(5, ge=1, le=20)  # open tickets, services, complaints shown by /客户
 
     @field_validator("renewal_reminders")
@@ -310,7 +315,7 @@ class CustomerSettings(Section):
             raise ValueError(texts.SETTINGS_BAD_REMINDER_DAYS)
         return sorted(set(v), reverse=True)
 
-    @field_validator("renewal_at", "care_at")
+    @field_validator("renewal_at", "care_at", "tier_switch_at")
     @classmethod
     def _time(cls, v: str) -> str:
         return _hhmm(v)
@@ -323,6 +328,8 @@ class FirstVisitSettings(Section):
     needs_at: str = "17:45"  # working days after work: the day's needs to each department head
     # Department → the userid of its head (empty: nobody yet; the needs wait in /需求确认).
     departments: dict[str, str] = {"实施": "", "培训": "", "热线": "", "业务": "", "其他": ""}
+    # The department whose confirmed needs become a project application (/需求确认; "" = none).
+    project_department: str = "实施"
 
     @field_validator("needs_at")
     @classmethod

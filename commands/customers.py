@@ -47,7 +47,8 @@ EDIT_FIELDS = tuple(_opt(label, keys) for label, keys in (
     ("加密锁号", ("加密锁号", "dongle")), ("级别", ("级别", "tier")), ("业务", ("业务", "sales"))))
 CONTACT_FIELDS = tuple(_opt(label, keys) for label, keys in (
     ("职务", ("职务", "role")), ("电话", ("电话", "phone")), ("手机", ("手机", "mobile")),
-    ("生日", ("生日", "birthday")), ("纪念日", ("纪念日", "anniversary"))))
+    ("生日", ("生日", "birthday")), ("纪念日", ("纪念日", "anniversary")),
+    ("是", ("主要", "primary"))))
 
 
 @router.command("客户", aliases=("customer",), args=(CUSTOMER,), example="/客户 华东制造")
@@ -68,18 +69,22 @@ async def show(ctx: CommandContext, customer: str) -> str:
             "级别=普通 业务=孙丽 合同=2026-11-01 至=2027-10-31")
 async def create(ctx: CommandContext, customer: str, signed: date | None, until: date | None,
                  installed: date | None, **_fields: str) -> str:
-    """登记客户单位的档案；写 合同= 和 至= 同时登记服务合同（服务期从安装日期起算，默认合同日期）。"""
+    """登记客户单位的档案；写 合同= 和 至= 同时登记服务合同（服务期从安装日期起算，默认合同日期）。
+    对新来电客户的临时档案用同一名称 /建客户 即补全它，有地址和联系人电话后完善档案时限完成。
+    """
     if (signed is None) != (until is None):
         raise UserError(texts.CONTRACT_HALF)
     terms = archive.ContractTerms(signed, until, installed) if signed and until else None
-    made = await archive.create(ctx.env, ctx.me, customer, _archive_options(ctx),
+    done = await archive.create(ctx.env, ctx.me, customer, _archive_options(ctx),
                                 ctx.args.opt("联系人", "contact", default=""), terms,
                                 ctx.msg.mentions)
-    reply = texts.CREATED.format(name=made.name, tier=made.tier)
+    made = done.customer
+    reply = (texts.PROVISIONAL_FILLED if done.was_provisional else texts.CREATED).format(
+        name=made.name, tier=made.tier)
     if terms is not None:
         reply += texts.CREATED_CONTRACT.format(start=(terms.installed_on or terms.signed_on),
                                                end=terms.ends_on)
-    return reply
+    return reply + (texts.COMPLETED if done.completed else "")
 
 
 @router.command("改客户", aliases=("editcustomer",), roles=ARCHIVE_ROLES,
@@ -99,7 +104,9 @@ async def edit(ctx: CommandContext, customer: str, **_fields: str) -> str:
                       *CONTACT_FIELDS),
                 example="/联系人 华东制造 钱主任 职务=财务主任 手机=13900000009 生日=05-12")
 async def contact(ctx: CommandContext, customer: str, person: str, **_fields: str) -> str:
-    """添加或修改客户的联系人（同名即修改）；电话自动去掉空格、横线，全角数字也可以。"""
+    """添加或修改客户的联系人（同名即修改）；电话自动去掉空格、横线，全角数字也可以。
+    第一位联系人是主要联系人；写 主要=是 改设。工单没写联系人时，/单 显示主要联系人。
+    """
     found, new, changes, completed = await archive.set_contact(
         ctx.env, ctx.me, customer, person, ctx.args.options)
     if new:

@@ -1,4 +1,4 @@
-"""First-visit commands: /首访申请 /首访 /需求 /需求确认."""
+"""First-visit commands: /首访申请 /首访 /首访跟进 /需求 /需求确认."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +6,7 @@ from datetime import datetime
 from bot.dispatcher import CommandContext
 from bot.errors import UsageError
 from bot.routing import Router
-from bot.services.firstvisits import calls, needs, texts
+from bot.services.firstvisits import calls, needs, tasks, texts
 from commands.args import Arg, Obj, Rest, When
 from storage.models.people import Role
 
@@ -54,10 +54,25 @@ async def call(ctx: CommandContext, number: int, outcome: str, next_at: datetime
         (texts.ITEM_YES if ok else texts.ITEM_NO).format(item=item)
         for item, ok in done.visit.checklist.items()))]
     if done.tasks:
-        lines.append(texts.REACHED_TASKS.format(tasks="、".join(done.tasks)))
+        lines.append(texts.REACHED_TASKS.format(tasks="、".join(done.tasks), no=done.visit.number))
     if done.changes:
         lines.append(texts.REACHED_UPDATED.format(changes="，".join(done.changes)))
     return "\n".join(lines)
+
+
+@router.command("首访跟进", aliases=("visittask",), roles=(Role.ENGINEER, Role.MANAGER), args=(
+    VISIT, Arg("item", "跟进项（服务码、锁号、电话、报修或全部）", required=False, default="",
+               hint="跟进项"),
+    Rest("note", "说明", required=False, default="")),
+    example="/首访跟进 S3 锁号 已重新寄送加密锁号并核对")
+async def follow_up(ctx: CommandContext, number: int, item: str, note: str) -> str:
+    """完成首访的跟进任务（首访时客户答“否”的清单项）：写跟进项（服务码、锁号、电话、报修）或 全部，可加说明；
+    只有一项待跟进时可省略。每项跟进有时限（默认 1 个工作日），提醒负责的工程师，超时通知经理；待跟进的任务列在负责人的 /我的 中。
+    """
+    visit, done, left = await tasks.close(ctx.env, ctx.me, number, item, note)
+    reply = texts.TASK_DONE.format(no=visit.number, items="、".join(t.item for t in done))
+    return reply + (texts.TASK_LEFT.format(n=left) if left else
+                    texts.TASK_ALL_DONE.format(no=visit.number))
 
 
 @router.command("需求", aliases=("need",), roles=(Role.ENGINEER,), args=(
@@ -72,8 +87,12 @@ async def need(ctx: CommandContext, number: int, dept: str, content: str) -> str
 
 @router.command("需求确认", aliases=("needack",), example="/需求确认")
 async def acknowledge(ctx: CommandContext) -> str:
-    """部门负责人确认收到的首访需求。"""
-    n, depts = await needs.acknowledge(ctx.env, ctx.me)
-    if not n:
+    """部门负责人确认收到的首访需求；确认的实施需求按首访生成项目申请 P（已有则追加），并通知实施经理。"""
+    done = await needs.acknowledge(ctx.env, ctx.me)
+    if not done.count:
         return texts.ACK_NONE
-    return texts.ACK_DONE.format(n=n, depts="、".join(depts))
+    lines = [texts.ACK_DONE.format(n=done.count, depts="、".join(done.departments))]
+    lines += [(texts.ACK_PROJECT if new else texts.ACK_PROJECT_ADDED).format(
+        visit=visit.number, customer=visit.customer.name, no=project.number)
+        for project, visit, new in done.projects]
+    return "\n".join(lines)

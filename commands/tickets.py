@@ -7,6 +7,7 @@ from bot.routing import Answer, Router
 from bot.services.attachments import store as attachments
 from bot.services.deadlines import clocks
 from bot.services.dispatches import texts as dispatch_texts
+from bot.services.firstvisits import tasks as first_visit_tasks
 from bot.services.knowledge import library
 from bot.services.projects import mine as project_mine
 from bot.services.requests import mine as request_mine
@@ -149,12 +150,13 @@ MINE_LINES = {"tickets": _mine_tickets, "offered": _mine_offered, "visits": _min
 @router.command("我的", aliases=("mine",), example="/我的")
 async def mine(ctx: CommandContext) -> str:
     """我负责的未完成工单、转派给我待接收的工单、我的上门派工、投诉和回访遗留问题（每类最多列 10 项，其余给出数目），
-    以及待我处理的项目事项（日志、阶段、验收、审批）、近期培训和改需、敏感申请。"""
+    以及待我处理的项目事项（日志、阶段、验收、审批）、近期培训和改需、敏感申请，以及首访跟进任务。"""
     pages = await worklists.mine(ctx.env, ctx.me)
     # Each area of the center says what it waits on the caller for, in its own module.
     areas = [*await project_mine.lines(ctx.env, ctx.me),
              *await training_mine.lines(ctx.env, ctx.me),
-             *await request_mine.lines(ctx.env, ctx.me)]
+             *await request_mine.lines(ctx.env, ctx.me),
+             *await first_visit_tasks.mine_lines(ctx.env, ctx.me)]
     if not pages and not areas:
         return texts.MINE_EMPTY
     lines = [texts.MINE_HEADER]

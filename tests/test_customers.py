@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot.services.customers import jobs
 from bot.services.deadlines import clocks as deadlines
-from storage.models import AuditLog, Customer, Deadline, Ticket
-from storage.models.customers import Contract
+from storage.models import AuditLog, Customer, Deadline, Staff, Ticket
+from storage.models.customers import Contract, CustomerContact
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -26,11 +26,18 @@ def by_address(pushes) -> dict[str, list[str]]:
 
 async def snapshot() -> tuple:
     """Everything a refused command must leave as it was."""
-    customers = [(c.name, c.address, c.tier, c.sales_id, c.provisional, c.contacts)
+    customers = [(c.name, c.address, c.tier, c.sales_id, c.provisional)
                  for c in await Customer.all().order_by("id")]
+    people = [(c.customer_id, c.name, c.role, c.phone, c.mobile, c.birthday, c.is_primary)
+              for c in await CustomerContact.all().order_by("id")]
     contracts = [(c.customer_id, c.signed_on, c.ends_on, c.tier)
                  for c in await Contract.all().order_by("id")]
-    return customers, contracts, await Ticket.all().count(), await Deadline.all().count()
+    return customers, people, contracts, await Ticket.all().count(), await Deadline.all().count()
+
+
+async def contacts_of(customer: Customer) -> list[tuple]:
+    return [(c.name, c.role, c.phone, c.mobile, c.birthday, c.is_primary)
+            for c in await CustomerContact.filter(customer_id=customer.id).order_by("id")]
 
 
 async def test_phones_masked_in_groups_full_in_private_and_audited(chat):
@@ -86,8 +93,7 @@ async def test_archive_contacts_and_refusals(chat, env):
                                      "业务=孙丽 合同=2026-11-01 安装=2026-11-10 至=2027-10-31")
     assert answer == "已建客户档案：西部电子有限公司（普通）。服务合同 2026-11-10 至 2027-10-31。"
     west = await Customer.get(name="西部电子有限公司").prefetch_related("sales")
-    assert west.contacts == [{"name": "赵工", "role": "信息主管", "phone": "028-66660001",
-                              "mobile": ""}]
+    assert await contacts_of(west) == [("赵工", "信息主管", "028-66660001", "", "", True)]
     assert west.sales.userid == "sunli" and west.dongle == "DG-88004"
     # Full-width digits and spaces, a care date from a full birth date.
     answer = await chat.say("sunli", "/联系人 西部电子 钱主任 手机=“１３９ ００００ ０００９” "
@@ -96,9 +102,21 @@ async def test_archive_contacts_and_refusals(chat, env):
     answer = await chat.say("zhangwei", "/联系人 西部电子 赵工 手机=139-0000-0010")
     assert answer == "已修改 西部电子有限公司 的联系人 赵工：手机=13900000010。"
     west = await Customer.get(name="西部电子有限公司")
-    assert [c["name"] for c in west.contacts] == ["赵工", "钱主任"]
-    assert west.contacts[1]["mobile"] == "13900000009"
-    assert west.contacts[1]["birthday"] == "05-12"
+    assert await contacts_of(west) == [("赵工", "信息主管", "028-66660001", "13900000010", "", True),
+                                       ("钱主任", "", "", "13900000009", "05-12", False)]
+    # The primary contact changes; a ticket without a contact shows it on its card.
+    assert await chat.say("sunli", "/联系人 西部电子 钱主任 主要=是") == \
+        "已修改 西部电子有限公司 的联系人 钱主任：主要=是。"
+    assert await chat.say("sunli", "/联系人 西部电子 钱主任 主要=不") == \
+        "“主要=不”请写 主要=是（设为主要联系人）。"
+    assert [c[-1] for c in await contacts_of(west)] == [False, True]
+    assert "纪念日=纪念日 主要=是]" in await chat.say("sunli", "/帮助 联系人")
+    card = await chat.say("sunli", "/客户 西部电子")
+    assert "联系人：\n· 钱主任　手机 13900000009　生日 05-12　［主要联系人］\n" \
+           "· 赵工（信息主管）　电话 028-66660001　手机 13900000010\n" in card
+    await chat.say("zhangwei", "/建单 客户=西部电子 凭证打印空白")
+    ticket_card = await chat.say("zhangwei", "/单 T1", chat="hotline")
+    assert "联系人：钱主任（客户档案的主要联系人）；电话：139****0009；产品：-" in ticket_card
     answer = await chat.say("liujing", "/改客户 西部电子 级别=大客户 地址=成都市天府大道6号")
     assert answer == "已修改 西部电子有限公司：级别=大客户，地址=成都市天府大道6号。"
 
@@ -119,7 +137,7 @@ async def test_unknown_caller_gets_a_provisional_customer_and_a_ticket(chat, env
     assert answer.endswith("“西部电子”不在档案中，已建临时档案，并通知业务人员补全。")
     west = await Customer.get(name="西部电子")
     assert west.provisional and west.tier == "普通"
-    assert west.contacts == [{"name": "赵工", "role": "", "phone": "028-66660001", "mobile": ""}]
+    assert await contacts_of(west) == [("赵工", "", "028-66660001", "", "", True)]
     assert (await Ticket.get(id=1)).customer_id == west.id
     got = by_address(await chat.pushes())
     assert got["user:sunli"] == [
@@ -131,17 +149,23 @@ async def test_unknown_caller_gets_a_provisional_customer_and_a_ticket(chat, env
     card = await chat.say("sunli", "/客户 西部电子")
     assert card.startswith("【客户】西部电子［临时档案，待业务完善］（普通）")
 
-    # Not completed by the end of the next working day: the managers are warned two working
-    # hours before, and told when it is overdue.
-    archive = []
+    # No sales person of the customer or its region is known and none is configured: the
+    # engineer who registered it owns the clock. Not completed by the end of the next working
+    # day: the owner is warned two working hours before, owner and managers told when overdue.
+    row = await Deadline.get(object_type="customer", object_id=west.id)
+    assert row.owner_id == (await Staff.get(userid="zhangwei")).id
+    archive: dict[str, list[str]] = {}
     for hour, minute in ((15, 31), (17, 31)):
         env.clock.set(bj(11, 24, hour, minute))
         await deadlines.tick_until_idle(env)
-        archive += [p.text for p in await chat.pushes(address="chat:managers")
-                    if "完善客户档案" in p.text]
-    assert archive == [
-        "【完善客户档案提醒】西部电子：剩余 1 小时 59 分钟，截止 11-24 17:30。负责人：未指定",
-        "【完善客户档案超时·1级升级】西部电子：已超时 1 分钟（截止 11-24 17:30）。负责人：未指定，请督促处理。"]
+        for address, got_texts in by_address(await chat.pushes()).items():
+            archive.setdefault(address, []).extend(t for t in got_texts if "完善客户档案" in t)
+    overdue = "【完善客户档案超时·1级升级】西部电子：已超时 1 分钟（截止 11-24 17:30）。"
+    # The owner is told to act, the managers to chase (issue 15).
+    assert archive["user:zhangwei"] == [
+        "【完善客户档案提醒】西部电子：剩余 1 小时 59 分钟，截止 11-24 17:30。负责人：张伟",
+        overdue + "你是负责人，请立即处理。"]
+    assert archive["chat:managers"] == [overdue + "负责人：张伟，请督促处理。"]
 
     # Sales completes it: the address makes it complete (the contact already has a phone).
     answer = await chat.say("sunli", "/改客户 西部电子 名称=西部电子有限公司 地址=成都市高新区天府大道5号 "
@@ -178,7 +202,9 @@ async def test_renewal_reminder_renewal_and_the_new_tiers_modes(chat, env):
     assert answer == ("北方物流集团 已续约：服务期 2026-12-01 至 2027-11-30，大客户，"
                       "可提供：电话、远程、上门、送修、邮寄、有偿。")
     north = await Customer.get(name="北方物流集团")
-    assert north.tier == "大客户"
+    # The renewal starts in December: today's tier and service modes stay the old contract's.
+    assert north.tier == "紧急服务"
+    assert (await chat.say("zhangwei", "/客户 北方物流")).startswith("【客户】北方物流集团（紧急服务）")
     assert [(c.signed_on, c.ends_on, c.tier) for c in
             await Contract.filter(customer_id=north.id).order_by("id")] == [
         (date(2025, 12, 1), date(2026, 11, 30), "紧急服务"),
@@ -189,6 +215,18 @@ async def test_renewal_reminder_renewal_and_the_new_tiers_modes(chat, env):
     env.clock.set(bj(11, 25, 9))
     await jobs.renewal_reminders(env, date(2026, 11, 25))
     assert await chat.pushes() == []
+
+    # The last day of the old period the daily switch changes nothing; the first day of the
+    # new one it moves the tier, which the clocks read with the customer.
+    env.clock.set(bj(11, 30, 0, 5))
+    assert await jobs.tier_switch(env, date(2026, 11, 30)) == 0
+    assert (await Customer.get(id=north.id)).tier == "紧急服务"
+    refused = await chat.say("zhangwei", "/建单 客户=北方物流 工资表导不出 方式=送修")
+    assert refused.startswith("北方物流集团 不能选择“送修”")
+    env.clock.set(bj(12, 1, 0, 5))
+    assert await jobs.tier_switch(env, date(2026, 12, 1)) == 1
+    assert (await Customer.get(id=north.id)).tier == "大客户"
+    assert await jobs.tier_switch(env, date(2026, 12, 1)) == 0
 
     # December: the new contract's tier decides; bring-in (送修) was not 紧急服务's.
     env.clock.set(bj(12, 1, 9))
@@ -225,8 +263,8 @@ async def test_imports_fill_contacts_and_contracts(demo, tmp_path):
         "第 4 行：电话“12345”不是有效号码：手机 11 位（1 开头），固话带区号（如 021-55550001）。",
         "第 5 行：服务开始和服务结束日期要同时填写"]
     east = await Customer.get(name="华东制造有限公司")
-    assert [(c["name"], c["phone"], c["mobile"]) for c in east.contacts] == [
-        ("王会计", "021-55550001", "13900000001"), ("钱主任", "", "13900000099")]
+    assert [c[:4] for c in await contacts_of(east)] == [
+        ("王会计", "", "021-55550001", "13900000001"), ("钱主任", "", "", "13900000099")]
     assert east.address == "上海市浦东新区张江路1号"  # an empty cell changes nothing
     assert await Contract.filter(customer_id=east.id).count() == 1  # the same contract once
     west = await Customer.get(name="西部电子有限公司")
@@ -256,3 +294,40 @@ async def test_care_dates_reach_the_sales_person_the_working_day_before(chat, en
     assert notice.text.endswith("· 10-01 国庆节：请向你负责的 2 家客户致以节日问候")
     bad = await chat.say("sunli", "/联系人 华东制造 钱主任 生日=02-30")
     assert bad == "生日或纪念日“02-30”不对，请写成 05-12 或 1980-05-12。"
+
+
+async def test_provisional_archive_owner_by_region_and_completed_by_new_customer(chat, env):
+    """The sales person of the customer's region owns the archive clock; /建客户 with the
+    provisional name completes the archive and meets the clock."""
+    await chat.say("sunli", "/改客户 华东制造 业务=孙丽")
+    await chat.say("zhangwei", "/建单 客户=东海仪表 新客户=是 开票报错 联系人=钱工 电话=13900000040")
+    east = await Customer.get(name="东海仪表")
+    row = await Deadline.get(object_type="customer", object_id=east.id)
+    assert row.owner_id == (await Staff.get(userid="zhangwei")).id
+    # The region is known now: its sales person (孙丽 has 华东制造 in 上海) takes the clock over.
+    answer = await chat.say("liujing", "/改客户 东海仪表 地区=上海")
+    assert answer == "已修改 东海仪表：地区=上海。"
+    row = await Deadline.get(id=row.id)
+    assert row.owner_id == (await Staff.get(userid="sunli")).id and row.state == "running"
+    await chat.skip_pushes()
+
+    answer = await chat.say("sunli", "/建客户 东海仪表 地址=上海市闵行区1号 服务码=SC-1009 "
+                                     "合同=2026-11-23 至=2027-11-22")
+    assert answer == ("已补充临时档案：东海仪表（普通）。服务合同 2026-11-23 至 2027-11-22。"
+                      "临时档案已完善，完善档案时限已完成。")
+    east = await Customer.get(id=east.id)
+    assert not east.provisional and east.service_code == "SC-1009"
+    row = await Deadline.get(id=row.id)
+    assert row.state == "met" and row.late is False
+    assert await Customer.filter(name="东海仪表").count() == 1
+    # A complete archive is not registered twice.
+    again = await chat.say("sunli", "/建客户 东海仪表")
+    assert again == "客户“东海仪表”已在档案中，请用 /改客户 修改。"
+
+
+async def test_provisional_archive_owner_from_configuration(chat, env):
+    env.settings.customers.archive_owner = "sunli"
+    await chat.say("lina", "/建单 客户=南岭化工 新客户=是 报表打不开 电话=13900000041")
+    row = await Deadline.get(object_type="customer",
+                             object_id=(await Customer.get(name="南岭化工")).id)
+    assert row.owner_id == (await Staff.get(userid="sunli")).id

@@ -97,3 +97,74 @@ async def test_customer_periods_become_contracts(db_url, tmp_path):
         ("甲公司", "2026-01-01", "2026-12-31", "大客户")]
     assert rows[0].created_at is not None
     await Tortoise.close_connections()
+
+
+async def test_contact_lists_become_rows(db_url, tmp_path):
+    """0014_custfv moves each customer's JSON list of contacts into customer_contact rows (the first
+    one primary, phones in the archive's spelling) and drops the column without touching the
+    rows that refer to the customer (SQLite's table rebuild would cascade to them)."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/k.sqlite3"
+    await _fresh(url)
+    await run_migrations(config=tortoise_config(url), target="models.0008_cust")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    two = ('[{"name": "王会计", "role": "会计", "phone": "021 5555 0001", "mobile": "13900000001"},'
+           ' {"name": "钱主任", "role": "", "phone": "", "mobile": "１３９０００００００９",'
+           ' "birthday": "05-12"}]')
+    await connection().execute_query(
+        "INSERT INTO customer (name, contacts, address, region, products, service_code, dongle, "
+        f"tier, provisional) VALUES ('甲公司', '{two}', '', '', '', '', '', '大客户', false), "
+        "('乙公司', '[]', '', '', '', '', '', '普通', false)")
+    await connection().execute_query(
+        "INSERT INTO contract (customer_id, signed_on, ends_on, tier, modes, created_at) "
+        "SELECT id, '2026-01-01', '2026-12-31', tier, '[]', CURRENT_TIMESTAMP FROM customer")
+    await Tortoise.close_connections()
+    await migrate(url)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from storage.models import Customer
+    from storage.models.customers import Contract, CustomerContact
+
+    rows = await CustomerContact.all().select_related("customer").order_by("id")
+    assert [(c.customer.name, c.name, c.role, c.phone, c.mobile, c.birthday, c.is_primary)
+            for c in rows] == [
+        ("甲公司", "王会计", "会计", "021-55550001", "13900000001", "", True),
+        ("甲公司", "钱主任", "", "", "13900000009", "05-12", False)]
+    assert await Customer.all().count() == 2 and await Contract.all().count() == 2
+    await Tortoise.close_connections()
+
+
+async def test_upgrading_an_archive_with_tickets_keeps_them(db_url, tmp_path):
+    """0008 and 0014 drop columns of customer in place: on SQLite, rebuilding the table dropped
+    the old one, and that DROP deleted every ticket through the foreign key's cascade."""
+    from tortoise.migrations.api import migrate as run_migrations
+
+    url = db_url if not db_url.startswith("sqlite") else f"sqlite://{tmp_path}/t.sqlite3"
+    await _fresh(url)
+    await run_migrations(config=tortoise_config(url), target="models.0007_scale")
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    conn = connection()
+    await conn.execute_query(
+        "INSERT INTO staff (userid, name, mobile, roles, team, active) "
+        "VALUES ('zhangwei', '张伟', '', 'engineer', '', true)")
+    await conn.execute_query(
+        "INSERT INTO customer (name, contacts, address, region, products, service_code, dongle, "
+        "tier, contract_start, contract_end) VALUES ('甲公司', "
+        "'[{\"name\": \"王会计\", \"phone\": \"021-55550001\"}]', '', '', '', '', '', '普通', "
+        "'2026-01-01', '2026-12-31')")
+    await conn.execute_query(
+        "INSERT INTO ticket (contact, phone, product, priority, channel, category, service_mode, "
+        "description, status, solution, created_at, source_platform, source_chat, creator_id, "
+        "customer_id, owner_id) SELECT '', '', '', '普通', '热线', '', '电话', '打印报错', 'new', "
+        "'', CURRENT_TIMESTAMP, '', '', s.id, c.id, s.id FROM staff s, customer c")
+    await Tortoise.close_connections()
+    await migrate(url)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from storage.models import Ticket
+    from storage.models.customers import Contract, CustomerContact
+
+    [ticket] = await Ticket.all().select_related("customer")
+    assert (ticket.customer.name, ticket.description) == ("甲公司", "打印报错")
+    assert await Contract.filter(customer_id=ticket.customer_id).count() == 1
+    assert [c.name for c in await CustomerContact.filter(customer_id=ticket.customer_id)] == ["王会计"]
+    await Tortoise.close_connections()

@@ -75,8 +75,8 @@ async def test_project_from_application_to_archive(chat, env, team):
     # Monday 11-23 09:00: the implementation manager applies; an engineer may not.
     answer = await chat.say("zhangwei", "/项目申请 华东制造 财务软件实施")
     assert "实施经理" in answer and await Project.all().count() == 0
-    answer = await chat.say("yang", "/项目申请 华东制造 财务软件实施 总账、报表上线 首访=S3")
-    assert answer.startswith("已申请项目 P1：华东制造有限公司「财务软件实施」（来自首访 S3 的需求）")
+    answer = await chat.say("yang", "/项目申请 华东制造 财务软件实施 总账、报表上线")
+    assert answer.startswith("已申请项目 P1：华东制造有限公司「财务软件实施」")
 
     await refused(chat, "yang", "/项目分配 P1 经理=吴敏 顾问=吴敏", "吴敏 不是项目经理")
     await refused(chat, "yang", "/项目分配 P1 经理=周航 顾问=钱进", "钱进 不是实施顾问")
@@ -244,7 +244,7 @@ async def test_project_from_application_to_archive(chat, env, team):
 
     page = await chat.say("zhangwei", "/项目 P1")
     assert page.startswith("项目 P1 华东制造有限公司「财务软件实施」［已归档］")
-    for part in ("来自首访 S3 的需求", "2. 总账上线 11-25～11-26，成果：总账上线运行［已完成（第 1 次返工）］",
+    for part in ("2. 总账上线 11-25～11-26，成果：总账上线运行［已完成（第 1 次返工）］",
                  "11-24 吴敏：（缺失）", "暂停申请：客户年底结账，要求下周再继续［已生效；项目经理：周航；实施经理：杨帆］",
                  "验收未通过：阶段“总账上线”工作不完整", "实施经理归档"):
         assert part in page, part

@@ -46,7 +46,8 @@ async def test_create_ticket_costs_few_statements(chat):
 async def test_show_ticket_costs_few_statements(chat):
     await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
     n, sql = await _count(chat, "zhangwei", "/单 T1")
-    assert n <= 10, "\n".join(sql)
+    # 11: a ticket taken without a contact shows the archive's primary contact (one lookup).
+    assert n <= 11, "\n".join(sql)
 
 
 async def test_cached_sender_follows_a_change_to_their_staff_row(chat):

@@ -82,7 +82,18 @@ async def test_show_full_phone_to_the_dispatched_engineer(chat):
     assert await AuditLog.filter(command="read", actor="wangqiang").count() == 1
 
 
-async def test_ticket_without_contact_shows_dashes(chat):
+async def test_ticket_without_contact_shows_the_archives_primary_contact(chat):
     await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")
+    assert "联系人：王会计（客户档案的主要联系人）；电话：139****0001；产品：-" in \
+        await chat.say("zhangwei", "/单 T1", chat="hotline")
+    assert await AuditLog.filter(command="read").count() == 0
+    # The owner in private reads the number in full, and that read is audited.
+    assert "联系人：王会计（客户档案的主要联系人）；电话：13900000001；产品：-" in \
+        await chat.say("zhangwei", "/单 T1")
+    assert await AuditLog.filter(command="read").count() == 1
+
+
+async def test_ticket_of_a_customer_without_contacts_shows_dashes(chat):
+    await chat.say("zhangwei", "/建单 客户=西部电子 新客户=是 打印凭证时报错")
     assert "联系人：-；电话：-；产品：-" in await chat.say("zhangwei", "/单 T1")
     assert await AuditLog.filter(command="read").count() == 0

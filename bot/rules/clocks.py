@@ -101,13 +101,15 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                          "escalations": [{"after": "0m", "to": "managers"}]},
     # The stamped application reaches the paper archive (行政部存档); a penalty rule watches it.
     "request_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
-    # Customers: sales completes the provisional archive of an unknown caller (no owner: the
-    # sales people were told at registration; the managers chase it).
-    "customer_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["managers"],
-                         "escalations": [{"after": "0m", "to": "managers"}]},
+    # Customers: sales completes the provisional archive of an unknown caller; the owner is its
+    # sales person, the region's, [customers] archive_owner or the registering engineer.
+    "customer_archive": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
     # First visit: the service desk phones a new customer (default within 1 working day).
     "first_visit_call": {"target": "1wd", "warnings": _BEFORE_2WH, "warn_to": ["hotline"],
                          "escalations": [{"after": "0m", "to": ["hotline", "managers"]}]},
+    # A checklist item the customer answered "no" to, followed up by the desk engineer who
+    # made the call (/首访跟进).
+    "first_visit_task": {"target": "1wd", "warnings": _BEFORE_2WH, "escalations": _OWNER_MGR},
     # Implementation form retrieved within 3 days of the implementation's end (penalty 500).
     "impl_form_due": {"target": "3d", "warnings": [{"before": "1d"}],
                       "escalations": _OWNER_MGR},
@@ -270,6 +272,7 @@ class Clocks(DefaultedTables):
     request_archive: ClockPolicy
     customer_archive: ClockPolicy
     first_visit_call: ClockPolicy
+    first_visit_task: ClockPolicy
     impl_form_due: ClockPolicy
     project_stage: ClockPolicy
 

@@ -38,6 +38,7 @@ CLOCK_LABELS = {
     "change_review": "改需审核", "change_tell": "告知客户", "change_estimate": "预计完工",
     "sensitive_review": "敏感申请审批", "request_archive": "申请单存档",
     "customer_archive": "完善客户档案", "first_visit_call": "首访电话",
+    "first_visit_task": "首访跟进",
 }
 
 # [penalties]

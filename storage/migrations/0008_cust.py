@@ -5,6 +5,8 @@ from json import dumps, loads
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
+from storage.migration_ops import DropColumn
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0007_scale')]
 
@@ -21,15 +23,16 @@ class Migration(migrations.Migration):
             name='sales',
             field=fields.ForeignKeyField('models.Staff', source_field='sales_id', null=True, db_constraint=True, to_field='id', related_name='customers', on_delete=OnDelete.SET_NULL),
         ),
-        # The period a customer row held becomes its first contract. It is set aside first:
-        # SQLite rebuilds the customer table to drop the columns, and that drop would cascade
-        # to contract rows made before it.
+        # The period a customer row held becomes its first contract, set aside before the
+        # columns go.
         ops.RunSQL(
             "CREATE TABLE cust_period_0002 AS SELECT id, tier, contract_start, contract_end "
             "FROM customer WHERE contract_start IS NOT NULL AND contract_end IS NOT NULL"
         ),
-        ops.RemoveField(model_name='Customer', name='contract_end'),
-        ops.RemoveField(model_name='Customer', name='contract_start'),
+        # In place: RemoveField rebuilds the table on SQLite, and dropping the old customer table
+        # deleted every ticket (storage/migration_ops.py).
+        DropColumn(model_name='Customer', name='contract_end'),
+        DropColumn(model_name='Customer', name='contract_start'),
         ops.CreateModel(
             name='Contract',
             fields=[

@@ -7,7 +7,13 @@ from storage.models.attachments import (
 )
 from storage.models.cards import CardRef
 from storage.models.complaints import Complaint, ComplaintEvent, FollowUp
-from storage.models.customers import Contract, CustomerNeed, FirstVisit, FirstVisitTask
+from storage.models.customers import (
+    Contract,
+    CustomerContact,
+    CustomerNeed,
+    FirstVisit,
+    FirstVisitTask,
+)
 from storage.models.deadlines import Deadline, DeadlineEvent
 from storage.models.dispatches import Dispatch
 from storage.models.knowledge import KnowledgeEntry, KnowledgeTerm
@@ -42,7 +48,7 @@ __models__ = [
 __models__ += [Dispatch, KnowledgeEntry, KnowledgeTerm]
 __models__ += [DutyRotation, DutyAssignment, DutyHandover, Penalty, PenaltyAppeal]
 __models__ += [Complaint, ComplaintEvent, FollowUp]
-__models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed]
+__models__ += [Contract, FirstVisit, FirstVisitTask, CustomerNeed, CustomerContact]
 __models__ += [RejectedInbound]
 __models__ += [TicketAttachment, AttachmentWait, ApiUsage]
 __models__ += [CardRef]

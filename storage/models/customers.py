@@ -1,11 +1,37 @@
-"""Service contracts of a customer over time, and first visits (S) with their needs.
+"""A customer's contacts, its service contracts over time, and first visits (S) with needs.
 
-The customer unit itself (archive, contacts) is Customer in people.py.
+The customer unit itself (the archive) is Customer in people.py.
 """
 from tortoise import fields
 from tortoise.models import Model
 
 from storage.models.people import Customer, Staff
+
+
+class CustomerContact(Model):
+    # A person at the customer unit. Phones are stored in the archive's spelling
+    # (bot/services/customers/phones.py), care dates as "MM-DD"; the primary contact is the one
+    # a ticket, complaint or dispatch without its own contact falls back to.
+
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="contacts")
+    customer_id: int
+    name = fields.CharField(64)
+    role = fields.CharField(64, default="")  # 职务
+    phone = fields.CharField(32, default="")
+    mobile = fields.CharField(32, default="")
+    birthday = fields.CharField(5, default="")
+    anniversary = fields.CharField(5, default="")
+    is_primary = fields.BooleanField(default=False)
+
+    class Meta:
+        table = "customer_contact"
+
+    @property
+    def number(self) -> str:
+        """The number to call: the mobile, else the landline."""
+        return self.mobile or self.phone
 
 
 class Contract(Model):
@@ -70,14 +96,24 @@ class FirstVisit(Model):
 
 
 class FirstVisitTask(Model):
-    # A checklist item answered "no": the desk follows it up.
+    # A checklist item answered "no": the desk follows it up (the first_visit_task clock, owned
+    # by the assignee, until /首访跟进 closes it).
 
     id = fields.IntField(primary_key=True)
     visit: fields.ForeignKeyRelation[FirstVisit] = fields.ForeignKeyField(
         "models.FirstVisit", related_name="tasks")
+    visit_id: int
     item = fields.CharField(32)
     created_at = fields.DatetimeField()
     done_at = fields.DatetimeField(null=True)
+    # The desk engineer who made the call; the task is theirs in /我的.
+    assignee: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="first_visit_tasks", null=True, on_delete=fields.SET_NULL)
+    assignee_id: int | None
+    done_by: fields.ForeignKeyNullableRelation[Staff] = fields.ForeignKeyField(
+        "models.Staff", related_name="first_visit_tasks_done", null=True,
+        on_delete=fields.SET_NULL)
+    note = fields.CharField(256, default="")  # how it was followed up
 
     class Meta:
         table = "first_visit_task"

@@ -1,8 +1,12 @@
 """Who the center serves and who works in it: staff, the chats the bot talks in, customers."""
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from storage.models.customers import CustomerContact
 
 
 class Role(StrEnum):
@@ -70,9 +74,7 @@ class Chat(Model):
 class Customer(Model):
     id = fields.IntField(primary_key=True)
     name = fields.CharField(128, unique=True)  # the customer unit (单位)
-    # [{"name", "role", "phone", "mobile", "birthday", "anniversary"}]; phones normalised digits,
-    # care dates "MM-DD" (bot/services/customers/archive.py keeps them so).
-    contacts: fields.JSONField[list[dict[str, str]]] = fields.JSONField(default=list)
+    contacts: fields.ReverseRelation["CustomerContact"]  # storage/models/customers.py
     address = fields.CharField(256, default="")
     region = fields.CharField(64, default="")
     products = fields.CharField(256, default="")  # "product version; ..."

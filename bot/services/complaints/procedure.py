@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services.complaints import texts
 from bot.services.complaints.intake import NewComplaint, parse_category, parse_level, parse_source
+from bot.services.customers import contacts as customer_contacts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
 from bot.services.directory.phones import contact_text, shown_phone
@@ -125,10 +126,9 @@ async def register(env: "Runtime", actor: Staff, req: NewComplaint) -> Registere
         ticket_id = ticket.id
     contact = req.contact.strip()
     phone = req.phone.strip()
-    if not contact and customer.contacts:
-        first = customer.contacts[0]
-        contact = first.get("name", "")
-        phone = phone or first.get("mobile") or first.get("phone") or ""
+    first = await customer_contacts.primary(customer.id) if not contact else None
+    if first is not None:
+        contact, phone = first.name, phone or first.number
     channel = req.channel.strip() or (texts.CMP_CHANNEL_HQ if source == FROM_HQ
                                       else texts.CMP_CHANNEL_DEFAULT)
     c = await Complaint.create(

@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from bot.services.customers import contracts, phones, texts
+from bot.services.customers import contacts, contracts, phones, texts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer, find_staff
 from bot.services.outbox import notify_purpose, notify_staff
@@ -33,7 +33,7 @@ CUSTOMER_KEYS = {
 CONTACT_KEYS = {
     "职务": "role", "role": "role", "电话": "phone", "phone": "phone", "手机": "mobile",
     "mobile": "mobile", "生日": "birthday", "birthday": "birthday", "纪念日": "anniversary",
-    "anniversary": "anniversary",
+    "anniversary": "anniversary", "主要": "primary", "primary": "primary",
 }
 
 
@@ -102,22 +102,23 @@ def clean_contact(values: dict[str, str]) -> dict[str, str]:
             out[key] = phones.normalize(value)
         elif key in ("birthday", "anniversary"):
             out[key] = care_date(value) if value else ""
+        elif key == "primary":
+            if value.strip().lower() not in YES_WORDS:
+                raise UserError(texts.BAD_PRIMARY.format(value=value))
+            out[key] = texts.YES
         else:
             out[key] = value
     return out
 
 
-def merge_contact(customer: Customer, name: str, values: dict[str, str]) -> bool:
-    """Add or update the contact named `name`; True when it is new."""
-    contacts = [dict(c) for c in customer.contacts or []]
-    for c in contacts:
-        if c.get("name") == name:
-            c.update(values)
-            customer.contacts = contacts
-            return False
-    contacts.append({"name": name, "role": "", "phone": "", "mobile": "", **values})
-    customer.contacts = contacts
-    return True
+YES_WORDS = ("是", "yes", "y", "1")
+
+
+async def merge_contact(customer: Customer, name: str, values: dict[str, str]) -> bool:
+    """Add or update the contact named `name` of a saved customer; True when it is new."""
+    _row, new, _changed = await contacts.upsert(customer, name, values,
+                                                make_primary="primary" in values)
+    return new
 
 
 async def _apply(env: "Runtime", customer: Customer, archive: dict[str, str],
@@ -141,38 +142,54 @@ async def _apply(env: "Runtime", customer: Customer, archive: dict[str, str],
     return changed
 
 
-def is_complete(customer: Customer) -> bool:
-    return bool(customer.address) and any(c.get("phone") or c.get("mobile")
-                                          for c in customer.contacts or [])
+async def is_complete(customer: Customer) -> bool:
+    return bool(customer.address) and await contacts.has_phone(customer.id)
 
 
 async def _maybe_complete(env: "Runtime", customer: Customer) -> bool:
-    if not customer.provisional or not is_complete(customer):
+    if not customer.provisional or not await is_complete(customer):
         return False
     customer.provisional = False
     await clocks.meet(env, OBJECT, customer.id, ARCHIVE_CLOCK)
     return True
 
 
+@dataclass
+class Registered:
+    customer: Customer
+    # The name was a provisional archive (an unknown caller's): /建客户 filled it in.
+    was_provisional: bool = False
+    completed: bool = False
+
+
 async def create(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
                  contact_name: str, terms: ContractTerms | None,
-                 mentions: tuple[str, ...] = ()) -> Customer:
+                 mentions: tuple[str, ...] = ()) -> Registered:
+    """A new archive; for the name of a provisional one, sales completing it."""
     name = name.strip()
     if not name:
         raise UserError(texts.NEED_NAME)
-    if await Customer.filter(name=name).exists():
+    customer = await Customer.filter(name=name).first()
+    if customer is not None and not customer.provisional:
         raise UserError(texts.EXISTS.format(name=name))
+    was_provisional = customer is not None
+    customer = customer or Customer(name=name)
     archive, contact = _fields(options)
     archive.pop("name", None)
-    customer = Customer(name=name)
     await _apply(env, customer, archive, mentions)
-    if contact_name or contact:
-        merge_contact(customer, contact_name or name, clean_contact(contact))
+    values = clean_contact(contact)  # a bad phone is refused before anything is written
     await customer.save()
+    if contact_name or contact:
+        await merge_contact(customer, contact_name or name, values)
+    completed = await _maybe_complete(env, customer) if was_provisional else False
+    if completed:
+        await customer.save(update_fields=["provisional"])
+    if was_provisional and "sales" in archive:
+        await _owner_changed(env, customer)
     if terms is not None:
         await contracts.add(env, actor, customer, terms.signed_on, terms.ends_on,
                             installed_on=terms.installed_on)
-    return customer
+    return Registered(customer, was_provisional, completed)
 
 
 async def edit(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
@@ -189,6 +206,8 @@ async def edit(env: "Runtime", actor: Staff, name: str, options: dict[str, str],
     changes = await _apply(env, customer, archive, mentions)
     completed = await _maybe_complete(env, customer)
     await customer.save()
+    if customer.provisional and ("sales" in archive or "region" in archive):
+        await _owner_changed(env, customer)
     return customer, changes, completed
 
 
@@ -205,11 +224,13 @@ async def set_contact(env: "Runtime", actor: Staff, name: str, person: str,
             key="、".join(archive), fields="、".join(texts.FIELD_LABELS[f] for f in
                                                    dict.fromkeys(CONTACT_KEYS.values()))))
     values = clean_contact(contact)
-    new = merge_contact(customer, person, values)
-    if new and not (values.get("phone") or values.get("mobile")):
+    if await contacts.find(customer.id, person) is None \
+            and not (values.get("phone") or values.get("mobile")):
         raise UserError(texts.CONTACT_NEED_PHONE)
+    new = await merge_contact(customer, person, values)
     completed = await _maybe_complete(env, customer)
-    await customer.save()
+    if completed:
+        await customer.save(update_fields=["provisional"])
     changes = [f"{texts.FIELD_LABELS[k]}={v}" for k, v in values.items()]
     return customer, new, changes, completed
 
@@ -224,15 +245,49 @@ async def register_provisional(env: "Runtime", actor: Staff, name: str, contact:
     customer = Customer(name=name, tier=check_tier(env, env.settings.customers.provisional_tier),
                         provisional=True)
     number = phones.normalize(phone)
-    if contact or number:
-        merge_contact(customer, contact or name, {"phone": number} if number else {})
     await customer.save()
+    if contact or number:
+        await merge_contact(customer, contact or name, {"phone": number} if number else {})
     return customer
 
 
+async def archive_owner(env: "Runtime", customer: Customer, creator: Staff | None) -> Staff | None:
+    """Who answers for completing a provisional archive: its sales person once named, else the
+    sales person of its region (the one with most customers there), else the configured
+    [customers] archive_owner, else whoever registered it from the call. The managers are
+    escalated to in every case."""
+    if customer.sales_id is not None:
+        return await Staff.filter(id=customer.sales_id).first()
+    if customer.region:
+        counts: dict[int, int] = {}
+        for other in await Customer.filter(region=customer.region, sales_id__not_isnull=True) \
+                .exclude(id=customer.id).only("id", "sales_id"):
+            if other.sales_id is not None:
+                counts[other.sales_id] = counts.get(other.sales_id, 0) + 1
+        for sales_id, _n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            person = await Staff.filter(id=sales_id, active=True).first()
+            if person is not None and person.has_role(Role.SALES):
+                return person
+    userid = env.settings.customers.archive_owner
+    if userid:
+        person = await Staff.filter(userid=userid, active=True).first()
+        if person is not None:
+            return person
+    return creator
+
+
+async def _owner_changed(env: "Runtime", customer: Customer) -> None:
+    owner = await archive_owner(env, customer, None)
+    if owner is not None:
+        await clocks.set_owner(env, OBJECT, customer.id, owner, ARCHIVE_CLOCK)
+
+
 async def ask_sales(env: "Runtime", actor: Staff, customer: Customer, ticket_number: str) -> None:
-    """Tell every sales person (and the managers' chat) that a provisional archive waits."""
+    """Tell every sales person (and the managers' chat) that a provisional archive waits; the
+    archive clock is owned (archive_owner) so its reminders reach a person."""
+    owner = await archive_owner(env, customer, actor)
     row = await clocks.start(env, OBJECT, customer.id, ARCHIVE_CLOCK, tier=customer.tier,
+                             owner=owner,
                              context={"number": customer.name, "title": customer.name})
     due = env.calendar.local(row.due_at).strftime("%m-%d %H:%M")
     text = texts.PROVISIONAL_NOTICE.format(name=customer.name, who=actor.name,

@@ -40,16 +40,16 @@ async def remind(env: "Runtime", day: date) -> int:
     counts: dict[int, int] = {}
     people: dict[int, Staff] = {}
     for c in await Customer.filter(sales_id__not_isnull=True).select_related("sales") \
-            .order_by("name"):
+            .prefetch_related("contacts").order_by("name"):
         assert c.sales is not None  # filtered on sales_id
         people[c.sales.id] = c.sales
         counts[c.sales.id] = counts.get(c.sales.id, 0) + 1
-        for contact in c.contacts or []:
+        for contact in sorted(c.contacts, key=lambda x: (not x.is_primary, x.id)):
             for kind in KINDS:
-                on = by_mmdd.get(contact.get(kind) or "")
+                on = by_mmdd.get(getattr(contact, kind) or "")
                 if on is not None:
                     lines.setdefault(c.sales.id, []).append(texts.CARE_LINE.format(
-                        day=on.strftime("%m-%d"), customer=c.name, name=contact.get("name", ""),
+                        day=on.strftime("%m-%d"), customer=c.name, name=contact.name,
                         kind=texts.CARE_KINDS[kind]))
     sent = 0
     for sid, person in people.items():

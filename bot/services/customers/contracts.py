@@ -30,10 +30,7 @@ def today(env: "Runtime") -> date:
 
 
 def pick_current(rows: list[Contract], day: date) -> Contract | None:
-    covering = [c for c in rows if c.starts_on <= day <= c.ends_on]
-    if covering:
-        return max(covering, key=lambda c: (c.ends_on, c.id))
-    return max(rows, key=lambda c: (c.ends_on, c.id)) if rows else None
+    return in_force(rows, day) or (max(rows, key=lambda c: (c.ends_on, c.id)) if rows else None)
 
 
 async def current(env: "Runtime", customer: Customer) -> Contract | None:
@@ -68,10 +65,43 @@ async def add(env: "Runtime", actor: Staff | None, customer: Customer, signed_on
     contract = await Contract.create(
         customer=customer, signed_on=signed_on, installed_on=installed_on, ends_on=ends_on,
         tier=tier, modes=modes or [], created_at=env.now(), created_by=actor)
-    if tier != customer.tier:
-        customer.tier = tier
-        await Customer.filter(id=customer.id).update(tier=tier)
+    await sync_tier(env, customer)
     return contract
+
+
+def in_force(rows: list[Contract], day: date) -> Contract | None:
+    """The contract whose period covers `day`; none between periods or before the first."""
+    covering = [c for c in rows if c.starts_on <= day <= c.ends_on]
+    return max(covering, key=lambda c: (c.ends_on, c.id)) if covering else None
+
+
+async def sync_tier(env: "Runtime", customer: Customer) -> bool:
+    """Customer.tier follows the contract in force today: a renewal dated in the future changes
+    nothing until its first day (the daily tier_switch job). Outside any period the tier stays
+    as it was, since an expired customer is still served by its last tier's clocks."""
+    now = in_force(await Contract.filter(customer_id=customer.id), today(env))
+    if now is None or now.tier == customer.tier:
+        return False
+    customer.tier = now.tier
+    await Customer.filter(id=customer.id).update(tier=now.tier)
+    return True
+
+
+async def switch_tiers(env: "Runtime") -> int:
+    """Daily: every customer whose contract in force has another tier than its archive; returns
+    the customers changed."""
+    day = today(env)
+    rows = await Contract.filter(signed_on__lte=day, ends_on__gte=day)
+    by_customer: dict[int, list[Contract]] = {}
+    for c in rows:
+        by_customer.setdefault(c.customer_id, []).append(c)
+    changed = 0
+    for customer in await Customer.filter(id__in=list(by_customer)):
+        now = in_force(by_customer[customer.id], day)
+        if now is not None and now.tier != customer.tier:
+            await Customer.filter(id=customer.id).update(tier=now.tier)
+            changed += 1
+    return changed
 
 
 async def renew(env: "Runtime", actor: Staff, name: str, until: date, *, tier: str | None = None,

@@ -6,6 +6,8 @@
                         next working day, to each sales person
     needs_digest        working days at needs_at: each department head gets the day's
                         first-visit needs
+    tier_switch         every day at tier_switch_at: a customer's tier becomes that of the
+                        contract in force (a renewal dated in the future starts that day)
 """
 from __future__ import annotations
 
@@ -40,6 +42,11 @@ async def needs_digest(env: "Runtime", day: date) -> int:
     return await _in_tx(env, lambda: needs.digest(env, day))
 
 
+async def tier_switch(env: "Runtime", day: date) -> int:
+    async with in_transaction():
+        return await contracts.switch_tiers(env)
+
+
 def register(scheduler: "JobScheduler", env: "Runtime") -> None:
     cfg = env.settings
     scheduler.add_daily("renewal_reminders", cfg.customers.renewal_at,
@@ -48,3 +55,5 @@ def register(scheduler: "JobScheduler", env: "Runtime") -> None:
                         lambda day: customer_care(env, day))
     scheduler.add_daily("needs_digest", cfg.first_visit.needs_at,
                         lambda day: needs_digest(env, day))
+    scheduler.add_daily("tier_switch", cfg.customers.tier_switch_at,
+                        lambda day: tier_switch(env, day), workdays_only=False)

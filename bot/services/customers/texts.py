@@ -11,6 +11,8 @@ EXISTS = "客户“{name}”已在档案中，请用 /改客户 修改。"
 SALES_NOT_SALES = "{who} 不是业务人员或服务经理，不能负责客户档案。"
 CONTACT_NEED_NAME = "请写明联系人姓名，例如 /联系人 华东制造 王会计 手机=13900000001。"
 CONTACT_NEED_PHONE = "新联系人至少要有电话或手机。"
+BAD_PRIMARY = "“主要={value}”请写 主要=是（设为主要联系人）。"
+YES = "是"
 PERIOD_BAD = "服务结束日期 {end} 早于开始日期 {start}。"
 INSTALL_BEFORE_SIGN = "安装日期 {installed} 早于合同日期 {signed}。"
 CONTRACT_HALF = "合同要同时写 合同= 开始日期和 至= 结束日期。"
@@ -24,7 +26,8 @@ CARD_PRODUCTS = "产品：{products}"
 CARD_SALES = "业务：{sales}"
 CARD_CONTACTS = "联系人："
 # A contact line names only what is known: no "电话 -" left dangling.
-CARD_CONTACT = "· {name}{role}{details}"
+CARD_CONTACT = "· {name}{role}{details}{primary}"
+CARD_PRIMARY = "　［主要联系人］"
 CARD_CONTACT_ROLE = "（{role}）"
 CARD_CONTACT_DETAILS = {"phone": "　电话 {}", "mobile": "　手机 {}", "birthday": "　生日 {}",
                         "anniversary": "　纪念日 {}"}
@@ -48,6 +51,7 @@ STATE = {"active": "在服务期", "expiring": "即将到期（还有 {days} 天
 CREATED = "已建客户档案：{name}（{tier}）。"
 CREATED_CONTRACT = "服务合同 {start} 至 {end}。"
 EDITED = "已修改 {name}：{changes}。"
+PROVISIONAL_FILLED = "已补充临时档案：{name}（{tier}）。"
 COMPLETED = "临时档案已完善，完善档案时限已完成。"
 CONTACT_ADDED = "已为 {customer} 添加联系人 {name}。"
 CONTACT_CHANGED = "已修改 {customer} 的联系人 {name}：{changes}。"
@@ -67,7 +71,7 @@ RENEWAL_REMINDER = ("【续约提醒】{customer}（{tier}）的服务合同 {en
 FIELD_LABELS = {"name": "名称", "address": "地址", "region": "地区", "products": "产品",
                 "service_code": "服务码", "dongle": "加密锁号", "tier": "级别", "sales": "业务",
                 "role": "职务", "phone": "电话", "mobile": "手机", "birthday": "生日",
-                "anniversary": "纪念日"}
+                "anniversary": "纪念日", "primary": "主要"}
 CARE_HEAD = "【客户关怀】下一个工作日前的关怀日期："
 CARE_LINE = "· {day} {customer} {name} {kind}"
 CARE_KINDS = {"birthday": "生日", "anniversary": "纪念日"}

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.services.customers import contracts, phones, texts
+from bot.services.customers import contacts, contracts, phones, texts
 from bot.services.directory.lookup import find_customer
 from bot.services.tickets import texts as ticket_texts
 from storage.models import AuditLog, Complaint, Customer, FollowUp, Staff, Ticket
 from storage.models.complaints import DONE
-from storage.models.customers import Contract
+from storage.models.customers import Contract, CustomerContact
 from storage.models.tickets import CLAIMED, NEW, RESOLVED
 
 if TYPE_CHECKING:
@@ -29,23 +29,22 @@ def _phone(value: str, full: bool) -> str:
     return value if full else phones.mask(value)
 
 
-def _contact_lines(customer: Customer, full: bool) -> list[str]:
-    if not customer.contacts:
+def _contact_lines(rows: list[CustomerContact], full: bool) -> list[str]:
+    if not rows:
         return [texts.CARD_NO_CONTACTS]
     lines = [texts.CARD_CONTACTS]
-    for c in customer.contacts:
-        shown = {"phone": _phone(c.get("phone", ""), full),
-                 "mobile": _phone(c.get("mobile", ""), full),
-                 "birthday": c.get("birthday") or texts.EMPTY,
-                 "anniversary": c.get("anniversary") or texts.EMPTY}
+    for c in rows:
+        shown = {"phone": _phone(c.phone, full), "mobile": _phone(c.mobile, full),
+                 "birthday": c.birthday or texts.EMPTY,
+                 "anniversary": c.anniversary or texts.EMPTY}
         details = "".join(fmt.format(shown[key]) for key, fmt in texts.CARD_CONTACT_DETAILS.items()
                           if shown[key] != texts.EMPTY)
-        if not c.get("phone") and not c.get("mobile"):
+        if not c.phone and not c.mobile:
             details = texts.CARD_CONTACT_NO_NUMBER + details
         lines.append(texts.CARD_CONTACT.format(
-            name=c.get("name", ""),
-            role=texts.CARD_CONTACT_ROLE.format(role=c["role"]) if c.get("role") else "",
-            details=details))
+            name=c.name, role=texts.CARD_CONTACT_ROLE.format(role=c.role) if c.role else "",
+            details=details,
+            primary=texts.CARD_PRIMARY if c.is_primary and len(rows) > 1 else ""))
     return lines
 
 
@@ -113,13 +112,14 @@ async def card(env: "Runtime", reader: Staff, name: str, *, private: bool, chat:
         texts.CARD_PRODUCTS.format(products=customer.products or texts.EMPTY),
         texts.CARD_SALES.format(sales=customer.sales.name if customer.sales else texts.EMPTY),
     ]
-    lines += _contact_lines(customer, full)
+    people = await contacts.listing(customer.id)
+    lines += _contact_lines(people, full)
     lines += await _contract_lines(env, customer)
     lines += await _work_lines(env, customer)
     if full:
         await AuditLog.create(at=env.now(), actor=reader.userid, platform=platform, chat=chat,
                               command="read", text=f"customer:{customer.id} {customer.name}",
                               outcome="ok", detail="phones")
-    elif customer.contacts and not private:
+    elif people and not private:
         lines.append(texts.CARD_MASKED)
     return "\n".join(lines)

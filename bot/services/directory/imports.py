@@ -17,7 +17,7 @@ from typing import Iterable
 from tortoise.transactions import in_transaction
 
 from bot.errors import UserError
-from bot.services.customers import archive
+from bot.services.customers import contacts
 from bot.services.customers.phones import normalize
 from bot.services.directory import texts
 from storage.models import Customer, Staff
@@ -152,8 +152,7 @@ def _date(value: str) -> date | None:
 
 
 def _state(c: Customer) -> tuple:
-    return (c.address, c.region, c.products, c.service_code, c.dongle, c.tier,
-            [dict(x) for x in c.contacts or []])
+    return (c.address, c.region, c.products, c.service_code, c.dongle, c.tier)
 
 
 async def import_customers(path: Path) -> ImportReport:
@@ -184,12 +183,15 @@ async def import_customers(path: Path) -> ImportReport:
                 if row[field_] or created:
                     setattr(customer, field_, row[field_])
             customer.tier = row["tier"] or customer.tier or "普通"
-            if row["contact"] or phone or mobile:
-                archive.merge_contact(customer, row["contact"] or row["name"],
-                                      {"phone": phone, "mobile": mobile})
             changed = created or _state(customer) != before
             if changed:
                 await customer.save()
+            if row["contact"] or phone or mobile:
+                # An empty cell changes nothing of a known contact.
+                values = {k: v for k, v in (("phone", phone), ("mobile", mobile)) if v}
+                _contact, _new, contact_changed = await contacts.upsert(
+                    customer, row["contact"] or row["name"], values)
+                changed = changed or contact_changed
             if start and end and not await Contract.filter(
                     customer_id=customer.id, signed_on=start).exists():
                 await Contract.create(customer=customer, signed_on=start, ends_on=end,

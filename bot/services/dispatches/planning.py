@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.errors import UserError
 from bot.messages import CARD, Button
+from bot.services.customers import contacts as customer_contacts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import mask_phone
 from bot.services.directory.phones import contact_text
@@ -132,17 +133,16 @@ async def ask_for_next(env: "Runtime", actor: Staff, previous: Dispatch, ticket:
     return Requested(d, paid, suggestions)
 
 
-def _visit_contact(ticket: Ticket) -> tuple[str, str]:
+async def _visit_contact(ticket: Ticket) -> tuple[str, str]:
     """Whom the engineer calls: the ticket's contact with their number (from the archive when the
-    ticket has none), else the archive's first contact; never one person's name with another's
+    ticket has none), else the archive's primary contact; never one person's name with another's
     number."""
-    contacts = ticket.customer.contacts or []
     if ticket.contact or ticket.phone:
-        found = next((p for p in contacts if p.get("name") == ticket.contact), {}) \
-            if ticket.contact else {}
-        return ticket.contact, ticket.phone or found.get("mobile") or found.get("phone", "")
-    first = contacts[0] if contacts else {}
-    return first.get("name", ""), first.get("mobile") or first.get("phone", "")
+        found = await customer_contacts.find(ticket.customer_id, ticket.contact) \
+            if ticket.contact else None
+        return ticket.contact, ticket.phone or (found.number if found else "")
+    first = await customer_contacts.primary(ticket.customer_id)
+    return (first.name, first.number) if first else ("", "")
 
 
 async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
@@ -179,7 +179,7 @@ async def assign(env: "Runtime", manager: Staff, number: int, engineer: Staff,
                               tier=tier, context=ctx, due_at=at)
     await log_event(env, ticket, manager, "dispatched", f"{d.number} → {engineer.name}")
     c = ticket.customer
-    contact, phone = _visit_contact(ticket)
+    contact, phone = await _visit_contact(ticket)
     await notify_staff(env, engineer, texts.DISPATCH_CARD.format(
         d=d.number, no=ticket.number, customer=c.name, address=c.address or "-",
         contact=contact_text(contact, phone), desc=ticket.description[:100],

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from bot.errors import UserError
 from bot.services.customers import archive, phones
 from bot.services.deadlines import clocks
-from bot.services.firstvisits import texts
+from bot.services.firstvisits import tasks as followups, texts
 from bot.services.outbox import notify_purpose
 from storage.models import Customer, Staff
-from storage.models.customers import VISIT_PENDING, VISIT_REACHED, FirstVisit, FirstVisitTask
+from storage.models.customers import VISIT_PENDING, VISIT_REACHED, FirstVisit
 from storage.models.people import Purpose
 
 if TYPE_CHECKING:
@@ -49,8 +49,8 @@ async def submit(env: "Runtime", actor: Staff, unit: str, contact: str, phone: s
     customer = await Customer.filter(name=unit.strip()).first() or Customer(name=unit.strip())
     customer.address, customer.products = address.strip(), software.strip()
     customer.sales_id = customer.sales_id or actor.id
-    archive.merge_contact(customer, contact.strip(), {"phone": number})
     await customer.save()
+    await archive.merge_contact(customer, contact.strip(), {"phone": number})
     visit = await FirstVisit.create(customer=customer, submitted_by=actor, contact=contact.strip(),
                                     phone=number, address=address.strip(),
                                     software=software.strip(), created_at=env.now())
@@ -107,7 +107,7 @@ async def reached(env: "Runtime", actor: Staff, number: int, answers: dict[str, 
     changes = []
     if phone:
         number_ = phones.normalize(phone)
-        archive.merge_contact(customer, visit.contact, {"phone": number_})
+        await archive.merge_contact(customer, visit.contact, {"phone": number_})
         changes.append(f"{visit.contact} 电话={number_}")
     if address:
         customer.address = address.strip()
@@ -119,11 +119,10 @@ async def reached(env: "Runtime", actor: Staff, number: int, answers: dict[str, 
     await visit.save()
     await clocks.meet(env, OBJECT, visit.id, CALL_CLOCK)
     tasks = [texts.CHECKLIST[k] for k, ok in answers.items() if not ok]
-    for item in tasks:
-        await FirstVisitTask.create(visit=visit, item=item, created_at=env.now())
+    await followups.open_tasks(env, actor, visit, customer, tasks)
     if tasks:
         await notify_purpose(env, Purpose.HOTLINE, texts.TASK_NOTICE.format(
-            no=visit.number, customer=customer.name, tasks="、".join(tasks)),
+            no=visit.number, customer=customer.name, tasks="、".join(tasks), who=actor.name),
             f"first_visit:{visit.id}:tasks")
     return Reached(visit, tasks, changes)
 

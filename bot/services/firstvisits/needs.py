@@ -3,6 +3,7 @@ head after work (one message per department, once per day: the outbox key), and 
 acknowledges them with /需求确认."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -10,8 +11,9 @@ from bot.errors import UserError
 from bot.services.firstvisits import texts
 from bot.services.firstvisits.calls import get_visit
 from bot.services.outbox import notify_staff
-from storage.models import Staff
-from storage.models.customers import CustomerNeed
+from bot.services.projects import lifecycle
+from storage.models import Project, Staff
+from storage.models.customers import CustomerNeed, FirstVisit
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -59,11 +61,32 @@ async def digest(env: "Runtime", day: date) -> int:
     return sent
 
 
-async def acknowledge(env: "Runtime", actor: Staff) -> tuple[int, list[str]]:
+@dataclass
+class Acknowledged:
+    count: int
+    departments: list[str]
+    # Project applications made or added to from the confirmed implementation needs.
+    projects: list[tuple[Project, FirstVisit, bool]] = field(default_factory=list)
+
+
+async def acknowledge(env: "Runtime", actor: Staff) -> Acknowledged:
+    """The head confirms the needs of their departments; the implementation department's
+    confirmed needs become a project application per first visit (projects.lifecycle)."""
     depts = [d for d, head in env.settings.first_visit.departments.items()
              if head == actor.userid]
     if not depts:
         raise UserError(texts.NOT_HEAD)
-    n = await CustomerNeed.filter(department__in=depts, acked_at=None) \
-        .update(acked_at=env.now(), acked_by_id=actor.id)
-    return n, depts
+    rows = await CustomerNeed.filter(department__in=depts, acked_at=None) \
+        .select_related("visit__customer").order_by("id")
+    if rows:
+        await CustomerNeed.filter(id__in=[n.id for n in rows]) \
+            .update(acked_at=env.now(), acked_by_id=actor.id)
+    by_visit: dict[int, list[CustomerNeed]] = {}
+    for n in rows:
+        if n.department == env.settings.first_visit.project_department:
+            by_visit.setdefault(n.visit_id, []).append(n)
+    done = Acknowledged(len(rows), depts)
+    for mine in by_visit.values():
+        project, new = await lifecycle.apply_from_visit(env, actor, mine[0].visit, mine)
+        done.projects.append((project, mine[0].visit, new))
+    return done

@@ -21,9 +21,10 @@ from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
 from bot.services.outbox import notify_staff
 from bot.services.projects import texts
-from storage.models import Project, ProjectEvent, ProjectStage, Staff, TrainingSession
+from storage.models import Customer, Project, ProjectEvent, ProjectStage, Staff, TrainingSession
+from storage.models.customers import CustomerNeed, FirstVisit
 from storage.models.people import Role
-from storage.models.projects import ACTIVE, APPLIED, STAGE_DONE, STAGE_OPEN
+from storage.models.projects import ACTIVE, APPLIED, STAGE_DONE, STAGE_OPEN, TERMINATED
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -136,11 +137,69 @@ def stage_due(env: "Runtime", s: ProjectStage) -> datetime:
 
 # -- application and assignment -----------------------------------------------------------------
 
+async def _check_visit(env: "Runtime", cust: Customer, number: int) -> None:
+    """An application from a first visit: the visit is this customer's and has a confirmed
+    need of the implementation department, not already applied for."""
+    dept = env.settings.first_visit.project_department
+    visit = await FirstVisit.filter(id=number).select_related("customer").first()
+    if visit is None:
+        raise UserError(texts.VISIT_NOT_FOUND.format(no=f"S{number}"))
+    if visit.customer_id != cust.id:
+        raise UserError(texts.VISIT_OTHER_CUSTOMER.format(no=visit.number,
+                                                          owner=visit.customer.name,
+                                                          customer=cust.name))
+    if not await CustomerNeed.filter(visit_id=visit.id, department=dept,
+                                     acked_at__not_isnull=True).exists():
+        raise UserError(texts.VISIT_NO_NEED.format(no=visit.number, dept=dept))
+    known = await project_of_visit(visit.id)
+    if known is not None:
+        raise UserError(texts.VISIT_HAS_PROJECT.format(no=visit.number, dept=dept,
+                                                       project=known.number))
+
+
+async def project_of_visit(visit_id: int) -> Project | None:
+    """The application a first visit's implementation needs became (a terminated one does not
+    count: the needs may be applied for again)."""
+    return await Project.filter(first_visit=visit_id).exclude(status=TERMINATED) \
+        .order_by("id").first()
+
+
+async def apply_from_visit(env: "Runtime", actor: Staff, visit: FirstVisit,
+                           needs: list[CustomerNeed]) -> tuple[Project, bool]:
+    """Confirmed implementation needs of a first visit become its project application (one per
+    visit: later needs are added to it); the implementation managers are told. Returns the
+    project and whether it is new."""
+    dept = env.settings.first_visit.project_department
+    customer = visit.customer
+    content = "；".join(n.content for n in needs)
+    p = await project_of_visit(visit.id)
+    fill = dict(customer=customer.name, visit=visit.number, dept=dept, who=actor.name,
+                content=content)
+    if p is None:
+        p = await Project.create(customer=customer, content=content, first_visit=visit.id,
+                                 title=texts.VISIT_TITLE.format(no=visit.number, dept=dept),
+                                 applied_by=actor, created_at=env.now())
+        await event(env, p, actor, "applied", texts.FROM_VISIT.format(no=visit.number))
+        text, new = texts.VISIT_APPLIED_NOTICE.format(no=p.number, **fill), True
+    else:
+        p.content = f"{p.content}；{content}" if p.content else content
+        await p.save(update_fields=["content"])
+        await event(env, p, actor, "need_added", texts.VISIT_ADDED_DETAIL.format(**fill))
+        text, new = texts.VISIT_ADDED_NOTICE.format(no=p.number, **fill), False
+    p.customer = customer
+    key = f"project:{p.id}:needs:{','.join(str(n.id) for n in needs)}"
+    for person in await impl_managers():
+        await notify_staff(env, person, text, f"{key}:{person.userid}")
+    return p, new
+
+
 async def apply(env: "Runtime", actor: Staff, customer: str, title: str, content: str = "",
                 first_visit: int | None = None) -> Project:
     if not title.strip():
         raise UsageError(texts.NEED_TITLE)
     cust = await find_customer(customer)
+    if first_visit is not None:
+        await _check_visit(env, cust, first_visit)
     p = await Project.create(customer=cust, title=title.strip()[:128], content=content.strip(),
                              first_visit=first_visit, applied_by=actor, created_at=env.now())
     p.customer = cust

@@ -20,7 +20,7 @@ AGREE_WORDS = ("同意", "批准", "yes", "approve")
 REFUSE_WORDS = ("拒绝", "驳回", "不同意", "no", "refuse")
 TRAINING_WORDS = ("培训", "training")
 EVENTS = {
-    "applied": "申请立项", "assigned": "分配项目经理和顾问", "planned": "计划阶段",
+    "applied": "申请立项", "need_added": "追加需求", "assigned": "分配项目经理和顾问", "planned": "计划阶段",
     "stage_done": "阶段完成", "pause_requested": "申请暂停", "pause_approved": "同意暂停",
     "pause_refused": "驳回暂停", "pause": "暂停生效", "terminate_requested": "申请终止",
     "terminate_approved": "同意终止", "terminate_refused": "驳回终止", "terminate": "终止生效",
@@ -42,6 +42,15 @@ NOT_APPROVER = "审批须由项目 {no} 的项目经理（{pm}）和实施经理
 STAGE_NOT_FOUND = "项目 {no} 没有阶段“{name}”；现有阶段：{names}。"
 NEED_TITLE = "请写明项目名称。"
 FROM_VISIT = "来自首访 {no} 的需求"
+VISIT_NOT_FOUND = "找不到首访 {no}。"
+VISIT_OTHER_CUSTOMER = "首访 {no} 是 {owner} 的，不是 {customer} 的。"
+VISIT_NO_NEED = "首访 {no} 没有已确认的{dept}需求：部门负责人用 /需求确认 确认后才能据此申请项目。"
+VISIT_HAS_PROJECT = "首访 {no} 的{dept}需求已有项目申请 {project}，请用 /项目 {project} 查看。"
+VISIT_TITLE = "首访 {no} {dept}需求"
+VISIT_APPLIED_NOTICE = ("【项目申请 {no}】{customer}：来自首访 {visit} 的{dept}需求（{who} 确认）：{content}\n"
+                        "请分配项目经理和顾问：/项目分配 {no} 经理=… 顾问=…")
+VISIT_ADDED_NOTICE = "【项目申请 {no}】{customer}：首访 {visit} 又确认了{dept}需求（{who}）：{content}"
+VISIT_ADDED_DETAIL = "追加首访 {visit} 的需求：{content}"
 NOT_A_PM = "{who} 不是项目经理，不能负责项目。"
 NEED_CONSULTANTS = "请指定至少一名实施顾问：顾问=姓名,姓名"
 NOT_CONSULTANTS = "{who} 不是实施顾问。"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.errors import Forbidden, UserError
 from bot.messages import CARD, Button
 from bot.services.cards.refresh import refresh as redraw_cards
-from bot.services.customers import archive
+from bot.services.customers import archive, contacts as customer_contacts
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import CustomerNotFound, find_customer
 from bot.services.directory.phones import audit_full_read, normalise_phone, shown_phone
@@ -293,15 +293,20 @@ async def may_read_phone(ticket: Ticket, viewer: Staff) -> bool:
 
 async def contact_line(env: "Runtime", ticket: Ticket, viewer: Staff | None,
                        private: bool) -> str:
-    """The phone in full only in a private chat with someone who needs it; that read is audited."""
-    full = bool(ticket.phone) and viewer is not None and private \
+    """The phone in full only in a private chat with someone who needs it; that read is audited.
+    A ticket taken without a contact shows the customer's primary contact from the archive."""
+    contact, phone, line = ticket.contact, ticket.phone, texts.TICKET_CONTACT
+    if not contact and not phone:
+        first = await customer_contacts.primary(ticket.customer_id)
+        if first is not None:
+            contact, phone, line = first.name, first.number, texts.TICKET_CONTACT_ARCHIVE
+    full = bool(phone) and viewer is not None and private \
         and await may_read_phone(ticket, viewer)
     if full:
         assert viewer is not None
         await audit_full_read(env, viewer.userid, texts.PHONE_READ.format(no=ticket.number))
-    return texts.TICKET_CONTACT.format(contact=ticket.contact or "-",
-                                       phone=shown_phone(ticket.phone, full=full),
-                                       product=ticket.product or "-")
+    return line.format(contact=contact or "-", phone=shown_phone(phone, full=full),
+                       product=ticket.product or "-")
 
 
 async def render(env: "Runtime", ticket: Ticket, viewer: Staff | None = None,
