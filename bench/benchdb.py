@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
+import sqlite3
 import tempfile
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -111,3 +113,30 @@ async def on_each_database(which: str, purpose: str,
             report(f"PostgreSQL {version.split()[0]}", r)
             bad += tally(r)
     return bad
+
+
+async def tickets_by_mark(url: str, mark: re.Pattern[str]) -> dict[int, list[int]]:
+    """The tickets a kill bench made, by the message number its `mark` finds in the description:
+    more than one ticket for a number is a duplicate, none a loss. Read without the bot's ORM,
+    read-only on SQLite, while nothing else is running."""
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite://")
+
+        def read() -> list[tuple[int, str]]:
+            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
+                return conn.execute("SELECT id, description FROM ticket").fetchall()
+        rows = await asyncio.to_thread(read)
+    else:
+        import asyncpg
+
+        conn = await asyncpg.connect(url)
+        try:
+            rows = [tuple(r) for r in await conn.fetch("SELECT id, description FROM ticket")]
+        finally:
+            await conn.close()
+    out: dict[int, list[int]] = {}
+    for ticket_id, description in rows:
+        m = mark.search(description)
+        if m:
+            out.setdefault(int(m.group(1)), []).append(ticket_id)
+    return out

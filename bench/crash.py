@@ -34,7 +34,6 @@ import platform
 import random
 import re
 import shlex
-import sqlite3
 import sys
 import tempfile
 import time
@@ -179,32 +178,8 @@ async def kill_at_random(bot: Bot, moments: list[float], t0: float) -> list[floa
     return done
 
 
-async def tickets_by_callback(url: str) -> dict[int, list[int]]:
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite://")
-
-        def read() -> list[tuple[int, str]]:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
-                return conn.execute("SELECT id, description FROM ticket").fetchall()
-        rows = await asyncio.to_thread(read)
-    else:
-        import asyncpg
-
-        conn = await asyncpg.connect(url)
-        try:
-            rows = [tuple(r) for r in await conn.fetch("SELECT id, description FROM ticket")]
-        finally:
-            await conn.close()
-    out: dict[int, list[int]] = {}
-    for ticket_id, description in rows:
-        m = MARK.search(description)
-        if m:
-            out.setdefault(int(m.group(1)), []).append(ticket_id)
-    return out
-
-
 async def tally(url: str, fake: FakeWeCom, callbacks: list[Callback]) -> dict:
-    tickets = await tickets_by_callback(url)
+    tickets = await benchdb.tickets_by_mark(url, MARK)
     owner = {tid: i for i, ids in tickets.items() for tid in ids}
     replies: dict[int, int] = {}
     other, examples = 0, []

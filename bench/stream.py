@@ -34,7 +34,6 @@ import platform
 import random
 import re
 import shlex
-import sqlite3
 import sys
 import tempfile
 import time
@@ -85,33 +84,9 @@ backoff_max_s = 2.0
     return config
 
 
-async def tickets_by_message(url: str) -> dict[int, list[int]]:
-    if url.startswith("sqlite"):
-        path = url.removeprefix("sqlite://")
-
-        def read() -> list[tuple[int, str]]:
-            with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
-                return conn.execute("SELECT id, description FROM ticket").fetchall()
-        rows = await asyncio.to_thread(read)
-    else:
-        import asyncpg
-
-        conn = await asyncpg.connect(url)
-        try:
-            rows = [tuple(r) for r in await conn.fetch("SELECT id, description FROM ticket")]
-        finally:
-            await conn.close()
-    out: dict[int, list[int]] = {}
-    for ticket_id, description in rows:
-        m = MARK.search(description)
-        if m:
-            out.setdefault(int(m.group(1)), []).append(ticket_id)
-    return out
-
-
 async def tally(url: str, api: FakeDingTalk, sessions: dict[str, int],
                 frames: dict[int, str], gateway: FakeDingTalkStream) -> dict:
-    tickets = await tickets_by_message(url)
+    tickets = await benchdb.tickets_by_mark(url, MARK)
     answers: dict[int, int] = {}
     for r in api.received:
         if r.api == "sendBySession" and r.dest in sessions and r.content.startswith("已建单"):
