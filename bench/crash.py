@@ -27,13 +27,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import math
-import os
-import platform
 import random
 import re
-import shlex
 import sys
 import tempfile
 import time
@@ -45,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
-from bench import benchdb  # noqa: E402
+from bench import benchdb, served  # noqa: E402
 from bench.served import Bot, deskbot, free_port  # noqa: E402
 from tests.fakes.callbacks import WeComKeys, wecom_app_text  # noqa: E402
 from tests.fakes.wecom_api import FakeWeCom  # noqa: E402
@@ -278,14 +274,11 @@ async def bench(args: argparse.Namespace) -> int:
     import wechatpy
 
     rng = random.Random(args.seed)
-    print(f"deskbot crash bench  {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}  "
-          f"seed {args.seed}")
-    print(f"CPU count {os.cpu_count()}, Python {platform.python_version()}, aiohttp "
-          f"{aiohttp.__version__}, wechatpy {wechatpy.__version__}; N={args.n}, k={args.kills}, "
-          f"offered {args.rate:g}/s with {args.concurrency} in flight, resend after "
-          f"{args.resend_after:g} s; bot, fake WeCom and sender on 127.0.0.1")
-    again = sys.argv[1:] + ([] if "--seed" in sys.argv else ["--seed", str(args.seed)])
-    print("rerun: " + shlex.join([".venv/bin/python", "bench/crash.py", *again]))
+    served.print_run_header(
+        "crash bench", "crash.py", args.seed,
+        f", wechatpy {wechatpy.__version__}; N={args.n}, k={args.kills}, offered {args.rate:g}/s "
+        f"with {args.concurrency} in flight, resend after {args.resend_after:g} s; bot, fake WeCom "
+        f"and sender on 127.0.0.1")
     bad = await benchdb.on_each_database(
         args.db, "crash", lambda label, url: run_db(label, url, args, rng), report)
     return 1 if bad else 0

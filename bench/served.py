@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
+import platform
+import shlex
 import signal
 import socket
 import sys
@@ -93,3 +96,12 @@ async def deskbot(cwd: Path, config: Path, *args: str) -> None:
     out, _ = await proc.communicate()
     if proc.returncode != 0:
         raise RuntimeError(f"deskbot {' '.join(args)} failed:\n{out.decode()}")
+
+
+def print_run_header(title: str, script: str, seed: int, details: str) -> None:
+    """How a kill bench ran: when, on what, with which figures, and the command that repeats it."""
+    print(f"deskbot {title}  {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}  seed {seed}")
+    print(f"CPU count {os.cpu_count()}, Python {platform.python_version()}, aiohttp "
+          f"{aiohttp.__version__}{details}")
+    again = sys.argv[1:] + ([] if "--seed" in sys.argv else ["--seed", str(seed)])
+    print("rerun: " + shlex.join([".venv/bin/python", f"bench/{script}", *again]))

@@ -27,13 +27,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime as dt
 import json
-import os
-import platform
 import random
 import re
-import shlex
 import sys
 import tempfile
 import time
@@ -42,9 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import aiohttp  # noqa: E402
 
-from bench import benchdb  # noqa: E402
+from bench import benchdb, served  # noqa: E402
 from bench.served import Bot, deskbot, free_port  # noqa: E402
 from tests.fakes.callbacks import dingtalk_message  # noqa: E402
 from tests.fakes.dingtalk_api import FakeDingTalk  # noqa: E402
@@ -216,13 +211,10 @@ def report(label: str, r: dict) -> None:
 
 async def bench(args: argparse.Namespace) -> int:
     rng = random.Random(args.seed)
-    print(f"deskbot DingTalk stream bench  {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}  "
-          f"seed {args.seed}")
-    print(f"CPU count {os.cpu_count()}, Python {platform.python_version()}, aiohttp "
-          f"{aiohttp.__version__}; N={args.n}, k={args.kills}, {args.rate:g} messages/s, "
-          f"lease {args.lease_s:g} s; bot, fake gateway and fake DingTalk API on 127.0.0.1")
-    again = sys.argv[1:] + ([] if "--seed" in sys.argv else ["--seed", str(args.seed)])
-    print("rerun: " + shlex.join([".venv/bin/python", "bench/stream.py", *again]))
+    served.print_run_header(
+        "DingTalk stream bench", "stream.py", args.seed,
+        f"; N={args.n}, k={args.kills}, {args.rate:g} messages/s, lease {args.lease_s:g} s; bot, "
+        f"fake gateway and fake DingTalk API on 127.0.0.1")
     bad = await benchdb.on_each_database(
         args.db, "stream", lambda label, url: run_db(label, url, args, rng), report)
     return 1 if bad else 0
