@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import SystemClock
+from tests.fakes.loopback import Loopback
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Received:
         return str(part.get("content") or part.get("text") or "")
 
 
-class FakeDingTalk:
+class FakeDingTalk(Loopback):
     def __init__(self, clock: Any = None, *, app_key: str = "dingfakeappkey",
                  app_secret: str = "fake-app-secret", robot_code: str = "dingfakerobot",
                  token_ttl: int = 7200, window_s: float = 60.0, limit: int = 20,
@@ -121,17 +122,6 @@ class FakeDingTalk:
         app.router.add_post("/media/upload", self._media_upload)
         app.router.add_post("/robot/sendBySession", self._session_send)
         return app
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        self._runner = web.AppRunner(self.app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        sock = site._server.sockets[0]  # type: ignore[union-attr]
-        return f"http://{host}:{sock.getsockname()[1]}"
-
-    async def close(self) -> None:
-        await self._runner.cleanup()
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -22,11 +22,13 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.loopback import Loopback
+
 ROBOT_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
 
 
-class FakeDingTalkStream:
+class FakeDingTalkStream(Loopback):
     def __init__(self, *, client_id: str, client_secret: str) -> None:
         self.client_id, self.client_secret = client_id, client_secret
         self.base = ""
@@ -129,16 +131,8 @@ class FakeDingTalkStream:
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         """Served on its own (benches); the base URL, also kept as `base`."""
-        self._runner = web.AppRunner(self.app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        sock = site._server.sockets[0]  # type: ignore[union-attr]
-        self.base = f"http://{host}:{sock.getsockname()[1]}"
+        self.base = await super().start(host, port)
         return self.base
-
-    async def close(self) -> None:
-        await self._runner.cleanup()
 
     async def _notify(self) -> None:
         async with self._changed:

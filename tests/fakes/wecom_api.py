@@ -24,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.clock import SystemClock
+from tests.fakes.loopback import Loopback
 
 LIMITS = {"message/send": 30, "appchat/send": 200, "webhook/send": 20}
 BYTE_LIMITS = {"text": 2048, "markdown": 4096}
@@ -56,7 +57,7 @@ class Received:
 INVISIBLE = "\u200b\u200c\u200d\u2060"
 
 
-class FakeWeCom:
+class FakeWeCom(Loopback):
     def __init__(self, clock: Any = None, *, corp_id: str = "wwfakecorp",
                  secret: str = "fake-app-secret", agent_id: int = 1000002,
                  token_ttl: int = 7200, window_s: float = 60.0,
@@ -136,18 +137,6 @@ class FakeWeCom:
         app.router.add_post("/cgi-bin/webhook/upload_media", self._webhook_upload)
         app.router.add_post("/cgi-bin/aibot/response", self._aibot_response)
         return app
-
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Serve on loopback outside pytest; the base URL to put in settings.wecom.api_base."""
-        self._runner = web.AppRunner(self.app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
-        await site.start()
-        sock = site._server.sockets[0]  # type: ignore[union-attr]
-        return f"http://{host}:{sock.getsockname()[1]}"
-
-    async def close(self) -> None:
-        await self._runner.cleanup()
 
     # -- helpers ----------------------------------------------------------------------------
 
