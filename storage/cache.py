@@ -1,5 +1,5 @@
 """A per-process cache for the lookups every command repeats (the sender's staff row, the chats
-bound to a purpose), with an honest invalidation.
+bound to a purpose, who is on duty), with an honest invalidation.
 
 A write to a cached model in this process (a save or a delete, e.g. a staff import) empties every
 cache at once through Tortoise's signals; a write by another process (the CLI, a second instance
@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable, ClassVar
 
 from tortoise.signals import post_delete, post_save
 
-from storage.models import Chat, Staff
+from storage.models import Chat, DutyAssignment, Staff
 
 TTL_S = 10.0
 _MISSING = object()
@@ -57,6 +57,6 @@ async def _invalidate(*_args: Any, **_kw: Any) -> None:
     LookupCache.clear_all()
 
 
-for _model in (Staff, Chat):
+for _model in (Staff, Chat, DutyAssignment):
     post_save(_model)(_invalidate)
     post_delete(_model)(_invalidate)

@@ -1,8 +1,8 @@
 """Ranked knowledge search in SQL, over the full-text index of storage.search_index.
 
 The caller weighs the query's terms (rarer terms weigh more); the database finds the entries
-holding each term through the index, sums the weights per entry, and returns only the best few
-rows. Nothing is counted and no candidate list comes back to Python.
+holding each term through the index, sums the weights per entry, keeps the best few ids and only
+then reads those entries' rows. Nothing is counted and no candidate list comes back to Python.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from typing import Any, Iterable
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from storage.db import connection
-from storage.search_index import PG_TERMS
 
 _SEARCHABLE = re.compile(r"\w")  # a term of punctuation alone has no token to look up
 # Sums of float weights are compared with a threshold computed the same way in Python.
@@ -47,19 +46,24 @@ async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
             branches.append(f"SELECT rowid AS id, {p(w)} AS w FROM knowledge_fts "
                             f"WHERE knowledge_fts MATCH {p(phrase)}")
         else:
-            branches.append(f'SELECT "id", {p(w, "::float8")} AS w FROM "knowledge_entry" '
-                            f"WHERE {PG_TERMS} @> ARRAY[{p(term, '::text')}]")
+            branches.append(f'SELECT "entry_id" AS id, {p(w, "::float8")} AS w '
+                            f'FROM "knowledge_posting" WHERE "term" = {p(term)}')
     if not branches:
         return []
-    where = f"s.score >= {p(min_score - _EPSILON, '' if sqlite else '::float8')}"
-    if exclude_ticket is not None:
-        where += f' AND (e."ticket_id" IS NULL OR e."ticket_id" <> {p(exclude_ticket)})'
+    # Excluded entries are few (the sensitive ones, one ticket's), so they are left out by id
+    # before the sums: the entry rows are read for the few hits shown, not for every candidate.
+    where = []
     if not sensitive:
-        where += f' AND e."sensitive" = {p(False)}'
-    sql = ("SELECT e.*, s.score FROM (SELECT id, SUM(w) AS score FROM ("
-           + " UNION ALL ".join(branches)
-           + f') m GROUP BY id) s JOIN "knowledge_entry" e ON e."id" = s.id WHERE {where} '
-           f'ORDER BY s.score DESC, e."id" DESC LIMIT {p(limit)}')
+        where.append('id NOT IN (SELECT "id" FROM "knowledge_entry" WHERE "sensitive")')
+    if exclude_ticket is not None:
+        where.append(f'id NOT IN (SELECT "id" FROM "knowledge_entry" '
+                     f'WHERE "ticket_id" = {p(exclude_ticket)})')
+    best = ("SELECT id, SUM(w) AS score FROM (" + " UNION ALL ".join(branches) + ") m "
+            + (f"WHERE {' AND '.join(where)} " if where else "")
+            + f"GROUP BY id HAVING SUM(w) >= {p(min_score - _EPSILON, '' if sqlite else '::float8')} "
+            f"ORDER BY score DESC, id DESC LIMIT {p(limit)}")
+    sql = (f'SELECT e.*, s.score FROM ({best}) s JOIN "knowledge_entry" e ON e."id" = s.id '
+           'ORDER BY s.score DESC, e."id" DESC')
     return await db.execute_query_dict(sql, p.values)
 
 

@@ -3,7 +3,8 @@ suggestions on a new ticket."""
 from __future__ import annotations
 
 from bot.services.knowledge import library as knowledge
-from storage.models import KnowledgeEntry, Staff
+from storage.knowledge_search import count_terms, rank_entries
+from storage.models import KnowledgeEntry, Staff, Ticket
 
 ENTRIES = [
     ("凭证打印时提示打印控件未注册", "打印控件未注册", "以管理员身份运行 regsvr32 注册打印控件",
@@ -103,3 +104,32 @@ async def test_phrasebook_lists_scenes_and_finds_by_keyword(chat):
     assert "售后服务中心" in await chat.say("zhangwei", "/话术 热线接听")
     missing = await chat.say("zhangwei", "/话术 天气")
     assert "没有“天气”的话术" in missing and "可查的场景" in missing
+
+
+async def test_the_index_follows_edits_deletions_and_exclusions(chat, env):
+    """The full-text index (FTS5 on SQLite, postings on PostgreSQL) is kept in step by the
+    database itself: an entry whose text changes is found by its new words only, a deleted one
+    not at all; sensitive entries and one ticket's own entries are left out on request."""
+    await _load(env)
+    assert [h.entry.id for h in await knowledge.search(env, "加密锁")][:1] == [3]
+    entry = await KnowledgeEntry.get(id=3)
+    entry.symptom, entry.solution = "网络版客户端登录服务器超时", "检查服务器防火墙端口"
+    entry.terms = knowledge._index(entry)
+    await entry.save()
+    await count_terms(entry.terms.split())  # the ranking's term statistics, as add_entry keeps
+    assert 3 not in [h.entry.id for h in await knowledge.search(env, "加密锁")]
+    assert [h.entry.id for h in await knowledge.search(env, "登录超时")] == [3]
+
+    await KnowledgeEntry.filter(id=1).update(sensitive=True)
+    assert 1 not in [h.entry.id for h in await knowledge.search(env, "打印控件")]
+    assert [h.entry.id for h in await knowledge.search(env, "打印控件", sensitive=True)] == [1]
+
+    await chat.say("zhangwei", "/建单 客户=华东制造 报表取数公式结果为零")
+    own = await knowledge.add_entry(env, symptom="报表取数公式结果为零",
+                                    solution="改正公式的会计期间", ticket=await Ticket.get(id=1))
+    weights = {"报表": 0.5, "公式": 0.5}
+    assert {r["id"] for r in await rank_entries(weights, 0.5, 5)} == {4, own.id}
+    assert {r["id"] for r in await rank_entries(weights, 0.5, 5, exclude_ticket=1)} == {4}
+
+    await KnowledgeEntry.filter(id=4).delete()
+    assert [h.entry.id for h in await knowledge.search(env, "报表公式")] == [own.id]

@@ -16,7 +16,7 @@ from storage.sqlrec import Statement, record_sql
 # Tables that grow with the center's history; the others (staff, chats, customers, courses,
 # settings-like rows) stay small enough that a scan is the right plan.
 LARGE = {"ticket", "ticket_event", "deadline", "deadline_event", "complaint", "complaint_event",
-         "followup", "dispatch", "knowledge_entry", "outbox", "inbound_event", "audit_log",
+         "followup", "dispatch", "knowledge_entry", "knowledge_posting", "outbox", "inbound_event", "audit_log",
          "rejected_inbound", "penalty", "project", "project_event", "project_log",
          "training_session", "trainee", "duty_assignment", "job_run"}
 

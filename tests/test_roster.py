@@ -146,3 +146,9 @@ async def test_a_new_ticket_mentions_whoever_is_on_duty(chat, env):
     assert (await chat.say("zhangwei", "/建单 客户=华东制造 打印凭证时报错")).startswith("已建单 T1")
     [announce] = await chat.pushes(address="chat:hotline")
     assert sorted(announce.msg.mentions) == ["lina", "wangqiang"]
+    # Who is on duty is cached for the tickets that follow; a change of the roster is seen at once.
+    await chat.say("liujing", "/排班 11-23 早班 张伟")
+    await chat.skip_pushes()
+    assert (await chat.say("lina", "/建单 客户=华东制造 打印报表时报错")).startswith("已建单 T2")
+    [announce] = await chat.pushes(address="chat:hotline")
+    assert list(announce.msg.mentions) == ["zhangwei"]

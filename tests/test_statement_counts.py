@@ -9,12 +9,13 @@ from storage.sqlrec import record_sql
 # (a refused command in a batch rolls back alone) and its release, the customer (exact name or
 # abbreviation in one lookup), the customer's contracts (the current one decides the service
 # modes), the duplicate check, the ticket and its event, the claim clock and its event (a new
-# ticket has no clock to look up first, and the answer describes the row just written), the duty
-# roster, the hotline card (one INSERT … ON CONFLICT) and its card row (where it was shown, so a
-# claim can redraw it, issue 15) and the knowledge suggestions' term counts. It was 18 with a
-# SELECT before every outbox INSERT, a savepoint per deadline and the sender and chats read every
-# time, and 16 with two customer lookups and the clock looked up and read back.
-CREATE_MAX = 13
+# ticket has no clock to look up first, and the answer describes the row just written), the
+# hotline card (one INSERT … ON CONFLICT) and its card row (where it was shown, so a claim can
+# redraw it, issue 15) and the knowledge suggestions' term counts; who is on duty comes from the
+# lookup cache. It was 18 with a SELECT before every outbox INSERT, a savepoint per deadline and
+# the sender and chats read every time, 16 with two customer lookups and the clock looked up and
+# read back, and 13 with the roster read every time.
+CREATE_MAX = 12
 
 
 async def _count(chat, who: str, text: str) -> tuple[int, list[str]]:

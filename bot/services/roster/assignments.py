@@ -16,6 +16,7 @@ from bot.services.deadlines import clocks
 from bot.services.outbox import notify_staff
 from bot.services.roster import texts
 from bot.services.roster.config import day_label
+from storage.cache import lookup_cache
 from storage.models import DutyAssignment, DutyRotation, Staff
 from storage.models.people import Role
 from storage.models.roster import BY_COMMAND, BY_ROTATION
@@ -84,12 +85,18 @@ def shift_at(env: "Runtime", when: datetime) -> tuple[date, Shift] | None:
 
 
 async def on_duty(env: "Runtime", when: datetime) -> list[Staff]:
-    """The people on duty at `when` (see shift_at); empty when no shift covers it."""
+    """The people on duty at `when` (see shift_at); empty when no shift covers it. Every new
+    ticket asks, so the answer is kept in the lookup cache (emptied by any roster or staff
+    write in this process, seen from another within its TTL)."""
     hit = shift_at(env, when)
     if hit is None:
         return []
     day, shift = hit
-    return [s for s in await people_on(day, shift.name) if s.active]
+
+    async def load() -> list[Staff]:
+        return [s for s in await people_on(day, shift.name) if s.active]
+
+    return list(await lookup_cache(env.memo).get(("on_duty", day, shift.name), load))
 
 
 # -- setting the roster --------------------------------------------------------------------
