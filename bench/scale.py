@@ -270,6 +270,8 @@ def main() -> None:
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--pg-db", default=PG_DB,
                     help="the PostgreSQL database to create and drop (one per bench run at a time)")
+    ap.add_argument("--keep", action="store_true",
+                    help="leave the filled PostgreSQL database in place, to read query plans")
     args = ap.parse_args()
     # The machine's fonts lack CJK glyphs; matplotlib says so once per glyph per chart.
     warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -284,7 +286,10 @@ def main() -> None:
             asyncio.run(bench("PostgreSQL", PG_URL.replace(PG_DB, args.pg_db), args.tickets,
                               args.repeat))
         finally:
-            psql(f"DROP DATABASE IF EXISTS {args.pg_db}")
+            if args.keep:
+                print(f"  kept: {PG_URL.replace(PG_DB, args.pg_db)} (drop it when done)")
+            else:
+                psql(f"DROP DATABASE IF EXISTS {args.pg_db}")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
 from bot.errors import Forbidden, UsageError, UserError
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
@@ -24,7 +27,14 @@ from bot.services.projects import texts
 from storage.models import Customer, Project, ProjectEvent, ProjectStage, Staff, TrainingSession
 from storage.models.customers import CustomerNeed, FirstVisit
 from storage.models.people import Role
-from storage.models.projects import ACTIVE, APPLIED, STAGE_DONE, STAGE_OPEN, TERMINATED
+from storage.models.projects import (
+    ACTIVE,
+    APPLIED,
+    OPEN_PROJECT,
+    STAGE_DONE,
+    STAGE_OPEN,
+    TERMINATED,
+)
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -77,6 +87,14 @@ def is_consultant(p: Project, staff: Staff) -> bool:
 
 def is_manager(p: Project, staff: Staff) -> bool:
     return p.manager_id is not None and p.manager_id == staff.id
+
+
+def open_involving(staff: Staff) -> QuerySet[Project]:
+    """The open projects `staff` manages or may consult on, for the /我的 of everyone: not every
+    open project of the center. The consultants column is matched as a substring; is_consultant
+    tells a consultant from a userid that merely contains theirs."""
+    return Project.filter(Q(manager_id=staff.id) | Q(consultants__contains=staff.userid),
+                          status__in=OPEN_PROJECT)
 
 
 def require_consultant(p: Project, actor: Staff) -> None:

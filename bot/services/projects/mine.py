@@ -61,10 +61,13 @@ async def _as_manager(env: "Runtime", p: Project) -> list[str]:
 
 
 async def _approvals(actor: Staff, rows: list[Project]) -> list[str]:
+    """One query for the pending requests of all the projects listed, not one per project."""
     out = []
     impl = actor.has_role(Role.IMPL_MANAGER)
+    pending = {r.project_id: r for r in await ProjectRequest.filter(
+        project_id__in=[p.id for p in rows], status=PENDING).order_by("-id")} if rows else {}
     for p in rows:
-        r = await ProjectRequest.filter(project_id=p.id, status=PENDING).first()
+        r = pending.get(p.id)
         if r is None:
             continue
         waits = (lc.is_manager(p, actor) and r.pm_at is None) or \
@@ -76,8 +79,10 @@ async def _approvals(actor: Staff, rows: list[Project]) -> list[str]:
 
 
 async def lines(env: "Runtime", actor: Staff) -> list[str]:
-    rows = await Project.filter(status__in=OPEN_PROJECT).select_related("customer") \
-        .order_by("id")
+    # The implementation manager answers for every open project; anyone else reads only theirs.
+    query = Project.filter(status__in=OPEN_PROJECT) if actor.has_role(Role.IMPL_MANAGER) \
+        else lc.open_involving(actor)
+    rows = await query.select_related("customer").order_by("id")
     out: list[str] = []
     for p in rows:
         if lc.is_consultant(p, actor):

@@ -10,7 +10,7 @@ from bot.services.projects import lifecycle as projects
 from bot.services.training import texts
 from bot.services.training.sessions import starts_at
 from storage.models import Project, ProjectForm, ProjectStage, Staff, Trainee, TrainingSession
-from storage.models.projects import FORM_TRAINING, OPEN_PROJECT
+from storage.models.projects import FORM_TRAINING
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -37,7 +37,7 @@ async def lines(env: "Runtime", actor: Staff) -> list[str]:
             out.append(texts.MINE_ATTEND.format(**fill))
         elif s.day >= today:
             out.append(texts.MINE_TEACH.format(**fill))
-    open_projects = await Project.filter(status__in=OPEN_PROJECT).order_by("id")
+    open_projects = await projects.open_involving(actor).order_by("id")
     mine = [p.id for p in open_projects
             if projects.is_consultant(p, actor) or projects.is_manager(p, actor)]
     if mine:
