@@ -1,4 +1,5 @@
 """Issue 15, item 6: /队列 bounded, the most urgent first, counts for the rest."""
+from bot.services.tickets import worklists
 from storage.models import Customer, Staff, Ticket
 
 
@@ -47,3 +48,22 @@ async def test_mine_lists_a_page_of_each_area_and_counts_the_rest(chat, env):
     assert lines[10].startswith("· T10［") and lines[11] == "……另有 15 项未列出"
     assert [line.split("［")[0] for line in lines[12:]] == ["· T27", "· T28", "· T29"]
     assert all("［待你接收］" in line for line in lines[12:])
+
+
+async def test_queue_lists_the_overdue_whether_few_or_many(chat, env, monkeypatch):
+    """Open tickets past a clock's due time, urgent first; chosen by the breached clocks' ids
+    when they are few, by one query when they are many (the same answer either way)."""
+    await chat.say("zhangwei", "/建单 客户=华东制造 打印报错 优先级=低")
+    await chat.say("zhangwei", "/建单 客户=华东制造 无法登录 优先级=紧急 查重=否")
+    await chat.say("zhangwei", "/建单 客户=华东制造 报表取数为零 查重=否")
+    await chat.say("lina", "/接单 T3")  # its claim clock is met: not overdue
+    assert "已超时" not in await chat.say("liujing", "/队列")
+    env.clock.advance(days=2)
+    answers = [await chat.say("liujing", "/队列")]
+    monkeypatch.setattr(worklists, "OVERDUE_BY_IDS", 1)
+    answers.append(await chat.say("liujing", "/队列"))
+    for answer in answers:
+        lines = answer.split("\n")
+        at = lines.index("已超时（2）：")
+        assert lines[at + 1].startswith("· T2［紧急］") and lines[at + 2].startswith("· T1［低］")
+    assert answers[0] == answers[1]
