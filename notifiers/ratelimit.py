@@ -25,13 +25,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Sequence, cast
+from typing import Sequence
 
 from bot import messages
 from bot.messages import OutboundMessage
-from notifiers import render
-from storage.models import OutboxMessage
-from storage.models.messaging import PENDING, SENT
+from notifiers import relay_store, render
 
 WINDOW_S = 60.0
 LIMITS: dict[str, int] = {
@@ -112,16 +110,8 @@ class DbRateLimiter(BaseRateLimiter):
         limit = self.limit(channel)
         if limit is None:
             return Window(limit=None, window=span)
-        sent = await (OutboxMessage
-                      .filter(channel=channel, address=address, status=SENT,
-                              merged_into__isnull=True, sent_at__gt=now - span)
-                      .order_by("sent_at").values_list("sent_at", flat=True))
-        in_flight = await (OutboxMessage
-                           .filter(channel=channel, address=address, status=PENDING,
-                                   lease_until__gt=now)
-                           .exclude(lease_owner=owner).count())
-        return Window(limit=limit, window=span, sent=cast("list[datetime]", list(sent)),
-                      in_flight=in_flight)
+        sent, in_flight = await relay_store.window_of(channel, address, now - span, now, owner)
+        return Window(limit=limit, window=span, sent=sent, in_flight=in_flight)
 
 
 # -- planning ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence, cast
 
+from tortoise import connections
 from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
@@ -26,6 +27,32 @@ from storage.models.messaging import DEAD, PENDING, SENT
 DIGEST_KEY = "digest:{first}:{last}:{n}"
 SPLIT_KEY = "split:{row}:{i}"
 DEAD_NOTICE_KEY = "dead:{row}"  # the services side adds ":<admin userid>"
+
+
+async def window_of(channel: str, address: str, since: datetime, now: datetime,
+                    owner: str) -> tuple[list[datetime], int]:
+    """One destination's rate window in one statement (the relay asks before every send):
+    when its messages went out since `since`, oldest first (a digest's rows count once, by
+    their carrier), and how many of its rows other relays hold under a live lease now."""
+    conn = connections.get(OutboxMessage._meta.default_connection or "default")
+    pg = conn.capabilities.dialect == "postgres"
+    params: list[object] = []
+
+    def ph(value: object) -> str:
+        params.append(value)
+        return f"${len(params)}" if pg else "?"
+
+    sql = (f'SELECT "sent_at" AS at, 0 AS held FROM "outbox" WHERE "channel" = {ph(channel)} '
+           f'AND "address" = {ph(address)} AND "status" = {ph(SENT)} '
+           f'AND "merged_into" IS NULL AND "sent_at" > {ph(_utc(since))} '
+           f'UNION ALL SELECT NULL, COUNT(*) FROM "outbox" WHERE "channel" = {ph(channel)} '
+           f'AND "address" = {ph(address)} AND "status" = {ph(PENDING)} '
+           f'AND "lease_until" > {ph(_utc(now))} AND NOT "lease_owner" = {ph(owner)}')
+    rows = await conn.execute_query_dict(sql, params)
+    sent = sorted(_utc(datetime.fromisoformat(r["at"]) if isinstance(r["at"], str) else r["at"])
+                  for r in rows if r["at"] is not None)
+    held = sum(int(r["held"]) for r in rows if r["at"] is None)
+    return sent, held
 
 
 class LeaseLost(Exception):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tortoise.expressions import Q
+
 from bot.services.attachments import applications as scans
 from bot.services.requests import papers, texts
 from storage.models import ChangeRequest, SensitiveRequest, Staff
@@ -15,8 +17,6 @@ from storage.models.people import Role
 from storage.models.requests import (
     APPROVED,
     DEVELOPED,
-    OPEN_CHANGE,
-    OPEN_SENSITIVE,
     PASSED,
     REFUSED,
     SUBMITTED,
@@ -39,29 +39,39 @@ async def _paperwork(req: papers.Request) -> list[str]:
 
 
 async def lines(env: "Runtime", actor: Staff) -> list[str]:
+    """Everyone asks /我的: a person's own requests are read, and a manager's the submitted
+    ones too, never every open request of the center. Each table is read once for the
+    person (what waits on them, and what their paperwork still owes)."""
     manager = actor.has_role(Role.MANAGER)
     out: list[str] = []
-    for r in await ChangeRequest.filter(status__in=OPEN_CHANGE).select_related("customer") \
-            .order_by("id"):
+    own_changes = await ChangeRequest.filter(
+        Q(status__in=list(_CHANGE_WAITS)) | Q(archived_at__isnull=True), applicant_id=actor.id) \
+        .select_related("customer").order_by("id")
+    own_sensitive = await SensitiveRequest.filter(
+        Q(status=APPROVED) | Q(archived_at__isnull=True), engineer_id=actor.id) \
+        .select_related("customer").order_by("id")
+    to_review = await ChangeRequest.filter(status=SUBMITTED).select_related("customer") \
+        .order_by("id") if manager else []
+    to_decide = await SensitiveRequest.filter(status=SUBMITTED).exclude(engineer_id=actor.id) \
+        .select_related("customer").order_by("id") if manager else []
+    changes = {r.id: r for r in [*own_changes, *to_review]}
+    for r in sorted(changes.values(), key=lambda r: r.id):
         fill = dict(no=r.number, customer=r.customer.name, kind=texts.CHG_KIND[r.kind],
                     content=r.content[:20])
         if r.applicant_id == actor.id and r.status in _CHANGE_WAITS:
             out.append(_CHANGE_WAITS[r.status].format(**fill))
         if manager and r.status == SUBMITTED:
             out.append(texts.MINE_REVIEW.format(**fill))
-    for m in await SensitiveRequest.filter(status__in=OPEN_SENSITIVE).select_related("customer") \
-            .order_by("id"):
+    sensitive = {m.id: m for m in [*own_sensitive, *to_decide]}
+    for m in sorted(sensitive.values(), key=lambda m: m.id):
         fill = dict(no=m.number, customer=m.customer.name, kind=texts.SEN_KIND[m.kind])
         if m.engineer_id == actor.id and m.status == APPROVED:
             out.append(texts.MINE_SEN_ACT.format(**fill))
         elif m.engineer_id != actor.id and manager and m.status == SUBMITTED:
             out.append(texts.MINE_SEN_DECIDE.format(**fill))
     # The paper owes the archive whatever became of the request.
-    owed: list[papers.Request] = [
-        *await ChangeRequest.filter(applicant_id=actor.id, archived_at__isnull=True)
-        .select_related("customer").order_by("id"),
-        *await SensitiveRequest.filter(engineer_id=actor.id, archived_at__isnull=True)
-        .select_related("customer").order_by("id")]
+    owed: list[papers.Request] = [*(r for r in own_changes if r.archived_at is None),
+                                  *(m for m in own_sensitive if m.archived_at is None)]
     for req in owed:
         out += await _paperwork(req)
     return [texts.MINE_HEAD] + out if out else []
