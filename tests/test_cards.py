@@ -66,6 +66,20 @@ async def test_simulator_card_updates_in_place_after_a_typed_claim(sim):
     assert sim.app[keys.SIMULATOR].card("chat:hotline", "claim-T1")["id"] == card["id"]
 
 
+async def test_simulator_card_shows_an_edit_in_place(sim):
+    await say(sim, "zhangwei", CREATE)
+    [card] = await cards_in(sim, "chat:hotline")
+    # A field not given is left out, not shown as "-".
+    assert card["text"].splitlines() == ["客户：华东制造有限公司", "优先级：普通", "服务方式：电话",
+                                         "现象：打印凭证时报错", "建单：张伟"]
+    await say(sim, "zhangwei", "/改单 T1 优先级=紧急 产品=T6 联系人=王会计 电话=13900001111")
+    [card] = await cards_in(sim, "chat:hotline")
+    assert card["task_id"] == "claim-T1" and [b["text"] for b in card["buttons"]] == ["接单"]
+    assert card["text"].splitlines() == [
+        "客户：华东制造有限公司", "联系人：王会计　电话：139****1111", "产品：T6", "优先级：紧急",
+        "服务方式：电话", "现象：打印凭证时报错", "建单：张伟", "状态：待接单"]
+
+
 async def test_simulator_card_updates_after_a_button_claim_then_resolve_reopen_cancel(sim):
     await say(sim, "zhangwei", CREATE)
     await press(sim, "lina", "claim:T1", "claim-T1", "hotline")
@@ -221,6 +235,14 @@ async def test_wecom_typed_claim_tells_the_webhook_group(wbot, clock, wecom):
     await app_says(wbot, clock, "lina", "/接单 T1", "w2")
     assert wecom.contents("webhook/send", "hotkey")[-1] == "新工单 T1\n状态：已由 李娜 接单"
     assert wecom.card_updates == []
+
+
+async def test_wecom_edit_tells_the_webhook_group_what_changed(wbot, clock, wecom):
+    await app_says(wbot, clock, "zhangwei", CREATE, "w1")
+    await app_says(wbot, clock, "zhangwei", "/改单 T1 优先级=紧急", "w2")
+    assert wecom.contents("webhook/send", "hotkey")[-1] == \
+        "新工单 T1\n已修改：优先级：普通 → 紧急；接单时限：截止 11-23 09:15 → 11-23 09:05（剩余 5 分钟）" \
+        "\n状态：待接单"
 
 
 async def test_wecom_code_older_than_72_hours_is_not_used(wbot, clock, wecom):

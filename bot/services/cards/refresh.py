@@ -98,11 +98,12 @@ STATES = {"ticket": ticket_state, "dispatch": dispatch_state}
 
 
 async def refresh(env: "Runtime", object_type: str, object_id: int, *,
-                  actor: Staff | None = None, conn: Any = None) -> int:
+                  actor: Staff | None = None, conn: Any = None, changes: str = "") -> int:
     """Queue the redraw of every card of the object; how many cards.
 
     `actor` made the change and has the answer: a card in their own private chat that can only
-    be told afresh is not (they would read what they just did twice)."""
+    be told afresh is not (they would read what they just did twice). `changes`: the card's
+    words were edited (retext), and a place told afresh is told what changed."""
     refs = await CardRef.filter(object_type=object_type, object_id=object_id) \
         .using_db(conn).order_by("id")
     if not refs:
@@ -112,12 +113,17 @@ async def refresh(env: "Runtime", object_type: str, object_id: int, *,
         return 0
     own = staff_target(env.settings, actor) if actor is not None else None
     for ref in refs:
-        await _redraw(env, ref, state, conn, skip_fresh_to=own)
+        await _redraw(env, ref, state, conn, skip_fresh_to=own, changes=changes)
     return len(refs)
 
 
+async def retext(card_key: str, text: str, conn: Any = None) -> None:
+    """New words for a card wherever it was shown (the next refresh draws them)."""
+    await CardRef.filter(card_key=card_key).using_db(conn).update(text=text)
+
+
 async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None, *,
-                  skip_fresh_to: tuple[str, str] | None = None) -> None:
+                  skip_fresh_to: tuple[str, str] | None = None, changes: str = "") -> None:
     # Counted in the database: two changes racing on one card get two versions, in commit order.
     await CardRef.filter(id=ref.id).using_db(conn).update(version=F("version") + 1)
     version = (await CardRef.filter(id=ref.id).using_db(conn).only("id", "version").get()).version
@@ -152,7 +158,9 @@ async def _redraw(env: "Runtime", ref: CardRef, state: State, conn: Any = None, 
     if kind == TEXT:
         if (channel, address) == skip_fresh_to:
             return
-        body = texts.FRESH.format(title=ref.title or ref.card_key, state=state.words)
+        title = ref.title or ref.card_key
+        body = texts.FRESH_EDITED.format(title=title, changes=changes, state=state.words) \
+            if changes else texts.FRESH.format(title=title, state=state.words)
         buttons = ()
     if updates:
         await CardRef.filter(id=ref.id).using_db(conn).update(**updates)

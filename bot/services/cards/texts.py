@@ -2,6 +2,8 @@
 
 STATE_LINE = "状态：{state}"
 FRESH = "{title}\n状态：{state}"
+# A card whose words changed (/改单), told afresh where it cannot be redrawn.
+FRESH_EDITED = "{title}\n已修改：{changes}\n状态：{state}"
 
 TICKET_NEW = "待接单"
 TICKET_CLAIMED = "已由 {owner} 接单"

@@ -17,13 +17,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.errors import UserError
-from bot.services.cards.refresh import refresh as redraw_cards
+from bot.services.cards.refresh import refresh as redraw_cards, retext
 from bot.services.deadlines import clocks
 from bot.services.directory.lookup import find_customer
 from bot.services.directory.phones import normalise_phone, shown_phone
 from bot.services.outbox import notify_staff
 from bot.services.tickets import texts
 from bot.services.tickets.lifecycle import (
+    announce_card,
+    announcement,
     check_priority,
     clock_context,
     clock_tier,
@@ -109,6 +111,11 @@ async def edit(env: "Runtime", actor: Staff, number: int, change: Edit) -> list[
     if "priority" in updates or "customer_id" in updates:
         lines += await _retime(env, ticket.id)
     await log_event(env, ticket, actor, "edited", "；".join(lines))
+    # The hotline card shows what was edited: it is redrawn with the new words.
+    edited = await get_ticket(ticket.id)
+    await retext(announce_card(edited), announcement(edited, edited.customer.name,
+                                                     edited.creator.name))
+    await redraw_cards(env, "ticket", ticket.id, actor=actor, changes="；".join(lines))
     if ticket.owner_id != actor.id:
         await notify_staff(env, ticket.owner, texts.EDIT_NOTICE.format(
             no=ticket.number, who=actor.name, changes="；".join(lines)),

@@ -130,6 +130,27 @@ def check_priority(env: "Runtime", priority: str) -> str:
     return priority
 
 
+def announce_card(ticket: Ticket) -> str:
+    """The card key of the hotline card that announced the ticket (where it can be claimed)."""
+    return f"claim-{ticket.number}"
+
+
+def announcement(ticket: Ticket, customer: str, creator: str) -> str:
+    """The hotline card's words: what a colleague on duty needs to decide to claim it. The
+    phone is masked, as everything a group reads."""
+    reach = [texts.ANNOUNCE_CONTACT.format(contact=ticket.contact)] if ticket.contact else []
+    if ticket.phone:
+        reach.append(texts.ANNOUNCE_PHONE.format(phone=shown_phone(ticket.phone, full=False)))
+    lines = [texts.ANNOUNCE_CUSTOMER.format(customer=customer)]
+    if reach:
+        lines.append("　".join(reach))
+    if ticket.product:
+        lines.append(texts.ANNOUNCE_PRODUCT.format(product=ticket.product))
+    lines.append(texts.ANNOUNCE_REST.format(priority=ticket.priority, mode=ticket.service_mode,
+                                            desc=ticket.description[:200], creator=creator))
+    return "\n".join(lines)
+
+
 async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
     """A new ticket with its service mode, duplicate check and knowledge suggestions."""
     description = req.description.strip()
@@ -161,14 +182,11 @@ async def open_ticket(env: "Runtime", actor: Staff, req: NewTicket) -> Created:
                                      context=clock_context(ticket), fresh=True)
     duty = sorted(await on_duty_userids(env))
     await notify_purpose(
-        env, Purpose.HOTLINE, texts.TICKET_ANNOUNCE.format(
-            no=ticket.number, customer=customer.name, desc=ticket.description[:200],
-            contact=ticket.contact or "-", phone=shown_phone(ticket.phone, full=False),
-            product=ticket.product or "-", creator=actor.name, priority=ticket.priority, mode=mode),
+        env, Purpose.HOTLINE, announcement(ticket, customer.name, actor.name),
         f"ticket:{ticket.id}:announce", kind=CARD, title=texts.TICKET_ANNOUNCE_TITLE.format(
             no=ticket.number), mentions=duty,
         buttons=[Button(f"claim:{ticket.number}", texts.BUTTON_CLAIM)],
-        task_id=f"claim-{ticket.number}")
+        task_id=announce_card(ticket))
     hits = await library.suggest(env, description, exclude_ticket=ticket.id)
     return Created(ticket, offer, suggestions=hits, provisional=provisional,
                    clocks=[claim_clock])
