@@ -5,11 +5,15 @@ under all of them.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
     from bot.scheduler import Scheduler
+
+
+PRUNE_AT = "03:30"  # local time, every day: the quietest hour of a service center
 
 
 def register(scheduler: "Scheduler", env: "Runtime") -> None:
@@ -32,3 +36,16 @@ def register(scheduler: "Scheduler", env: "Runtime") -> None:
     from bot.services.projects import jobs as project_jobs
 
     project_jobs.register(scheduler, env)  # daily implementation logs reminded, then reported
+
+    async def prune(day: date) -> None:
+        await prune_rejected(env)
+
+    scheduler.add_daily("rejected_inbound_prune", PRUNE_AT, prune, workdays_only=False)
+
+
+async def prune_rejected(env: "Runtime") -> int:
+    """Delete the unreadable requests older than `inbound.rejected_keep_days`; how many."""
+    from storage.models import RejectedInbound
+
+    cutoff = env.now() - timedelta(days=env.settings.inbound.rejected_keep_days)
+    return await RejectedInbound.filter(received_at__lt=cutoff).delete()

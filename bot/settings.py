@@ -187,6 +187,9 @@ class InboundSettings(Section):
     batch_budget_ms: float = Field(50.0, gt=0)
     # Unexpected errors page the admins at most once per kind of error per this many minutes.
     error_notice_minutes: int = Field(10, ge=1)
+    # Signed requests the edge could not read (rejected_inbound) are kept this long for the
+    # operator, then deleted by a nightly job: the table does not grow without end.
+    rejected_keep_days: int = Field(30, ge=1)
 
 
 class SchedulerSettings(Section):

@@ -248,3 +248,23 @@ def test_fake_clock_env_for_period_keys():
     assert sched.jobs == ["digest", "report"]
     with pytest.raises(ValueError):
         sched.add_daily("x", "25h", job)
+
+
+async def test_unreadable_requests_are_kept_for_their_days_then_pruned_nightly(db, env):
+    """rejected_inbound does not grow without end: a nightly job (every day, weekends too)
+    deletes what is older than inbound.rejected_keep_days (30 by default)."""
+    from bot import jobs
+    from storage.models import RejectedInbound
+
+    env.clock.set(bj(2026, 11, 28, 3, 0))  # a Saturday
+    for days_ago in (31, 29, 0):
+        await RejectedInbound.create(platform="wecom", reason="not xml",
+                                     received_at=env.now() - timedelta(days=days_ago))
+    sched = Scheduler(env)
+    jobs.register(sched, env)
+    await sched.run_due()  # 03:00: the night's prune is not due yet
+    assert await RejectedInbound.all().count() == 3
+    env.clock.set(bj(2026, 11, 28, 3, 30))
+    await sched.run_due()
+    kept = sorted(r.received_at for r in await RejectedInbound.all())
+    assert len(kept) == 2 and kept[0] > env.now() - timedelta(days=30)
