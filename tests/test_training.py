@@ -109,13 +109,17 @@ async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  
     assert answer == "项目 P1 的培训阶段“用户培训”还有培训未举办（未考勤）：L1、L2，考勤后才能完成。"
     assert (await ProjectStage.get(id=1)).status == "open"
     env.clock.set(bj(24, 14))
-    await chat.say("feng", "/考勤 L1 王某")
+    # A latecomer is enrolled at the door until the attendance is taken, not after.
+    assert "报名 L1（2/5）" in await chat.say("sunli", "/报名 L1 华东制造 孙某 13800000013")
+    await chat.say("feng", "/考勤 L1 王某 孙某")
+    await refused(chat, "sunli", "/报名 L1 华东制造 郑某 13800000014",
+                  "培训 L1 已记录考勤，名单已定，不能再报名。")
     assert await chat.say("feng", "/培训验收 L1") == "L1 学员已签字验收。"
     assert not await ProjectForm.filter(project_id=1, kind="training").exists()
     await refused(chat, "feng", "/考勤 L2 钱某", "培训 L2 于 11-25 08:30 开课")
     shown = await chat.say("zhou", "/项目 P1")
     assert ("1. 用户培训 11-24～11-25，成果：培训验收单［进行中］\n"
-            "   · L1「报表操作」11-24 14:00 客户会议室，讲师 冯琳，学员 1 人［已考勤、学员已签字验收］\n"
+            "   · L1「报表操作」11-24 14:00 客户会议室，讲师 冯琳，学员 2 人［已考勤、学员已签字验收］\n"
             "   · L2「报表操作」11-25 客户会议室，讲师 冯琳，学员 1 人［未举办］") in shown, shown
     # The stage's acceptance is the project manager's sign-off, once every session was held.
     await refused(chat, "zhou", "/培训验收 P1",

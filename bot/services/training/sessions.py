@@ -145,6 +145,10 @@ async def enrol(env: "Runtime", actor: Staff, number: int, unit: str, name: str,
     s = await get_session(number)
     if s.day < projects.today(env):
         raise UserError(texts.SESSION_HELD.format(no=s.number))
+    # A latecomer may still be enrolled at the door on the day, until the attendance is taken:
+    # after that the list is what the trainees signed and the acceptance counts.
+    if s.attendance_at is not None:
+        raise UserError(texts.ENROL_AFTER_ATTENDANCE.format(no=s.number))
     if not name.strip():
         raise UsageError(texts.NEED_TRAINEE)
     customer = await find_customer(unit)
