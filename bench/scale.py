@@ -1,10 +1,11 @@
 """A national center's scale (issue 16): command processing time against a large history.
 
     .venv/bin/python bench/scale.py [--tickets 1000000] [--repeat 30] [--no-sqlite] [--no-postgres]
-                                    [--pg-db bench_scale]
+                                    [--pg-db bench_scale] [--keep]
 
 For each database (a fresh SQLite file in a temporary directory; PostgreSQL database
-`bench_scale` on 127.0.0.1, created and dropped here, never `test`) the bench:
+`bench_scale` on 127.0.0.1, created and dropped here, never `test`; `--keep` leaves it filled,
+to read query plans) the bench:
   1. builds the schema by the project's migrations and loads the demo staff, customers and chats;
   2. fills it, by INSERT ... SELECT over a generated series (the database does the work, the
      Python heap holds no rows): N tickets over the two years before the bench's clock, 3N ticket
