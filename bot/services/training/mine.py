@@ -4,7 +4,7 @@ project manager and consultants attend their customer's training)."""
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from bot.services.projects import lifecycle as projects
 from bot.services.training import texts
@@ -53,13 +53,23 @@ async def lines(env: "Runtime", actor: Staff) -> list[str]:
 
 
 async def _sign_offs(managed: list[Project]) -> list[str]:
-    """Training stages whose sessions are all held and signed, for their manager to sign off."""
+    """Training stages whose sessions are all held and signed, for their manager to sign off.
+    Three queries however many projects the manager has (the forms, the stages, the sessions)."""
+    signed = set(cast("list[int]", await ProjectForm.filter(
+        project_id__in=[p.id for p in managed], kind=FORM_TRAINING)
+        .values_list("project_id", flat=True))) if managed else set()
+    waiting = {p.id: p for p in managed if p.id not in signed}
+    if not waiting:
+        return []
+    stages = await ProjectStage.filter(project_id__in=list(waiting), training=True) \
+        .order_by("project_id", "seq")
+    held: dict[int, list[TrainingSession]] = {}
+    for x in await TrainingSession.filter(stage_id__in=[st.id for st in stages]):
+        held.setdefault(cast(int, x.stage_id), []).append(x)
     out = []
-    for p in managed:
-        if await ProjectForm.filter(project_id=p.id, kind=FORM_TRAINING).exists():
-            continue
-        for stage in await ProjectStage.filter(project_id=p.id, training=True).order_by("seq"):
-            rows = await TrainingSession.filter(stage_id=stage.id)
+    for p in managed:  # the managed projects' order, each project's stages in plan order
+        for stage in (st for st in stages if st.project_id == p.id):
+            rows = held.get(stage.id, [])
             if rows and all(x.acceptance_at for x in rows):
                 out.append(texts.MINE_SIGN_OFF.format(project=p.number, stage=stage.name))
     return out
