@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tortoise.expressions import Q
+
 from bot.services.projects import lifecycle as lc, texts
 from bot.services.projects.acceptance import missing_forms
 from storage.models import Project, ProjectLog, ProjectRequest, ProjectStage, Staff
@@ -25,31 +27,30 @@ def _name(p: Project) -> str:
     return f"{p.number} {p.customer.name}「{p.title}」"
 
 
-async def _as_consultant(env: "Runtime", actor: Staff, p: Project) -> list[str]:
+def _as_consultant(env: "Runtime", p: Project, stages: list[ProjectStage],
+                   logs: list[ProjectLog]) -> list[str]:
+    """`logs`: the consultant's logs of this project that matter here (today's, the missing)."""
     out: list[str] = []
     today = lc.today(env)
-    if p.status == ACTIVE and env.calendar.is_workday(today) and not await ProjectLog.filter(
-            project_id=p.id, consultant_id=actor.id, day=today, missing=False).exists():
+    if p.status == ACTIVE and env.calendar.is_workday(today) and not any(
+            g.day == today and not g.missing for g in logs):
         out.append(texts.MINE_LOG_TODAY.format(p=_name(p), day=f"{today:%m-%d}", no=p.number))
-    for g in await ProjectLog.filter(project_id=p.id, consultant_id=actor.id, missing=True) \
-            .order_by("day"):
+    for g in sorted((g for g in logs if g.missing), key=lambda g: g.day):
         out.append(texts.MINE_LOG_MISSING.format(p=_name(p), day=f"{g.day:%m-%d}", no=p.number))
     if p.status != ACTIVE:
         return out
-    stages = await lc.stages(p)
-    for s in stages:
-        if s.status != STAGE_DONE:
-            out.append(texts.MINE_STAGE_TO_DELIVER.format(p=_name(p), name=s.name,
-                                                          end=f"{s.planned_end:%m-%d}"))
-    if stages and all(s.status == STAGE_DONE for s in stages):
+    for st in stages:
+        if st.status != STAGE_DONE:
+            out.append(texts.MINE_STAGE_TO_DELIVER.format(p=_name(p), name=st.name,
+                                                          end=f"{st.planned_end:%m-%d}"))
+    if stages and all(st.status == STAGE_DONE for st in stages):
         out.append(texts.MINE_EVALUATE.format(p=_name(p), no=p.number))
     return out
 
 
-async def _as_manager(env: "Runtime", p: Project) -> list[str]:
-    out = [texts.MINE_STAGE_OWNED.format(p=_name(p), name=s.name, end=f"{s.planned_end:%m-%d}")
-           for s in await ProjectStage.filter(project_id=p.id).order_by("seq", "id")
-           if s.status != STAGE_DONE and p.status == ACTIVE]
+async def _as_manager(p: Project, stages: list[ProjectStage]) -> list[str]:
+    out = [texts.MINE_STAGE_OWNED.format(p=_name(p), name=st.name, end=f"{st.planned_end:%m-%d}")
+           for st in stages if st.status != STAGE_DONE and p.status == ACTIVE]
     if p.status == FINAL:
         if p.reviewed_at is None:
             out.append(texts.MINE_REVIEW.format(p=_name(p), no=p.number))
@@ -58,6 +59,23 @@ async def _as_manager(env: "Runtime", p: Project) -> list[str]:
             out.append(texts.MINE_FORMS.format(p=_name(p), forms="、".join(
                 texts.FORM_NAMES[k] for k in missing), no=p.number))
     return out
+
+
+async def _work_of(env: "Runtime", actor: Staff, rows: list[Project]
+                   ) -> tuple[dict[int, list[ProjectStage]], dict[int, list[ProjectLog]]]:
+    """The stages of the projects `actor` works on and their logs that /我的 looks at, in two
+    queries however many projects that is."""
+    ids = [p.id for p in rows if lc.is_consultant(p, actor) or lc.is_manager(p, actor)]
+    stages: dict[int, list[ProjectStage]] = {i: [] for i in ids}
+    logs: dict[int, list[ProjectLog]] = {i: [] for i in ids}
+    if not ids:
+        return stages, logs
+    for st in await ProjectStage.filter(project_id__in=ids).order_by("seq", "id"):
+        stages[st.project_id].append(st)
+    for g in await ProjectLog.filter(Q(day=lc.today(env), missing=False) | Q(missing=True),
+                                     project_id__in=ids, consultant_id=actor.id):
+        logs[g.project_id].append(g)
+    return stages, logs
 
 
 async def _approvals(actor: Staff, rows: list[Project]) -> list[str]:
@@ -84,11 +102,12 @@ async def lines(env: "Runtime", actor: Staff) -> list[str]:
         else lc.open_involving(actor)
     rows = await query.select_related("customer").order_by("id")
     out: list[str] = []
+    stages, logs = await _work_of(env, actor, rows)
     for p in rows:
         if lc.is_consultant(p, actor):
-            out += await _as_consultant(env, actor, p)
+            out += _as_consultant(env, p, stages[p.id], logs[p.id])
         if lc.is_manager(p, actor):
-            out += await _as_manager(env, p)
+            out += await _as_manager(p, stages[p.id])
     out += await _approvals(actor, rows)
     if actor.has_role(Role.IMPL_MANAGER):
         out += [texts.MINE_ASSIGN.format(p=_name(p), no=p.number)
