@@ -73,3 +73,35 @@ async def test_claim_with_its_card_redraw_costs_few_statements(chat):
     n, sql = await _count(chat, "lina", "/接单 T1")
     assert n <= CLAIM_MAX, "\n".join(sql)
     assert sum('"card"' in s for s in sql) == 3, "\n".join(sql)
+
+
+async def _add_projects(env, n: int) -> None:
+    from datetime import timedelta
+
+    from storage.models import Customer, Project, ProjectLog, ProjectStage
+
+    customer = await Customer.filter(name="华东制造有限公司").first()
+    zhou, wu = await Staff.get(userid="zhou"), await Staff.get(userid="wu")
+    today = env.calendar.local(env.now()).date()
+    for _ in range(n):
+        p = await Project.create(customer=customer, title="财务软件实施", status="active",
+                                 applied_by=zhou, manager=zhou, consultants="wu",
+                                 created_at=env.now(), started_at=env.now())
+        for seq, training in ((1, True), (2, False)):
+            await ProjectStage.create(project=p, seq=seq, name=f"阶段{seq}", training=training,
+                                      planned_start=today, planned_end=today + timedelta(days=9))
+        await ProjectLog.create(project=p, consultant=wu, day=today - timedelta(days=1),
+                                missing=True, content="", at=env.now())
+
+
+async def test_mine_costs_the_same_however_many_projects(chat, env):
+    """/我的 of a project manager and of a consultant: a fixed number of statements, not a few
+    per project they work on."""
+    await _add_projects(env, 1)
+    for who in ("zhou", "wu"):
+        await chat.say(who, "/我的")  # warms the sender cache
+    few = {who: (await _count(chat, who, "/我的"))[0] for who in ("zhou", "wu")}
+    await _add_projects(env, 5)
+    for who in ("zhou", "wu"):
+        n, sql = await _count(chat, who, "/我的")
+        assert n == few[who], "\n".join(sql)
