@@ -195,6 +195,11 @@ ROBOT_CASES = [
          rejected=True),
     Case("signed: msgid is an object", robot(robot_payload(msgid={"a": 1})), 200,
          rejected=True),
+    # Found by bench/hostile.py: a msgtype that is an object, looked up in a set, was a 500.
+    Case("signed: msgtype is an object", robot(robot_payload(msgtype={"a": 1})), 200,
+         rejected=True),
+    Case("signed: msgtype is a list", robot(robot_payload(msgtype=["text"])), 200,
+         rejected=True),
     Case("signed: NUL in userid", robot(robot_payload(**{"from": {"userid": "zhang\x00wei"}})),
          200, rejected=True),
     Case("signed: lone surrogate in userid", robot_plain(json.dumps(robot_payload(

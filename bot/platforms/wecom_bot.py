@@ -73,7 +73,7 @@ def _media(item: dict[str, Any], kind: str) -> messages.Attachment:
 
 def _content_of(data: dict[str, Any]) -> tuple[str | None, tuple[messages.Attachment, ...]]:
     """The text to run (None: no text part) and the pictures and files of the message."""
-    msg_type = data.get("msgtype")
+    msg_type = guard.string(data, "msgtype")
     if msg_type == "text":
         return guard.string(guard.obj(data, "text"), "content") or None, ()
     if msg_type in ("image", "file"):
@@ -121,9 +121,10 @@ def to_inbound(data: dict[str, Any], now: float, bot_name: str = "",
     if text is not None:
         return messages.InboundMessage(text=strip_bot_mention(text, bot_name) if text else "",
                                        attachments=media, **common)
-    if data.get("msgtype") in UNSUPPORTED:
-        return messages.InboundMessage(unsupported=str(data["msgtype"]), **common)
-    event = guard.obj(data, "event") if data.get("msgtype") == "event" else {}
+    msg_type = guard.string(data, "msgtype")
+    if msg_type in UNSUPPORTED:
+        return messages.InboundMessage(unsupported=msg_type, **common)
+    event = guard.obj(data, "event") if msg_type == "event" else {}
     if event.get("eventtype") == "template_card_event":
         # The documented shape nests the details under the event type's name; accept the flat
         # form too, which some deliveries use.
