@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import copy
 import json
 import logging
 import random
@@ -53,9 +54,10 @@ def _mutate(payload: dict, rng: random.Random) -> dict:
         key = rng.choice(keys)
         if isinstance(out[key], dict) and out[key] and rng.random() < 0.5:
             inner = rng.choice(list(out[key]))
-            out[key][inner] = rng.choice(VALUES)
+            out[key][inner] = copy.deepcopy(rng.choice(VALUES))
         else:
-            out[key] = rng.choice(VALUES)
+            # A copy: the shared {"a": [1]} mutated into itself would be a cycle json refuses.
+            out[key] = copy.deepcopy(rng.choice(VALUES))
     return out
 
 
