@@ -133,3 +133,15 @@ async def test_the_index_follows_edits_deletions_and_exclusions(chat, env):
 
     await KnowledgeEntry.filter(id=4).delete()
     assert [h.entry.id for h in await knowledge.search(env, "报表公式")] == [own.id]
+
+
+async def test_a_pasted_long_run_is_no_search_word(chat):
+    """Found by fuzzing the commands: a 300-character run (a serial number, a log line) in a
+    description failed the knowledge lookup; it is left out of the index and the query."""
+    serial = "x" * 300
+    assert (await chat.say("zhangwei", f"/建单 客户=华东制造 打印报错 {serial}")).startswith(
+        "已建单 T1")
+    assert await chat.say("zhangwei", f"/解决 T1 重装打印控件 {serial} 入库") == \
+        "T1 已解决，已收入问题库 K1。"
+    assert (await chat.say("zhangwei", f"/查 打印 {serial[:150]}")).startswith("找到 ")
+    assert serial not in (await KnowledgeEntry.get(id=1)).terms

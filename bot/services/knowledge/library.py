@@ -43,6 +43,8 @@ _STOP = frozenset(
     "时候 以后 之后 里面 情况".split())
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _WORDISH = re.compile(r"^[\w\u4e00-\u9fff.]+$")
+# Longer runs are left out of the index and the query: knowledge_term.term holds 255.
+MAX_WORD = 64
 _VERSION = re.compile(r"\s*([Vv]?\d+(?:\.\d+)+[A-Za-z]*|[Vv]\d+)\s*$")
 
 # A search result must hold at least this share of the query's weight; a suggestion on a new
@@ -75,14 +77,15 @@ async def ready() -> None:
 
 
 def words(text: str) -> list[str]:
-    """jieba's search segmentation, lower-cased, without stop words, single characters and
-    punctuation (the character pairs cover single characters' context)."""
+    """jieba's search segmentation, lower-cased, without stop words, single characters,
+    punctuation (the character pairs cover single characters' context) and runs longer than
+    MAX_WORD (a pasted serial number or log line is no word to search by)."""
     out = []
     for w in _jieba().cut_for_search(text.lower(), HMM=False):
         w = w.strip()
         if not w or w in _STOP or not _WORDISH.match(w):
             continue
-        if len(w) < 2:
+        if not 2 <= len(w) <= MAX_WORD:
             continue
         out.append(w)
     return out
