@@ -99,7 +99,9 @@ async def score(ctx: CommandContext, number: int) -> str:
     return texts.SCORES_DONE.format(no=s.number, n=len(rows))
 
 
-@router.command("成绩", aliases=("scores",), args=(Rest("token", "学员姓名或单位或L编号"),),
+# Names of trainees and units are 64 characters at most: a longer token finds nobody.
+@router.command("成绩", aliases=("scores",), args=(
+    Rest("token", "学员姓名或单位或L编号", max_len=column_limit(Trainee, "name")),),
                 example="/成绩 华东制造")
 async def scores(ctx: CommandContext, token: str) -> str:
     """按学员、单位或培训期次查成绩。"""

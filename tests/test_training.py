@@ -80,6 +80,8 @@ async def test_course_session_registrations_attendance_scores(chat, env, team, t
     assert "江南商贸公司 李某：缺席" in await chat.say("zhangwei", "/成绩 L1")
     assert "王某：86（合格）" in await chat.say("zhangwei", "/成绩 王某")
     await refused(chat, "zhangwei", "/成绩 不存在的人", "没有找到")
+    # Found by fuzzing the commands: a token longer than any name failed the lookup.
+    await refused(chat, "zhangwei", "/成绩 华东制造 " + "x" * 300, "最多 64 个字")
 
 
 async def test_project_sessions_feed_the_training_acceptance(chat, env, team):  # noqa: F811
