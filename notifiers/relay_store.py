@@ -22,6 +22,7 @@ from bot.messages import OutboundMessage
 from storage.claims import claim_due
 from storage.models import OutboxMessage
 from storage.models.messaging import DEAD, PENDING, SENT
+from storage.rawsql import Params, read_datetime
 
 # Prefixes of the dedupe keys the relay itself writes.
 DIGEST_KEY = "digest:{first}:{last}:{n}"
@@ -35,12 +36,7 @@ async def window_of(channel: str, address: str, since: datetime, now: datetime,
     when its messages went out since `since`, oldest first (a digest's rows count once, by
     their carrier), and how many of its rows other relays hold under a live lease now."""
     conn = connections.get(OutboxMessage._meta.default_connection or "default")
-    pg = conn.capabilities.dialect == "postgres"
-    params: list[object] = []
-
-    def ph(value: object) -> str:
-        params.append(value)
-        return f"${len(params)}" if pg else "?"
+    ph = Params(conn)
 
     sql = (f'SELECT "sent_at" AS at, 0 AS held FROM "outbox" WHERE "channel" = {ph(channel)} '
            f'AND "address" = {ph(address)} AND "status" = {ph(SENT)} '
@@ -48,9 +44,8 @@ async def window_of(channel: str, address: str, since: datetime, now: datetime,
            f'UNION ALL SELECT NULL, COUNT(*) FROM "outbox" WHERE "channel" = {ph(channel)} '
            f'AND "address" = {ph(address)} AND "status" = {ph(PENDING)} '
            f'AND "lease_until" > {ph(_utc(now))} AND NOT "lease_owner" = {ph(owner)}')
-    rows = await conn.execute_query_dict(sql, params)
-    sent = sorted(_utc(datetime.fromisoformat(r["at"]) if isinstance(r["at"], str) else r["at"])
-                  for r in rows if r["at"] is not None)
+    rows = await conn.execute_query_dict(sql, ph.values)
+    sent = sorted(read_datetime(r["at"]) for r in rows if r["at"] is not None)
     held = sum(int(r["held"]) for r in rows if r["at"] is None)
     return sent, held
 

@@ -21,6 +21,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 
 from storage.models import JobRun
+from storage.rawsql import Params, read_datetime
 
 log = logging.getLogger(__name__)
 
@@ -51,18 +52,12 @@ async def claim_due(model: type[Model], *, now: datetime, lease_until: datetime,
     claimed primary keys, earliest due first.
     """
     c = _conn(model, conn)
-    pg = c.capabilities.dialect == "postgres"
     table = model._meta.db_table
     pk = model._meta.db_pk_column
     due, lease = _column(model, due_field), _column(model, lease_field)
     now, lease_until = _utc(now), _utc(lease_until)
 
-    params: list[Any] = []
-
-    def ph(value: Any) -> str:
-        params.append(value)
-        return f"${len(params)}" if pg else "?"
-
+    ph = Params(c)
     sets = [f'"{lease}" = {ph(lease_until)}']
     if owner_field:
         sets.append(f'"{_column(model, owner_field)}" = {ph(owner)}')
@@ -75,12 +70,12 @@ async def claim_due(model: type[Model], *, now: datetime, lease_until: datetime,
             conds.append(f'"{_column(model, field)}" NOT IN ({marks})')
     inner = (f'SELECT "{pk}" FROM "{table}" WHERE {" AND ".join(conds)} '
              f'ORDER BY "{due}" LIMIT {ph(int(limit))}')
-    if pg:
+    if not ph.sqlite:
         inner += " FOR UPDATE SKIP LOCKED"
     sql = (f'UPDATE "{table}" SET {", ".join(sets)} WHERE "{pk}" IN ({inner}) '
            f'RETURNING "{pk}" AS claimed_pk, "{due}" AS claimed_due')
     # execute_query_dict fetches rows on every backend (execute_query drops RETURNING on asyncpg).
-    rows = await c.execute_query_dict(sql, params)
+    rows = await c.execute_query_dict(sql, ph.values)
     # RETURNING gives no order; callers want the most overdue first.
     rows.sort(key=lambda r: r["claimed_due"])
     return [r["claimed_pk"] for r in rows]
@@ -95,18 +90,15 @@ async def next_due_at(model: type[Model], *, now: datetime, due_field: str = "ne
     the rows that have a due time from its start, whatever closed history the table holds.
     """
     c = _conn(model, conn)
-    pg = c.capabilities.dialect == "postgres"
+    ph = Params(c)
     due, lease = _column(model, due_field), _column(model, lease_field)
     sql = (f'SELECT "{due}" AS due FROM "{model._meta.db_table}" WHERE "{due}" IS NOT NULL '
-           f'AND ("{lease}" IS NULL OR "{lease}" < {"$1" if pg else "?"}) '
+           f'AND ("{lease}" IS NULL OR "{lease}" < {ph(_utc(now))}) '
            f'ORDER BY "{due}" LIMIT 1')
-    rows = await c.execute_query_dict(sql, [_utc(now)])
+    rows = await c.execute_query_dict(sql, ph.values)
     if not rows:
         return None
-    at = rows[0]["due"]
-    if isinstance(at, str):  # SQLite keeps ISO text
-        at = datetime.fromisoformat(at)
-    return _utc(at)
+    return read_datetime(rows[0]["due"])
 
 
 async def release(model: type[Model], ids: list[int], *, lease_field: str = "lease_until",

@@ -12,21 +12,11 @@ from typing import Any, Iterable
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from storage.db import connection
+from storage.rawsql import Params
 
 _SEARCHABLE = re.compile(r"\w")  # a term of punctuation alone has no token to look up
 # Sums of float weights are compared with a threshold computed the same way in Python.
 _EPSILON = 1e-9
-
-
-class _Params:
-    def __init__(self, sqlite: bool) -> None:
-        self.sqlite, self.values = sqlite, []  # type: ignore[var-annotated]
-
-    def __call__(self, value: Any, cast: str = "") -> str:
-        self.values.append(value)
-        if self.sqlite:
-            return "?"
-        return f"${len(self.values)}{cast}"
 
 
 async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
@@ -35,8 +25,8 @@ async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
     """The entries whose held terms weigh at least `min_score`, best first, each with `score`.
     `sensitive`: entries marked sensitive are candidates too (the caller checked the grant)."""
     db = conn or connection()
-    sqlite = db.capabilities.dialect == "sqlite"
-    p = _Params(sqlite)
+    p = Params(db)
+    sqlite = p.sqlite
     branches = []
     for term, w in weights.items():
         if not _SEARCHABLE.search(term):
@@ -70,8 +60,7 @@ async def rank_entries(weights: dict[str, float], min_score: float, limit: int,
 async def count_terms(terms: Iterable[str], conn: BaseDBAsyncClient | None = None) -> None:
     """One more entry holds each of `terms` (and one more entry exists): one statement."""
     db = conn or connection()
-    sqlite = db.capabilities.dialect == "sqlite"
-    p = _Params(sqlite)
+    p = Params(db)
     rows = ", ".join(f"({p(t)}, 1)" for t in ["", *sorted(set(terms))])
     await db.execute_query(
         f'INSERT INTO "knowledge_term" ("term", "docs") VALUES {rows} '

@@ -58,17 +58,20 @@ async def _sign_offs(managed: list[Project]) -> list[str]:
     signed = set(cast("list[int]", await ProjectForm.filter(
         project_id__in=[p.id for p in managed], kind=FORM_TRAINING)
         .values_list("project_id", flat=True))) if managed else set()
-    waiting = {p.id: p for p in managed if p.id not in signed}
+    waiting = [p for p in managed if p.id not in signed]
     if not waiting:
         return []
-    stages = await ProjectStage.filter(project_id__in=list(waiting), training=True) \
-        .order_by("project_id", "seq")
+    stages: dict[int, list[ProjectStage]] = {}
+    for st in await ProjectStage.filter(project_id__in=[p.id for p in waiting], training=True) \
+            .order_by("seq"):
+        stages.setdefault(st.project_id, []).append(st)
     held: dict[int, list[TrainingSession]] = {}
-    for x in await TrainingSession.filter(stage_id__in=[st.id for st in stages]):
+    for x in await TrainingSession.filter(
+            stage_id__in=[st.id for rows in stages.values() for st in rows]):
         held.setdefault(cast(int, x.stage_id), []).append(x)
     out = []
-    for p in managed:  # the managed projects' order, each project's stages in plan order
-        for stage in (st for st in stages if st.project_id == p.id):
+    for p in waiting:  # the managed projects' order, each project's stages in plan order
+        for stage in stages.get(p.id, []):
             rows = held.get(stage.id, [])
             if rows and all(x.acceptance_at for x in rows):
                 out.append(texts.MINE_SIGN_OFF.format(project=p.number, stage=stage.name))
